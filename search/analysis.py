@@ -1,0 +1,143 @@
+"""Vietnamese analysis as Whoosh tokenizers and filters, composed with ``|``.
+
+    SyllableTokenizer()                     syllables with exact offsets
+    | ToneFilter()                          hoà -> hòa, uỷ -> ủy
+    | FoldFilter()                          Đảng -> dang
+    | CompoundFilter()                      Ủy ban nhân dân -> Ủy_ban, nhân_dân
+
+Offsets (``startchar``/``endchar``) always point into the text given to the
+tokenizer, even when that text is NFD or holds zero-width characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+from . import segment
+from .text import canonical_tones, fold, normalize
+
+# A number keeps its inner separators (13,4 and 1.000.000); a word is a run of
+# letters and digits; anything else that is not a space is punctuation.
+_TOKEN = re.compile(r"(\d+(?:[.,]\d+)+|[^\W_]+)|(\S)")
+
+
+class SyllableTokenizer(Tokenizer):
+    """Splits text into syllables (and numbers, codes' parts, foreign words).
+
+    Each token carries ``before``: the punctuation between it and the previous
+    syllable (word segmentation needs it; the index does not).
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        text, starts = normalize(value)
+        pos = start_pos
+        before = []
+        for m in _TOKEN.finditer(text):
+            word = m.group(1)
+            if word is None:
+                before.append(m.group(2))
+                continue
+            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            t.text = word
+            t.boost = 1.0
+            t.stopped = False
+            t.before = "".join(before)
+            before = []
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = pos
+                pos += 1
+            if chars:
+                s, e = m.span(1)
+                if starts is not None:
+                    s, e = starts[s], starts[e]
+                t.startchar, t.endchar = start_char + s, start_char + e
+            yield t
+
+
+class ToneFilter(Filter):
+    """Canonical tone placement, so old and new spellings are one word."""
+
+    def __init__(self, modern: bool = False):
+        self.modern = modern
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.modern == other.modern
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = canonical_tones(t.text, self.modern)
+            yield t
+
+
+class FoldFilter(Filter):
+    """Diacritics off, đ to d, lower-case: what a person types without accents."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+class CompoundFilter(Filter):
+    """Joins syllables into pyvi's words and yields only multi-syllable ones.
+
+    ``Ủy ban nhân dân tỉnh`` gives ``Ủy_ban`` and ``nhân_dân``; the compound's
+    position is its first syllable's and its chars span all its syllables.
+    Single syllables are left out: the syllable fields already hold them.
+    """
+
+    def __call__(self, tokens):
+        words = list(tokens)
+        if not words:
+            return
+        # The sequence pyvi was trained on: syllables and punctuation, with
+        # the newer tone placement its dictionary uses.
+        sequence, index_of = [], []
+        for t in words:
+            sequence.extend(t.before)
+            index_of.append(len(sequence))
+            sequence.append(canonical_tones(t.text, modern=True))
+        joined = segment.joins(tuple(sequence))
+        group = [words[0]]
+        for k in range(1, len(words)):
+            i = index_of[k]
+            if joined[i] and index_of[k - 1] == i - 1:
+                group.append(words[k])
+            else:
+                yield from _compound(group)
+                group = [words[k]]
+        yield from _compound(group)
+
+
+def _compound(group):
+    if len(group) < 2:
+        return
+    first, last = group[0], group[-1]
+    first.text = "_".join(t.text for t in group)
+    if hasattr(last, "endchar"):
+        first.endchar = last.endchar
+    yield first
+
+
+def syllable_analyzer():
+    """Accented syllables: the words exactly as written (canonical tones)."""
+    return SyllableTokenizer() | LowercaseFilter() | ToneFilter()
+
+
+def folded_analyzer():
+    """Folded syllables: what an unaccented query matches."""
+    return SyllableTokenizer() | FoldFilter()
+
+
+def compound_analyzer():
+    return SyllableTokenizer() | CompoundFilter() | LowercaseFilter() | ToneFilter()
+
+
+def folded_compound_analyzer():
+    return SyllableTokenizer() | CompoundFilter() | FoldFilter()

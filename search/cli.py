@@ -1,0 +1,118 @@
+"""``vnsearch``: a thin command line over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .store import IndexBusy, IndexMissing
+
+DEFAULT_INDEX = "index"
+DEFAULT_SOURCE = "seeds"
+
+index_option = click.option(
+    "--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="Index folder.",
+)
+
+
+def _engine(index_dir: Path):
+    from .searcher import Engine
+
+    try:
+        return Engine(index_dir)
+    except IndexMissing as e:
+        raise click.ClickException(
+            f"{e}. Build it with: vnsearch index --source SOURCE --index {index_dir}"
+        ) from None
+
+
+@click.group()
+def main():
+    """Search Vietnamese meeting documents."""
+
+
+@main.command("index")
+@click.option("--source", default=DEFAULT_SOURCE, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder of documents.")
+@index_option
+def index_cmd(source: Path, index_dir: Path):
+    """Build the index from SOURCE and swap it in atomically."""
+    from .indexer import build_index
+
+    try:
+        report = build_index(source, index_dir, progress=True)
+    except (FileNotFoundError, IndexBusy) as e:
+        raise click.ClickException(str(e)) from None
+    for s in report.skipped:
+        click.echo(f"skipped {s.name}: {s.reason}", err=True)
+    click.echo(
+        f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
+        f"in {report.seconds:.2f} s into {index_dir}"
+        + (f" ({len(report.skipped)} files skipped)" if report.skipped else "")
+    )
+
+
+@main.command("search")
+@click.argument("query", required=False)
+@index_option
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
+@click.option("--batch", is_flag=True, help="Read one query per line from stdin (with --json).")
+def search_cmd(query, index_dir: Path, limit: int, as_json: bool, batch: bool):
+    """Search the index for QUERY."""
+    if batch and not as_json:
+        raise click.UsageError("--batch writes JSON lines: add --json")
+    if not batch and query is None:
+        raise click.UsageError("give a QUERY, or --json --batch to read queries from stdin")
+    engine = _engine(index_dir)
+    if batch:
+        for line in sys.stdin:
+            result = engine.search(line.rstrip("\r\n"), limit=limit)
+            click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    result = engine.search(query, limit=limit)
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    click.echo(f"{result['total']} kết quả ({result['took_ms']:.1f} ms)")
+    for rank, hit in enumerate(result["hits"], start=1):
+        click.echo(f"\n{rank}. {hit['title']}  [{hit['doc_id']} #p{hit['paragraph']}]")
+        click.echo("   " + _terminal_snippet(hit["snippet"]))
+
+
+def _terminal_snippet(html: str) -> str:
+    """The snippet with marks shown in bold on a terminal, as plain text."""
+    from markupsafe import Markup
+
+    parts = html.split("<mark>")
+    out = [Markup(parts[0]).unescape()]
+    for part in parts[1:]:
+        marked, _, rest = part.partition("</mark>")
+        out.append(click.style(Markup(marked).unescape(), bold=True))
+        out.append(Markup(rest).unescape())
+    return "".join(out)
+
+
+@main.command("serve")
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=4, show_default=True, type=int)
+def serve_cmd(index_dir: Path, host: str, port: int, threads: int):
+    """Serve the search page and API with waitress."""
+    from waitress import serve
+
+    from web import create_app
+
+    engine = _engine(index_dir)
+    app = create_app(engine=engine)
+    click.echo(f"serving {index_dir} on http://{host}:{port}")
+    serve(app, host=host, port=port, threads=threads)
+
+
+if __name__ == "__main__":
+    main()

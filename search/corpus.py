@@ -1,0 +1,90 @@
+"""Reading the source folder into documents made of paragraphs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import normalize
+
+SUPPORTED = {".txt"}
+
+
+@dataclass
+class Document:
+    doc_id: str
+    path: Path
+    paragraphs: list[str]  # original text of each non-empty line, in order
+    sha256: str
+
+    @property
+    def title(self) -> str:
+        return self.paragraphs[0]
+
+
+@dataclass
+class Skipped:
+    name: str
+    reason: str
+
+
+@dataclass
+class Corpus:
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """Non-empty lines; a line of only spaces or invisible characters is empty."""
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and normalize(line)[0].strip():
+            out.append(line)
+    return out
+
+
+def read_document(path: Path) -> Document:
+    """Read one source file; raises ValueError with a reason people can act on."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ValueError(f"cannot be read ({e.strerror or e})") from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"is not UTF-8 text (byte {e.start})") from e
+    if "\x00" in text:
+        raise ValueError("looks binary (contains NUL bytes)")
+    paragraphs = paragraphs_of(text)
+    if not paragraphs:
+        raise ValueError("has no text")
+    return Document(path.stem, path, paragraphs, hashlib.sha256(raw).hexdigest())
+
+
+def source_files(source: Path) -> list[Path]:
+    return sorted(p for p in source.iterdir() if not p.name.startswith("."))
+
+
+def read_corpus(source: Path) -> Corpus:
+    """Every readable document in ``source``; the others are listed with why."""
+    corpus = Corpus()
+    seen: dict[str, Path] = {}
+    for path in source_files(source):
+        if path.is_dir():
+            continue
+        if path.suffix.lower() not in SUPPORTED:
+            corpus.skipped.append(Skipped(path.name, f"unsupported format {path.suffix or '(none)'}"))
+            continue
+        try:
+            doc = read_document(path)
+        except ValueError as e:
+            corpus.skipped.append(Skipped(path.name, str(e)))
+            continue
+        if doc.doc_id in seen:
+            corpus.skipped.append(Skipped(path.name, f"same id as {seen[doc.doc_id].name}"))
+            continue
+        seen[doc.doc_id] = path
+        corpus.documents.append(doc)
+    return corpus

@@ -1,0 +1,89 @@
+"""Marking the query's words in a paragraph, by exact character offsets.
+
+The paragraph is re-tokenized with the index's own tokenizer, so every mark
+spans exactly the characters of the original text that matched, whatever
+their accents, case or Unicode form.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .analysis import SyllableTokenizer
+from .query import Group
+from .text import canonical_tones, fold
+
+SNIPPET_CHARS = 320
+_CONTEXT_BEFORE = 60
+_tokenizer = SyllableTokenizer()
+
+
+def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ``(start, end)`` offsets of the groups in ``text``.
+
+    A group typed with accents marks its exact occurrences when the paragraph
+    has any, and its folded ones otherwise (that is how it matched).
+    """
+    tokens = list(_tokenizer(text, chars=True))
+    folded = [fold(t.text) for t in tokens]
+    exact = [canonical_tones(t.text.lower()) for t in tokens]
+    spans = []
+    for g in groups:
+        n = len(g.folded)
+        hits = [i for i in range(len(tokens) - n + 1) if tuple(folded[i:i + n]) == g.folded]
+        if g.exact is not None:
+            exact_hits = [i for i in hits if tuple(exact[i:i + n]) == g.exact]
+            hits = exact_hits or hits
+        spans.extend((tokens[i].startchar, tokens[i + n - 1].endchar) for i in hits)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+    """The stretch of ``size`` characters holding the most marks."""
+    if len(text) <= size:
+        return 0, len(text)
+    best, best_count = 0, -1
+    for s, _ in spans or [(0, 0)]:
+        start = max(0, min(s - _CONTEXT_BEFORE, len(text) - size))
+        count = sum(1 for a, b in spans if a >= start and b <= start + size)
+        if count > best_count:
+            best, best_count = start, count
+    start, end = best, best + size
+    # Cut between words, never inside one.
+    if start > 0:
+        space = text.find(" ", start, start + 30)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", end - 30, end)
+        end = space if space > start else end
+    return start, end
+
+
+def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> Markup:
+    """HTML of ``text[start:end]``, escaped, with ``<mark>`` around ``spans``."""
+    end = len(text) if end is None else end
+    out = []
+    at = start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out.append(escape(text[at:s]))
+        out.append(Markup("<mark>{}</mark>").format(text[s:e]))
+        at = e
+    out.append(escape(text[at:end]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, groups: list[Group], size: int = SNIPPET_CHARS) -> Markup:
+    """The paragraph, or its best fragment when long, with its marks."""
+    spans = marked_spans(text, groups)
+    start, end = _window(text, spans, size)
+    body = render(text, spans, start, end)
+    return Markup("{}{}{}").format("… " if start > 0 else "", body, " …" if end < len(text) else "")

@@ -1,0 +1,23 @@
+"""The Whoosh schema: one Whoosh document per paragraph."""
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import (
+    compound_analyzer,
+    folded_analyzer,
+    folded_compound_analyzer,
+    syllable_analyzer,
+)
+
+
+def make_schema() -> Schema:
+    return Schema(
+        doc_id=ID(stored=True),
+        para=NUMERIC(stored=True, sortable=True),
+        title=STORED(),
+        text=STORED(),
+        syl=TEXT(analyzer=syllable_analyzer(), phrase=True),
+        fold=TEXT(analyzer=folded_analyzer(), phrase=True),
+        comp=TEXT(analyzer=compound_analyzer(), phrase=False),
+        fcomp=TEXT(analyzer=folded_compound_analyzer(), phrase=False),
+    )

@@ -1,0 +1,88 @@
+"""Where index generations live and how a new one is swapped in.
+
+    index/
+      current -> gen-1732371234567     symlink, replaced atomically
+      gen-1732371234567/               a complete Whoosh index + manifest.json
+      .lock                            held while a build runs
+
+Readers resolve ``current`` once and keep their open files: a swap never
+pulls an index from under a running search, and a build that fails or is
+killed never touches ``current``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+CURRENT = "current"
+MANIFEST = "manifest.json"
+
+
+class IndexMissing(Exception):
+    """No usable index at the given location."""
+
+
+class IndexBusy(Exception):
+    """Another build holds the lock."""
+
+
+def current_generation(index_dir: Path) -> Path:
+    link = Path(index_dir) / CURRENT
+    try:
+        target = os.readlink(link)
+    except FileNotFoundError:
+        raise IndexMissing(f"no index in {index_dir}") from None
+    except OSError as e:
+        raise IndexMissing(f"{link} is not an index link ({e.strerror})") from None
+    gen = Path(index_dir) / target
+    if not (gen / MANIFEST).is_file():
+        raise IndexMissing(f"index {gen} is incomplete")
+    return gen
+
+
+def read_manifest(generation: Path) -> dict:
+    with open(generation / MANIFEST, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"another build of {index_dir} is running") from None
+        yield
+
+
+def new_generation(index_dir: Path) -> Path:
+    gen = index_dir / f"gen-{time.time_ns()}"
+    gen.mkdir()
+    return gen
+
+
+def publish(index_dir: Path, generation: Path, manifest: dict) -> None:
+    """Write the manifest, point ``current`` at ``generation``, drop old ones."""
+    tmp = generation / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, generation / MANIFEST)
+    link_tmp = index_dir / f".{CURRENT}.{os.getpid()}"
+    if link_tmp.is_symlink():
+        link_tmp.unlink()
+    os.symlink(generation.name, link_tmp)
+    os.replace(link_tmp, index_dir / CURRENT)
+    remove_stale(index_dir, keep=generation)
+
+
+def remove_stale(index_dir: Path, keep: Path | None) -> None:
+    """Delete generations other than ``keep`` (open files stay readable)."""
+    for p in index_dir.glob("gen-*"):
+        if keep is None or p.name != keep.name:
+            shutil.rmtree(p, ignore_errors=True)

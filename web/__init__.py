@@ -1,0 +1,24 @@
+"""The web front end: a Flask app factory over the search library."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+
+def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
+    """Create the app around an ``Engine`` (or open one on ``index_dir``)."""
+    app = Flask(__name__)
+    app.config.update(config)
+    if engine is None:
+        from search.searcher import Engine
+
+        engine = Engine(index_dir or "index")
+    app.extensions["engine"] = engine
+
+    from .views import bp
+
+    app.register_blueprint(bp)
+    app.logger.setLevel(logging.INFO)
+    return app

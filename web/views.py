@@ -1,0 +1,122 @@
+"""One blueprint: the same search serves the HTML page and the JSON API."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+)
+
+from search.searcher import MAX_LIMIT, MAX_OFFSET
+
+bp = Blueprint("search", __name__)
+
+PER_PAGE = 10
+MAX_QUERY_CHARS = 500
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def _engine():
+    return current_app.extensions["engine"]
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"'{name}' phải là số nguyên (nhận được {raw[:20]!r})") from None
+    if not low <= value <= high:
+        raise BadRequest(f"'{name}' phải nằm trong khoảng {low}–{high}")
+    return value
+
+
+def _query_arg() -> str:
+    q = request.args.get("q", "")
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadRequest(f"Truy vấn quá dài: tối đa {MAX_QUERY_CHARS} ký tự")
+    return q
+
+
+@bp.after_app_request
+def _security_headers(resp):
+    resp.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self'; img-src 'self'; "
+        "script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Referrer-Policy"] = "same-origin"
+    return resp
+
+
+@bp.get("/")
+def home():
+    return render_template("index.html", q="")
+
+
+@bp.get("/search")
+def search_page():
+    q = request.args.get("q", "")
+    try:
+        q = _query_arg()
+        page = _int_arg("page", 1, 1, MAX_OFFSET // PER_PAGE)
+    except BadRequest as e:
+        return render_template("search.html", q=q[:MAX_QUERY_CHARS], error=str(e), result=None), 400
+    if not q.strip():
+        return render_template("search.html", q=q, result=None, error=None)
+    result = _engine().search(q, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    pages = max(1, min((result["total"] + PER_PAGE - 1) // PER_PAGE, MAX_OFFSET // PER_PAGE))
+    return render_template("search.html", q=q, result=result, page=page, pages=pages, error=None)
+
+
+@bp.get("/api/search")
+def api_search():
+    try:
+        q = _query_arg()
+        limit = _int_arg("limit", 10, 1, MAX_LIMIT)
+        offset = _int_arg("offset", 0, 0, MAX_OFFSET)
+    except BadRequest as e:
+        return jsonify(error=str(e)), 400
+    return jsonify(_engine().search(q, limit=limit, offset=offset))
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str):
+    q = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    doc = _engine().document(doc_id, highlight=q)
+    if doc is None:
+        abort(404)
+    return render_template("document.html", doc=doc, q=q)
+
+
+@bp.get("/healthz")
+def healthz():
+    manifest = _engine().manifest
+    return jsonify(status="ok", documents=len(manifest["documents"]),
+                   paragraphs=manifest["paragraphs"])
+
+
+@bp.app_errorhandler(404)
+def not_found(e):
+    if request.path.startswith("/api/"):
+        return jsonify(error="không tìm thấy"), 404
+    return render_template("error.html", code=404,
+                           message="Không tìm thấy trang hoặc tài liệu này."), 404
+
+
+@bp.app_errorhandler(500)
+def server_error(e):
+    current_app.logger.error("500 on %s %s", request.method, request.full_path)
+    if request.path.startswith("/api/"):
+        return jsonify(error="lỗi máy chủ"), 500
+    return render_template("error.html", code=500,
+                           message="Đã có lỗi xảy ra. Vui lòng thử lại sau."), 500
