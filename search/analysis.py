@@ -33,7 +33,7 @@ class SyllableTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
-        text, starts = normalize(value)
+        text, origin = normalize(value)
         pos = start_pos
         before = []
         for m in _TOKEN.finditer(text):
@@ -54,8 +54,8 @@ class SyllableTokenizer(Tokenizer):
                 pos += 1
             if chars:
                 s, e = m.span(1)
-                if starts is not None:
-                    s, e = starts[s], starts[e]
+                if origin is not None:
+                    s, e = origin[s][0], origin[e - 1][1]
                 t.startchar, t.endchar = start_char + s, start_char + e
             yield t
 

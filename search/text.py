@@ -22,18 +22,19 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _NEEDS_WORK = re.compile("[%s%s]" % (_ODD_SPACES, _ZERO_WIDTH))
 
 
-def normalize(text: str) -> tuple[str, list[int] | None]:
-    """Return ``(normalized, starts)``.
+def normalize(text: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """Return ``(normalized, origin)``.
 
-    ``starts[i]`` is the offset in ``text`` where ``normalized[i]`` came from
-    and ``starts[len(normalized)] == len(text)``; ``starts`` is ``None`` when
-    the text was already normal, so offsets are the same (the common case, and
-    the fast one).
+    ``origin[i]`` is the ``(start, end)`` span of ``text`` that
+    ``normalized[i]`` came from, so ``normalized[a:b]`` came from
+    ``text[origin[a][0]:origin[b - 1][1]]``. ``origin`` is ``None`` when the
+    text was already normal and offsets are the same (the common case, and the
+    fast one).
     """
     if unicodedata.is_normalized("NFC", text) and not _NEEDS_WORK.search(text):
         return text, None
     out: list[str] = []
-    starts: list[int] = []
+    origin: list[tuple[int, int]] = []
     i, n = 0, len(text)
     while i < n:
         # A cluster is a starter and the combining marks after it: NFC never
@@ -48,10 +49,9 @@ def normalize(text: str) -> tuple[str, list[int] | None]:
             cluster = " " + cluster[1:]
         for ch in unicodedata.normalize("NFC", cluster):
             out.append(ch)
-            starts.append(i)
+            origin.append((i, j))
         i = j
-    starts.append(n)
-    return "".join(out), starts
+    return "".join(out), origin
 
 
 # --- tone placement -------------------------------------------------------
@@ -60,6 +60,7 @@ _TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
 _VOWELS = set("aăâeêioôơuưy")
 _HATTED = set("ăâêôơư")
 _VIET_LETTERS = _VOWELS | set("bcdđghklmnpqrstvx") | set("fjwz")
+_FINALS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
@@ -83,8 +84,8 @@ def _place_tone(syllable: str, modern: bool) -> str:
     while end < len(lower) and lower[end] in _VOWELS:
         end += 1
     nucleus = list(range(start, end))
-    if not nucleus:
-        return syllable
+    if not nucleus or lower[end:] not in _FINALS:
+        return syllable  # "café": two vowel groups, not one syllable
     hatted = [k for k in nucleus if lower[k] in _HATTED]
     if hatted:
         at = hatted[-1]

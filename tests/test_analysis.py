@@ -1,0 +1,96 @@
+import unicodedata
+
+from conftest import SEEDS
+from search.analysis import (
+    SyllableTokenizer,
+    compound_analyzer,
+    folded_analyzer,
+    folded_compound_analyzer,
+    syllable_analyzer,
+)
+from search.corpus import read_corpus
+from search.text import fold
+
+
+def _tokens(analyzer, text):
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True)]
+
+
+def seed_paragraphs():
+    return [p for d in read_corpus(SEEDS).documents for p in d.paragraphs]
+
+
+def test_offsets_exact_on_every_seed_paragraph():
+    paragraphs = seed_paragraphs()
+    assert len(paragraphs) > 70
+    for text in paragraphs:
+        for analyzer in (syllable_analyzer(), folded_analyzer()):
+            for t in analyzer(text, positions=True, chars=True):
+                source = text[t.startchar:t.endchar]
+                assert fold(source) == fold(t.text), (text, source, t.text)
+        for t in SyllableTokenizer()(text, chars=True):
+            assert text[t.startchar:t.endchar] == t.text
+
+
+def test_compound_offsets_span_their_syllables_on_every_seed_paragraph():
+    for text in seed_paragraphs():
+        for t in folded_compound_analyzer()(text, positions=True, chars=True):
+            assert fold(text[t.startchar:t.endchar]).replace(" ", "_") == t.text
+
+
+def test_offsets_exact_on_nfd_input_with_odd_spaces():
+    text = unicodedata.normalize("NFD", "Bí thư Tỉnh uỷ,\u00a0Chủ\u200b tịch")
+    tokens = list(syllable_analyzer()(text, chars=True))
+    assert [t.text for t in tokens] == ["bí", "thư", "tỉnh", "ủy", "chủ", "tịch"]
+    sources = [unicodedata.normalize("NFC", text[t.startchar:t.endchar]) for t in tokens]
+    assert sources == ["Bí", "thư", "Tỉnh", "uỷ", "Chủ", "tịch"]
+
+
+def test_nfd_input_analyzes_like_nfc():
+    text = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 31, khóa XX; Bí thư Tỉnh uỷ Hoà"
+    nfd = unicodedata.normalize("NFD", text)
+    for analyzer in (syllable_analyzer(), folded_analyzer(), compound_analyzer()):
+        assert [t.text for t in analyzer(nfd)] == [t.text for t in analyzer(text)]
+
+
+def test_accented_syllables_lowercase_with_canonical_tones():
+    assert [t.text for t in syllable_analyzer()("Bí thư Tỉnh uỷ Hoà Bình")] == \
+        ["bí", "thư", "tỉnh", "ủy", "hòa", "bình"]
+
+
+def test_folded_syllables():
+    assert [t.text for t in folded_analyzer()("Đảng bộ Tỉnh uỷ")] == ["dang", "bo", "tinh", "uy"]
+
+
+def test_codes_and_numbers_kept_as_written():
+    text = "GRDP ước đạt 13,4%; Chỉ thị 05-CT/TW ngày 02/07/2021, KHVATEC, 7.325 tỷ"
+    assert [t.text for t in folded_analyzer()(text)] == [
+        "grdp", "uoc", "dat", "13,4", "chi", "thi", "05", "ct", "tw",
+        "ngay", "02", "07", "2021", "khvatec", "7.325", "ty",
+    ]
+
+
+def test_no_stopwords_removed():
+    words = [t.text for t in syllable_analyzer()("an to là của the and")]
+    assert words == ["an", "to", "là", "của", "the", "and"]
+
+
+def test_compounds_from_pyvi_with_exact_offsets():
+    text = "Chủ tịch Ủy ban nhân dân tỉnh, Bí thư Tỉnh uỷ"
+    tokens = _tokens(compound_analyzer(), text)
+    assert [t[0] for t in tokens] == ["chủ_tịch", "ủy_ban", "nhân_dân", "bí_thư", "tỉnh_ủy"]
+    for word, _, s, e in tokens:
+        assert text[s:e].lower().replace(" ", "_").replace("uỷ", "ủy") == word
+    assert [t[0] for t in _tokens(folded_compound_analyzer(), text)] == \
+        ["chu_tich", "uy_ban", "nhan_dan", "bi_thu", "tinh_uy"]
+
+
+def test_tone_variants_segment_the_same():
+    old = [t.text for t in compound_analyzer()("Bí thư Tỉnh ủy và cổ phần hóa")]
+    new = [t.text for t in compound_analyzer()("Bí thư Tỉnh uỷ và cổ phần hoá")]
+    assert old == new
+
+
+def test_compounds_never_cross_punctuation():
+    tokens = [t.text for t in compound_analyzer()("Tỉnh, ủy ban")]
+    assert "tỉnh_ủy" not in tokens

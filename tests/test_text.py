@@ -1,0 +1,63 @@
+import unicodedata
+
+import pytest
+
+from search.text import canonical_tones, fold, has_diacritics, normalize
+
+TONES = [
+    # (written, canonical) — old and new placement must meet.
+    ("hoà", "hòa"), ("hòa", "hòa"), ("Hoà", "Hòa"),
+    ("uỷ", "ủy"), ("Uỷ", "Ủy"), ("ủy", "ủy"),
+    ("thuý", "thúy"), ("khoẻ", "khỏe"), ("tuỳ", "tùy"), ("hoạ", "họa"),
+    ("thoả", "thỏa"), ("loà", "lòa"),
+    # closed syllables and hatted vowels keep their one right place
+    ("hoàn", "hoàn"), ("hoạch", "hoạch"), ("thuyết", "thuyết"), ("người", "người"),
+    ("quý", "quý"), ("quả", "quả"), ("giữ", "giữ"), ("già", "già"), ("gì", "gì"),
+    ("của", "của"), ("mía", "mía"), ("khuỷu", "khuỷu"), ("oái", "oái"),
+    # no tone, or not Vietnamese: unchanged
+    ("khuya", "khuya"), ("Tỉnh", "Tỉnh"), ("São", "São"), ("café", "café"),
+]
+
+
+@pytest.mark.parametrize("written,canonical", TONES)
+def test_canonical_tone_placement(written, canonical):
+    assert canonical_tones(written) == canonical
+
+
+def test_modern_placement_for_pyvi():
+    assert canonical_tones("hòa ủy thúy hoàn", modern=True) == "hoà uỷ thuý hoàn"
+
+
+def test_canonical_tones_keeps_everything_else():
+    text = "Bí thư Tỉnh uỷ, Chủ tịch UBND (GRDP 13,4%) — 05-CT/TW"
+    assert canonical_tones(text) == "Bí thư Tỉnh ủy, Chủ tịch UBND (GRDP 13,4%) — 05-CT/TW"
+
+
+FOLDS = [
+    ("Đảng", "dang"), ("đồng chí", "dong chi"), ("Ủy ban", "uy ban"),
+    ("Nghị quyết", "nghi quyet"), ("HĐND", "hdnd"), ("người", "nguoi"),
+    ("13,4%", "13,4%"), ("05-CT/TW", "05-ct/tw"), ("Æsir", "aesir"),
+]
+
+
+@pytest.mark.parametrize("word,folded", FOLDS)
+def test_fold(word, folded):
+    assert fold(word) == folded
+
+
+def test_has_diacritics():
+    assert has_diacritics("tỉnh") and has_diacritics("đi") and has_diacritics("Đ")
+    assert not has_diacritics("tinh") and not has_diacritics("GRDP")
+
+
+def test_normalize_maps_offsets_back_to_nfd_source():
+    source = unicodedata.normalize("NFD", "Tỉnh\u00a0ủy\u200b Thái")
+    norm, origin = normalize(source)
+    assert norm == "Tỉnh ủy Thái"
+    word = norm.index("ủy")
+    assert unicodedata.normalize("NFC", source[origin[word][0]:origin[word + 1][1]]) == "ủy"
+    assert origin[-1][1] == len(source)
+
+
+def test_normalize_fast_path_keeps_offsets():
+    assert normalize("Tỉnh ủy") == ("Tỉnh ủy", None)
