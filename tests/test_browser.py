@@ -1,0 +1,69 @@
+"""A real browser: Debian's chromium driven by Playwright, against waitress."""
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from waitress.server import create_server
+
+from web import create_app
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_engine):
+    server = create_server(create_app(engine=seed_engine), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "chromium is not installed: run `make test` (it installs Debian's package)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1000, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_unaccented_query_typed_in_the_box_highlights_accented_words(base_url, page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base_url + "/")
+    box = page.get_by_role("searchbox")
+    box.fill("phat trien ben vung cay che")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    first = page.locator("li.hit").first
+    marks = first.locator("mark").all_inner_texts()
+    assert "chè" in marks and "bền" in marks and "vững" in marks
+    assert "Tìm thấy" in page.locator(".stats").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-unaccented.png"), full_page=True)
+
+    # The title link opens the document at that paragraph, still highlighted.
+    first.locator("a.title").click()
+    page.wait_for_url("**/doc/**#p*")
+    target = page.locator("p:target")
+    assert "chè" in target.locator("mark").all_inner_texts()
+    assert dialogs == []
+
+
+def test_phone_width_has_no_horizontal_scroll(base_url, page):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(base_url + "/search?q=tinh+uy+thai+nguyen")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1000, "height": 900})

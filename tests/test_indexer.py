@@ -1,0 +1,107 @@
+import os
+
+import pytest
+
+from conftest import SEEDS, write_corpus
+from search.indexer import build_index
+from search.searcher import Engine
+from search.store import IndexBusy, IndexMissing, build_lock, current_generation
+
+
+def test_seeds_index_every_paragraph(seed_index):
+    engine = Engine(seed_index)
+    manifest = engine.manifest
+    assert len(manifest["documents"]) == 5
+    # every non-empty line is a paragraph
+    expected = sum(
+        sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+        for p in SEEDS.glob("*.txt")
+    )
+    assert manifest["paragraphs"] == expected
+    doc = engine.document("002_e74cd34c562d7255")
+    assert doc["title"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 31, khóa XX, nhiệm kỳ 2020-2025"
+    assert [p["n"] for p in doc["paragraphs"]] == list(range(1, len(doc["paragraphs"]) + 1))
+
+
+def test_bad_files_are_reported_by_name_and_skipped(tmp_path):
+    source = write_corpus(tmp_path / "src", {"good.txt": "Tiêu đề\nHội nghị Tỉnh ủy.\n"})
+    (source / "latin1.txt").write_bytes("Hội nghị".encode("utf-16-le")[:7] + b"\xff\xfe\x80")
+    (source / "empty.txt").write_text("\n  \n", encoding="utf-8")
+    (source / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (source / "notes.pdf").write_bytes(b"%PDF-1.4")
+    os.symlink(tmp_path / "missing.txt", source / "broken.txt")
+    report = build_index(source, tmp_path / "index")
+    assert report.documents == 1 and report.paragraphs == 2
+    reasons = {s.name: s.reason for s in report.skipped}
+    assert set(reasons) == {"latin1.txt", "empty.txt", "binary.txt", "notes.pdf", "broken.txt"}
+    assert "UTF-8" in reasons["latin1.txt"] and "no text" in reasons["empty.txt"]
+    assert Engine(tmp_path / "index").search("tinh uy")["total"] == 1
+
+
+def test_bom_and_nfd_sources_are_read(tmp_path):
+    import unicodedata
+
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "bom.txt").write_bytes("\ufeffTiêu đề\nBí thư Tỉnh uỷ\n".encode("utf-8"))
+    (source / "nfd.txt").write_text(unicodedata.normalize("NFD", "Tiêu đề\nChủ tịch Tỉnh ủy\n"), encoding="utf-8")
+    build_index(source, tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    result = engine.search("tỉnh ủy")
+    assert result["total"] == 2
+    assert engine.document("bom")["title"] == "Tiêu đề"
+    nfd_hit = next(h for h in result["hits"] if h["doc_id"] == "nfd")
+    assert nfd_hit["text"] == unicodedata.normalize("NFD", "Chủ tịch Tỉnh ủy")  # original kept
+    assert "<mark>" + unicodedata.normalize("NFD", "Tỉnh") + "</mark>" in nfd_hit["snippet"]
+
+
+def test_rebuild_swaps_atomically_and_old_searcher_keeps_working(tmp_path):
+    source = write_corpus(tmp_path / "src", {"a.txt": "A\nNghị quyết về chè.\n"})
+    build_index(source, tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    first = current_generation(tmp_path / "index")
+    assert engine.search("che")["total"] == 1
+    write_corpus(source, {"b.txt": "B\nCây chè Thái Nguyên.\n"})
+    build_index(source, tmp_path / "index")
+    assert current_generation(tmp_path / "index") != first
+    assert not first.exists()  # old generation cleaned up
+    assert engine.search("che")["total"] == 2  # refreshed on next query
+
+
+def test_failed_rebuild_leaves_previous_index_serving(tmp_path, monkeypatch):
+    source = write_corpus(tmp_path / "src", {"a.txt": "A\nNghị quyết về chè.\n"})
+    build_index(source, tmp_path / "index")
+    before = current_generation(tmp_path / "index")
+    write_corpus(source, {"b.txt": "B\nCây chè Thái Nguyên.\n"})
+
+    import search.indexer
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(search.indexer, "publish", boom)
+    with pytest.raises(RuntimeError):
+        build_index(source, tmp_path / "index")
+    assert current_generation(tmp_path / "index") == before
+    assert sorted(p.name for p in (tmp_path / "index").glob("gen-*")) == [before.name]
+    assert Engine(tmp_path / "index").search("che")["total"] == 1
+
+
+def test_missing_source_folder_keeps_index(tmp_path):
+    source = write_corpus(tmp_path / "src", {"a.txt": "A\nChè.\n"})
+    build_index(source, tmp_path / "index")
+    with pytest.raises(FileNotFoundError):
+        build_index(tmp_path / "nope", tmp_path / "index")
+    assert Engine(tmp_path / "index").search("che")["total"] == 1
+
+
+def test_second_build_at_once_is_refused_clearly(tmp_path):
+    source = write_corpus(tmp_path / "src", {"a.txt": "A\nChè.\n"})
+    with build_lock(tmp_path / "index"):
+        with pytest.raises(IndexBusy, match="another build"):
+            build_index(source, tmp_path / "index")
+
+
+def test_opening_a_missing_index_says_so(tmp_path):
+    with pytest.raises(IndexMissing, match="no index"):
+        Engine(tmp_path / "nothing")

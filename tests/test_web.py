@@ -1,0 +1,97 @@
+import re
+
+import pytest
+
+from web import create_app
+
+
+@pytest.fixture(scope="module")
+def client(seed_engine):
+    app = create_app(engine=seed_engine, TESTING=True)
+    return app.test_client()
+
+
+def test_home_is_vietnamese_and_mobile_ready(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert '<html lang="vi">' in html and 'name="viewport"' in html
+    assert 'name="q"' in html and "Tìm kiếm" in html
+
+
+def test_search_page_lists_highlighted_results(client):
+    r = client.get("/search", query_string={"q": "cay che thai nguyen"})
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "Tìm thấy" in html and " ms)" in html
+    assert "<mark>chè</mark>" in html
+    first = re.search(r'href="(/doc/[^"]+)"', html).group(1)
+    assert first.startswith("/doc/000_506b92b0bc4a87dd?q=") and first.endswith("#p9")
+
+
+def test_search_page_paginates(client):
+    r1 = client.get("/search", query_string={"q": "tinh"}).get_data(as_text=True)
+    r2 = client.get("/search", query_string={"q": "tinh", "page": 2}).get_data(as_text=True)
+    assert "Trang sau" in r1 and "Trang trước" in r2
+    assert '<ol class="hits" start="11">' in r2
+    assert re.findall(r'#p\d+', r1)[:10] != re.findall(r'#p\d+', r2)[:10]
+
+
+def test_empty_and_no_result_messages(client):
+    assert "Hãy nhập từ khóa" in client.get("/search?q=").get_data(as_text=True)
+    r = client.get("/search", query_string={"q": "xyzzy plugh"})
+    assert r.status_code == 200
+    assert "Không tìm thấy kết quả nào" in r.get_data(as_text=True)
+
+
+def test_bad_page_is_a_clear_400(client):
+    r = client.get("/search?q=che&page=abc")
+    assert r.status_code == 400 and "phải là số nguyên" in r.get_data(as_text=True)
+
+
+def test_document_view_anchors_and_highlight(client):
+    r = client.get("/doc/000_506b92b0bc4a87dd", query_string={"q": "che"})
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert 'id="p1"' in html and 'id="p14"' in html
+    assert "<mark>chè</mark>" in html
+
+
+def test_unknown_document_is_404_page(client):
+    for path in ["/doc/nope", "/doc/..%2F..%2Fetc%2Fpasswd", "/doc/../seeds"]:
+        r = client.get(path)
+        assert r.status_code == 404, path
+    assert "Không tìm thấy" in client.get("/doc/nope").get_data(as_text=True)
+
+
+def test_api_search_json(client):
+    r = client.get("/api/search", query_string={"q": "tinh uy", "limit": 3, "offset": 1})
+    assert r.status_code == 200 and r.is_json
+    data = r.get_json()
+    assert data["query"] == "tinh uy" and data["total"] > 3 and len(data["hits"]) == 3
+    all_hits = client.get("/api/search", query_string={"q": "tinh uy", "limit": 4}).get_json()["hits"]
+    assert data["hits"] == all_hits[1:4]
+
+
+@pytest.mark.parametrize("qs", ["q=che&limit=abc", "q=che&limit=0", "q=che&limit=1000",
+                                "q=che&offset=-1", "q=che&offset=x", "q=" + "a" * 501])
+def test_api_bad_parameters_are_400_json(client, qs):
+    r = client.get("/api/search?" + qs)
+    assert r.status_code == 400 and "error" in r.get_json()
+
+
+def test_healthz(client):
+    data = client.get("/healthz").get_json()
+    assert data == {"status": "ok", "documents": 5, "paragraphs": 82}
+
+
+def test_security_headers(client):
+    r = client.get("/")
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_query_with_markup_is_shown_as_text(client):
+    q = '<script>alert(1)</script> "><b>x'
+    html = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
