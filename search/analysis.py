@@ -23,6 +23,26 @@ from .text import canonical_tones, fold, normalize
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)+|[^\W_]+)|(\S)")
 
 
+def syllables(value: str):
+    """``(word, start, end, before)`` for each syllable of ``value``.
+
+    ``word`` is normalized (NFC); ``start``/``end`` are offsets into ``value``
+    itself; ``before`` is the punctuation since the previous syllable.
+    """
+    text, origin = normalize(value)
+    before = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(1)
+        if word is None:
+            before.append(m.group(2))
+            continue
+        s, e = m.span(1)
+        if origin is not None:
+            s, e = origin[s][0], origin[e - 1][1]
+        yield word, s, e, "".join(before)
+        before = []
+
+
 class SyllableTokenizer(Tokenizer):
     """Splits text into syllables (and numbers, codes' parts, foreign words).
 
@@ -33,29 +53,17 @@ class SyllableTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
-        text, origin = normalize(value)
-        pos = start_pos
-        before = []
-        for m in _TOKEN.finditer(text):
-            word = m.group(1)
-            if word is None:
-                before.append(m.group(2))
-                continue
+        for pos, (word, s, e, before) in enumerate(syllables(value), start=start_pos):
             t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
             t.text = word
             t.boost = 1.0
             t.stopped = False
-            t.before = "".join(before)
-            before = []
+            t.before = before
             if keeporiginal:
                 t.original = word
             if positions:
                 t.pos = pos
-                pos += 1
             if chars:
-                s, e = m.span(1)
-                if origin is not None:
-                    s, e = origin[s][0], origin[e - 1][1]
                 t.startchar, t.endchar = start_char + s, start_char + e
             yield t
 

@@ -7,15 +7,21 @@ their accents, case or Unicode form.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
-from .analysis import SyllableTokenizer
+from .analysis import syllables
 from .query import Group
 from .text import canonical_tones, fold
 
 SNIPPET_CHARS = 320
 _CONTEXT_BEFORE = 60
-_tokenizer = SyllableTokenizer()
+
+
+@lru_cache(maxsize=65536)
+def _exact(word: str) -> str:
+    return canonical_tones(word.lower())
 
 
 def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
@@ -24,17 +30,20 @@ def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
     A group typed with accents marks its exact occurrences when the paragraph
     has any, and its folded ones otherwise (that is how it matched).
     """
-    tokens = list(_tokenizer(text, chars=True))
-    folded = [fold(t.text) for t in tokens]
-    exact = [canonical_tones(t.text.lower()) for t in tokens]
+    tokens = list(syllables(text))
+    folded = [fold(t[0]) for t in tokens]
+    at: dict[str, list[int]] = {}
+    for i, f in enumerate(folded):
+        at.setdefault(f, []).append(i)
     spans = []
     for g in groups:
         n = len(g.folded)
-        hits = [i for i in range(len(tokens) - n + 1) if tuple(folded[i:i + n]) == g.folded]
+        hits = [i for i in at.get(g.folded[0], ()) if tuple(folded[i:i + n]) == g.folded]
         if g.exact is not None:
-            exact_hits = [i for i in hits if tuple(exact[i:i + n]) == g.exact]
+            exact_hits = [i for i in hits
+                          if tuple(_exact(t[0]) for t in tokens[i:i + n]) == g.exact]
             hits = exact_hits or hits
-        spans.extend((tokens[i].startchar, tokens[i + n - 1].endchar) for i in hits)
+        spans.extend((tokens[i][1], tokens[i + n - 1][2]) for i in hits)
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:

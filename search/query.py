@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import query as Q
+from whoosh.matching import NullMatcherClass, WrappingMatcher
+from whoosh.query.wrappers import WrappingQuery
 
 from .analysis import SyllableTokenizer
 from .text import canonical_tones, fold, has_diacritics, normalize
@@ -101,25 +103,75 @@ def parse_query(text: str) -> ParsedQuery:
     return parsed
 
 
+class Bonus(WrappingQuery):
+    """Adds ``bonus`` to the score of every document ``child`` matches.
+
+    Unlike ``ConstantScoreQuery`` it keeps the child's own score and its
+    matcher stays lazy (no list of every matching id is built).
+    """
+
+    def __init__(self, child: Q.Query, bonus: float):
+        super().__init__(child)
+        self.bonus = bonus
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self.child == other.child and self.bonus == other.bonus
+
+    def __hash__(self):
+        return hash(self.child) ^ hash(self.bonus)
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.bonus)
+
+    def matcher(self, searcher, context=None):
+        m = self.child.matcher(searcher, context)
+        if isinstance(m, NullMatcherClass):
+            return m
+        return _BonusMatcher(m, self.bonus)
+
+
+class _BonusMatcher(WrappingMatcher):
+    def __init__(self, child, bonus: float):
+        super().__init__(child)
+        self.bonus = bonus
+
+    def copy(self):
+        return _BonusMatcher(self.child.copy(), self.bonus)
+
+    def _replacement(self, newchild):
+        return _BonusMatcher(newchild, self.bonus)
+
+    def replace(self, minquality=0):
+        r = self.child.replace(max(0.0, minquality - self.bonus))
+        return self if r is self.child else self._replacement(r)
+
+    def skip_to_quality(self, minquality):
+        return self.child.skip_to_quality(minquality - self.bonus)
+
+    def max_quality(self):
+        return self.child.max_quality() + self.bonus
+
+    def block_quality(self):
+        return self.child.block_quality() + self.bonus
+
+    def score(self):
+        return self.child.score() + self.bonus
+
+
 def _match(fieldname: str, words: tuple[str, ...], boost: float = 1.0) -> Q.Query:
     if len(words) == 1:
         return Q.Term(fieldname, words[0], boost=boost)
     return Q.Phrase(fieldname, list(words), boost=boost)
 
 
-def _group_match(g: Group) -> Q.Query:
+def _group_match(g: Group, bonus: bool = False) -> Q.Query:
+    """Documents having the group, folded or exact; with ``bonus``, scored by
+    the ladder's rungs (COVER for having it, EXACT more for exact accents)."""
     folded = _match("fold", g.folded)
-    if g.exact is None:
-        return folded
-    return Q.Or([_match("syl", g.exact, EXACT_BOOST), folded])
-
-
-def _scored(g: Group) -> list[Q.Query]:
-    m = _group_match(g)
-    parts = [Q.ConstantScoreQuery(m, COVER), m]
     if g.exact is not None:
-        parts.append(Q.ConstantScoreQuery(_match("syl", g.exact), EXACT))
-    return parts
+        exact = _match("syl", g.exact, EXACT_BOOST)
+        folded = Q.Or([Bonus(exact, EXACT) if bonus else exact, folded])
+    return Bonus(folded, COVER) if bonus else folded
 
 
 def _compounds(parsed: ParsedQuery, reader) -> list[Q.Query]:
@@ -142,7 +194,7 @@ def build_query(parsed: ParsedQuery, reader) -> Q.Query | None:
     """The Whoosh query for ``parsed``; ``None`` when nothing can match."""
     if parsed.empty:
         return None
-    scored = [p for g in parsed.positive for p in _scored(g)] + _compounds(parsed, reader)
+    scored = [_group_match(g, bonus=True) for g in parsed.positive] + _compounds(parsed, reader)
     q: Q.Query = Q.Or(scored)
     if parsed.phrases:
         q = Q.AndMaybe(Q.And([_group_match(g) for g in parsed.phrases]), q)

@@ -11,6 +11,8 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
     """Create the app around an ``Engine`` (or open one on ``index_dir``)."""
     app = Flask(__name__)
     app.config.update(config)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON
+    app.json.sort_keys = False
     if engine is None:
         from search.searcher import Engine
 
