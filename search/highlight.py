@@ -24,17 +24,27 @@ def _exact(word: str) -> str:
     return canonical_tones(word.lower())
 
 
-def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping ``(start, end)`` offsets of the groups in ``text``.
+@lru_cache(maxsize=4096)
+def _scan(text: str):
+    """Syllables of a paragraph, their folded forms, and where each form is.
 
-    A group typed with accents marks its exact occurrences when the paragraph
-    has any, and its folded ones otherwise (that is how it matched).
+    Cached: the same paragraphs come back for query after query.
     """
     tokens = list(syllables(text))
     folded = [fold(t[0]) for t in tokens]
     at: dict[str, list[int]] = {}
     for i, f in enumerate(folded):
         at.setdefault(f, []).append(i)
+    return tokens, folded, at
+
+
+def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ``(start, end)`` offsets of the groups in ``text``.
+
+    A group typed with accents marks its exact occurrences when the paragraph
+    has any, and its folded ones otherwise (that is how it matched).
+    """
+    tokens, folded, at = _scan(text)
     spans = []
     for g in groups:
         n = len(g.folded)
