@@ -6,9 +6,13 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decoding import NotText, decode
 from .text import normalize
 
 SUPPORTED = {".txt"}
+# Bigger than any meeting record; a file past these is a mistake, not a report.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_PARAGRAPH_CHARS = 200_000
 
 
 @dataclass
@@ -48,18 +52,24 @@ def paragraphs_of(text: str) -> list[str]:
 def read_document(path: Path) -> Document:
     """Read one source file; raises ValueError with a reason people can act on."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"is too large ({size / 2**20:.0f} MB; the limit is "
+                             f"{MAX_FILE_BYTES // 2**20} MB)")
         raw = path.read_bytes()
     except OSError as e:
         raise ValueError(f"cannot be read ({e.strerror or e})") from e
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"is not UTF-8 text (byte {e.start})") from e
-    if "\x00" in text:
-        raise ValueError("looks binary (contains NUL bytes)")
+        text, _ = decode(raw)
+    except NotText as e:
+        raise ValueError(str(e)) from None
     paragraphs = paragraphs_of(text)
     if not paragraphs:
         raise ValueError("has no text")
+    longest = max(paragraphs, key=len)
+    if len(longest) > MAX_PARAGRAPH_CHARS:
+        raise ValueError(f"has a paragraph of {len(longest):,} characters "
+                         f"(the limit is {MAX_PARAGRAPH_CHARS:,}): is it one long line?")
     return Document(path.stem, path, paragraphs, hashlib.sha256(raw).hexdigest())
 
 

@@ -1,4 +1,7 @@
+import codecs
 import os
+import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -23,24 +26,69 @@ def test_seeds_index_every_paragraph(seed_index):
     assert [p["n"] for p in doc["paragraphs"]] == list(range(1, len(doc["paragraphs"]) + 1))
 
 
-def test_bad_files_are_reported_by_name_and_skipped(tmp_path):
+def encode_cp1258(text: str) -> bytes:
+    """Windows-1258 spells a tone as a combining mark after the base letter."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = []
+    for ch in text:
+        d = unicodedata.normalize("NFD", ch)
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in tones))
+        out.append(base + "".join(c for c in d if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+def test_bad_files_are_reported_by_name_and_skipped(tmp_path, monkeypatch):
     source = write_corpus(tmp_path / "src", {"good.txt": "Tiêu đề\nHội nghị Tỉnh ủy.\n"})
-    (source / "latin1.txt").write_bytes("Hội nghị".encode("utf-16-le")[:7] + b"\xff\xfe\x80")
-    (source / "empty.txt").write_text("\n  \n", encoding="utf-8")
+    (source / "garbage.txt").write_bytes(b"\x81\x8a\x8d\xff\x90 text")
     (source / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
+    (source / "empty.txt").write_text("\n  \n\u200b\n", encoding="utf-8")
     (source / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (source / "oneline.txt").write_text("chè " * 60_000, encoding="utf-8")
+    with open(source / "huge.txt", "wb") as f:  # 50 MB, sparse: never read
+        f.truncate(50 * 2**20)
     os.symlink(tmp_path / "missing.txt", source / "broken.txt")
+    (source / "locked.txt").write_text("A\nB\n", encoding="utf-8")
+    real_read = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "locked.txt":  # root reads anything; simulate chmod 000
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     report = build_index(source, tmp_path / "index")
     assert report.documents == 1 and report.paragraphs == 2
     reasons = {s.name: s.reason for s in report.skipped}
-    assert set(reasons) == {"latin1.txt", "empty.txt", "binary.txt", "notes.pdf", "broken.txt"}
-    assert "UTF-8" in reasons["latin1.txt"] and "no text" in reasons["empty.txt"]
+    assert reasons == {
+        "garbage.txt": "is not text in UTF-8, UTF-16 or Windows-1258",
+        "binary.txt": "looks binary (contains NUL bytes)",
+        "empty.txt": "has no text",
+        "notes.pdf": "unsupported format .pdf",
+        "oneline.txt": reasons["oneline.txt"],
+        "huge.txt": "is too large (50 MB; the limit is 20 MB)",
+        "broken.txt": "cannot be read (No such file or directory)",
+        "locked.txt": "cannot be read (Permission denied)",
+    }
+    assert "239,999 characters" in reasons["oneline.txt"]
     assert Engine(tmp_path / "index").search("tinh uy")["total"] == 1
 
 
-def test_bom_and_nfd_sources_are_read(tmp_path):
-    import unicodedata
+def test_legacy_and_utf16_text_is_decoded(tmp_path):
+    text = "Tiêu đề\nHội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, Tỉnh ủy.\n"
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "win.txt").write_bytes(encode_cp1258(text))
+    (source / "u16.txt").write_bytes(text.encode("utf-16"))
+    (source / "u16be.txt").write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    report = build_index(source, tmp_path / "index")
+    assert report.skipped == [] and report.documents == 3
+    engine = Engine(tmp_path / "index")
+    result = engine.search("Đảng bộ tỉnh Thái Nguyên")
+    assert {h["doc_id"] for h in result["hits"]} == {"win", "u16", "u16be"}
+    assert all(h["text"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, Tỉnh ủy." for h in result["hits"])
 
+
+def test_bom_and_nfd_sources_are_read(tmp_path):
     source = tmp_path / "src"
     source.mkdir()
     (source / "bom.txt").write_bytes("\ufeffTiêu đề\nBí thư Tỉnh uỷ\n".encode("utf-8"))

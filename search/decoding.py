@@ -1,0 +1,49 @@
+"""Turning a source file's bytes into text, or saying clearly why not.
+
+Tried in order: UTF-8 (with or without BOM), UTF-16 with a BOM, then
+Windows-1258 (the Vietnamese Windows code page, which spells tones as
+combining marks). A decoding is only accepted if the result reads as text:
+control characters or a high share of symbols mean the guess was wrong, and
+the file is reported rather than indexed as mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+_TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+_ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs", "So", "Sk"}
+
+
+class NotText(ValueError):
+    """The bytes are not text we can read; the message says why."""
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return True
+    odd = sum(1 for c in text if c not in _TEXT_CONTROLS and unicodedata.category(c) in _ODD_CATEGORIES)
+    return odd <= max(2, len(text) // 100)
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Return ``(text, encoding)``; raise ``NotText`` with a reason."""
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif b"\x00" in raw:
+        raise NotText("looks binary (contains NUL bytes)")
+    else:
+        candidates = ["utf-8", "cp1258"]
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return unicodedata.normalize("NFC", text) if encoding == "cp1258" else text, encoding
+        if encoding != "cp1258":
+            raise NotText(f"decodes as {encoding} but holds control or unprintable characters")
+    raise NotText("is not text in UTF-8, UTF-16 or Windows-1258")
