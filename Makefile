@@ -7,7 +7,7 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test index install chromium clean
+.PHONY: serve test index install chromium clean fuzz load
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -36,6 +36,14 @@ chromium:
 
 test: $(BIN)/.installed chromium
 	$(BIN)/python -m pytest
+
+# 10,000 hostile queries through the library, /api/search, /search and /doc.
+fuzz: $(BIN)/.installed
+	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -s tests/test_hostile.py -k hostile_queries
+
+# 8 clients for 30 s against `vnsearch serve` on 127.0.0.1.
+load: $(BIN)/.installed
+	$(BIN)/python bench/load.py --clients 8 --seconds 30
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache

@@ -39,7 +39,8 @@ def main():
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of documents.")
 @index_option
-def index_cmd(source: Path, index_dir: Path):
+@click.option("--strict", is_flag=True, help="Exit with status 1 when any file was skipped.")
+def index_cmd(source: Path, index_dir: Path, strict: bool):
     """Build the index from SOURCE and swap it in atomically."""
     from .indexer import build_index
 
@@ -48,12 +49,13 @@ def index_cmd(source: Path, index_dir: Path):
     except (FileNotFoundError, IndexBusy) as e:
         raise click.ClickException(str(e)) from None
     for s in report.skipped:
-        click.echo(f"skipped {s.name}: {s.reason}", err=True)
+        click.echo(f"warning: skipped {s.name}: {s.reason}", err=True)
     click.echo(
         f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
-        f"in {report.seconds:.2f} s into {index_dir}"
-        + (f" ({len(report.skipped)} files skipped)" if report.skipped else "")
+        f"in {report.seconds:.2f} s into {index_dir}; {len(report.skipped)} warnings"
     )
+    if strict and report.skipped:
+        raise SystemExit(1)
 
 
 @main.command("search")

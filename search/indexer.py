@@ -12,14 +12,7 @@ from whoosh import index as whoosh_index
 
 from .corpus import Skipped, read_corpus
 from .schema import make_schema
-from .store import (
-    IndexMissing,
-    build_lock,
-    current_generation,
-    new_generation,
-    publish,
-    remove_stale,
-)
+from .store import build_lock, new_generation, publish, recover
 
 
 @dataclass
@@ -40,11 +33,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False) -> BuildR
         raise FileNotFoundError(f"source folder {source} does not exist")
     started = time.perf_counter()
     with build_lock(index_dir):
-        # A build killed earlier may have left a half-written generation.
-        try:
-            remove_stale(index_dir, keep=current_generation(index_dir))
-        except IndexMissing:
-            remove_stale(index_dir, keep=None)
+        recover(index_dir)
         corpus = read_corpus(source)
         generation = new_generation(index_dir)
         try:

@@ -46,6 +46,15 @@ class Engine:
                 old.close()
         return local.searcher
 
+    def _with_searcher(self, run):
+        """``run(searcher)``, retried once on a fresh searcher if the files
+        under the old one went away (a rebuild pruned its generation)."""
+        try:
+            return run(self._searcher())
+        except OSError:
+            self.close()
+            return run(self._searcher())
+
     @property
     def manifest(self) -> dict:
         self._searcher()
@@ -57,14 +66,15 @@ class Engine:
         limit = max(1, min(int(limit), MAX_LIMIT))
         offset = max(0, min(int(offset), MAX_OFFSET))
         parsed = parse_query(text)
-        searcher = self._searcher()
-        q = build_query(parsed, searcher.reader())
-        hits, total = [], 0
-        if q is not None:
+
+        def run(searcher):
+            q = build_query(parsed, searcher.reader())
+            if q is None:
+                return [], 0
             results = searcher.search(q, limit=offset + limit)
-            total = len(results)
-            for hit in results[offset:offset + limit]:
-                hits.append(self._hit(hit, parsed))
+            return [self._hit(h, parsed) for h in results[offset:offset + limit]], len(results)
+
+        hits, total = self._with_searcher(run)
         return {
             "query": text,
             "total": total,
@@ -85,8 +95,8 @@ class Engine:
 
     def document(self, doc_id: str, highlight: str = "") -> dict | None:
         """The whole document: title and paragraphs, marked for ``highlight``."""
-        searcher = self._searcher()
-        stored = [searcher.stored_fields(n) for n in searcher.document_numbers(doc_id=doc_id)]
+        stored = self._with_searcher(
+            lambda s: [s.stored_fields(n) for n in s.document_numbers(doc_id=doc_id)])
         if not stored:
             return None
         stored.sort(key=lambda f: f["para"])

@@ -69,20 +69,39 @@ def new_generation(index_dir: Path) -> Path:
 
 
 def publish(index_dir: Path, generation: Path, manifest: dict) -> None:
-    """Write the manifest, point ``current`` at ``generation``, drop old ones."""
+    """Write the manifest, point ``current`` at ``generation``, prune.
+
+    The generation ``current`` pointed at before is kept one more round: a
+    search that resolved ``current`` just before the swap can still open it.
+    """
     tmp = generation / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, generation / MANIFEST)
+    try:
+        previous = {current_generation(index_dir).name}
+    except IndexMissing:
+        previous = set()
     link_tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     if link_tmp.is_symlink():
         link_tmp.unlink()
     os.symlink(generation.name, link_tmp)
     os.replace(link_tmp, index_dir / CURRENT)
-    remove_stale(index_dir, keep=generation)
+    remove_generations(index_dir, keep={generation.name} | previous)
 
 
-def remove_stale(index_dir: Path, keep: Path | None) -> None:
-    """Delete generations other than ``keep`` (open files stay readable)."""
+def recover(index_dir: Path) -> None:
+    """Clean what a killed build left: half-written generations, temp links.
+
+    Call with the build lock held.
+    """
+    for link in index_dir.glob(f".{CURRENT}.*"):
+        link.unlink(missing_ok=True)
+    complete = {p.name for p in index_dir.glob("gen-*") if (p / MANIFEST).is_file()}
+    remove_generations(index_dir, keep=complete)
+
+
+def remove_generations(index_dir: Path, keep: set[str]) -> None:
+    """Delete generations not in ``keep`` (files open in readers stay readable)."""
     for p in index_dir.glob("gen-*"):
-        if keep is None or p.name != keep.name:
+        if p.name not in keep:
             shutil.rmtree(p, ignore_errors=True)

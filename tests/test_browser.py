@@ -67,3 +67,27 @@ def test_phone_width_has_no_horizontal_scroll(base_url, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.screenshot(path=str(ARTIFACTS / "search-phone.png"), full_page=False)
     page.set_viewport_size({"width": 1000, "height": 900})
+
+
+def test_markup_in_documents_and_queries_stays_text_in_the_browser(make_engine, page):
+    from test_hostile import XSS_DOC
+
+    engine = make_engine({"xss.txt": XSS_DOC})
+    server = create_server(create_app(engine=engine), host="127.0.0.1", port=0, threads=2)
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(base + "/search?q=" + "<script>alert(5)</script> che")
+        assert page.get_by_text('<script>alert("title")</script> Nghị quyết').first.is_visible()
+        assert "<img src=x onerror=alert(1)>" in page.locator("li.hit").first.inner_text()
+        assert page.locator("li.hit img").count() == 0 and page.locator("li.hit b").count() == 0
+        page.locator("a.title").first.click()
+        page.wait_for_url("**/doc/xss**")
+        assert page.locator("article img").count() == 0
+        assert '"><b>đậm</b>' in page.locator("article").inner_text()
+        page.wait_for_timeout(300)
+    finally:
+        server.close()
+    assert dialogs == []

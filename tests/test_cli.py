@@ -11,7 +11,7 @@ def test_index_then_search_human_and_json(tmp_path):
     index = str(tmp_path / "index")
     out = runner.invoke(main, ["index", "--source", str(SEEDS), "--index", index])
     assert out.exit_code == 0, out.output
-    assert "indexed 5 documents, 82 paragraphs" in out.output
+    assert "indexed 5 documents, 82 paragraphs" in out.output and "0 warnings" in out.output
 
     out = runner.invoke(main, ["search", "cay che thai nguyen", "--index", index, "--limit", "3"])
     assert out.exit_code == 0, out.output
@@ -39,10 +39,13 @@ def test_batch_answers_each_line_in_order(seed_index):
 def test_unreadable_file_reported_by_name(tmp_path):
     source = write_corpus(tmp_path / "src", {"ok.txt": "A\nChè.\n"})
     (source / "bad.txt").write_bytes(b"\x81\x8d\x8f")
-    out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(tmp_path / "ix")])
+    args = ["index", "--source", str(source), "--index", str(tmp_path / "ix")]
+    out = CliRunner().invoke(main, args)
     assert out.exit_code == 0
-    assert "skipped bad.txt: is not text in UTF-8" in out.output
-    assert "indexed 1 documents" in out.output
+    assert "warning: skipped bad.txt: is not text in UTF-8" in out.output
+    assert "indexed 1 documents" in out.output and "1 warnings" in out.output
+    strict = CliRunner().invoke(main, args + ["--strict"])
+    assert strict.exit_code == 1 and "1 warnings" in strict.output
 
 
 def test_search_without_index_says_how_to_build_it(tmp_path):

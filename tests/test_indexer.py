@@ -111,9 +111,12 @@ def test_rebuild_swaps_atomically_and_old_searcher_keeps_working(tmp_path):
     assert engine.search("che")["total"] == 1
     write_corpus(source, {"b.txt": "B\nCây chè Thái Nguyên.\n"})
     build_index(source, tmp_path / "index")
-    assert current_generation(tmp_path / "index") != first
-    assert not first.exists()  # old generation cleaned up
+    second = current_generation(tmp_path / "index")
+    assert second != first and first.exists()  # kept one round for late readers
     assert engine.search("che")["total"] == 2  # refreshed on next query
+    build_index(source, tmp_path / "index")
+    assert not first.exists() and second.exists()
+    assert len(list((tmp_path / "index").glob("gen-*"))) == 2
 
 
 def test_failed_rebuild_leaves_previous_index_serving(tmp_path, monkeypatch):
@@ -131,7 +134,7 @@ def test_failed_rebuild_leaves_previous_index_serving(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         build_index(source, tmp_path / "index")
     assert current_generation(tmp_path / "index") == before
-    assert sorted(p.name for p in (tmp_path / "index").glob("gen-*")) == [before.name]
+    assert sorted(p.name for p in (tmp_path / "index").glob("gen-*")) == [before.name]  # no debris
     assert Engine(tmp_path / "index").search("che")["total"] == 1
 
 

@@ -12,6 +12,7 @@ from flask import (
 )
 
 from search.searcher import MAX_LIMIT, MAX_OFFSET
+from search.store import IndexMissing
 
 bp = Blueprint("search", __name__)
 
@@ -113,9 +114,19 @@ def not_found(e):
                            message="Không tìm thấy trang hoặc tài liệu này."), 404
 
 
+@bp.app_errorhandler(IndexMissing)
+def index_missing(e):
+    current_app.logger.error("index unavailable on %s %s: %s", request.method, request.full_path, e)
+    message = "Chỉ mục tìm kiếm tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút."
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return jsonify(error=message), 503
+    return render_template("error.html", code=503, message=message), 503
+
+
 @bp.app_errorhandler(500)
 def server_error(e):
-    current_app.logger.error("500 on %s %s", request.method, request.full_path)
+    current_app.logger.error("500 on %s %s", request.method, request.full_path,
+                             exc_info=getattr(e, "original_exception", None))
     if request.path.startswith("/api/"):
         return jsonify(error="lỗi máy chủ"), 500
     return render_template("error.html", code=500,
