@@ -5,7 +5,7 @@ text. Nothing here raises on odd input: an unbalanced quote is dropped and
 the rest is searched as plain words.
 
 Ranking is a ladder built into the query's scores, each rung worth more than
-everything below it can add up to:
+everything below it can add up to (``build_queries``):
 
 1. how many of the typed words (or phrases) a paragraph has     COVER each
 2. how many of them it has with the accents as typed            EXACT each
@@ -164,14 +164,14 @@ def _match(fieldname: str, words: tuple[str, ...], boost: float = 1.0) -> Q.Quer
     return Q.Phrase(fieldname, list(words), boost=boost)
 
 
-def _group_match(g: Group, bonus: bool = False) -> Q.Query:
-    """Documents having the group, folded or exact; with ``bonus``, scored by
-    the ladder's rungs (COVER for having it, EXACT more for exact accents)."""
+def _group_match(g: Group, exact_bonus: bool = False) -> Q.Query:
+    """Documents having the group, folded or with the accents as typed; with
+    ``exact_bonus`` the exact ones score EXACT more."""
     folded = _match("fold", g.folded)
-    if g.exact is not None:
-        exact = _match("syl", g.exact, EXACT_BOOST)
-        folded = Q.Or([Bonus(exact, EXACT) if bonus else exact, folded])
-    return Bonus(folded, COVER) if bonus else folded
+    if g.exact is None:
+        return folded
+    exact = _match("syl", g.exact, EXACT_BOOST)
+    return Q.Or([Bonus(exact, EXACT) if exact_bonus else exact, folded])
 
 
 def _compounds(parsed: ParsedQuery, reader) -> list[Q.Query]:
@@ -190,17 +190,32 @@ def _compounds(parsed: ParsedQuery, reader) -> list[Q.Query]:
     return out
 
 
-def build_query(parsed: ParsedQuery, reader) -> Q.Query | None:
-    """The Whoosh query for ``parsed``; ``None`` when nothing can match."""
+def build_queries(parsed: ParsedQuery, reader) -> tuple[Q.Query, Q.Query] | None:
+    """``(all_words, any_words)`` Whoosh queries; ``None`` when nothing can match.
+
+    ``any_words`` ranks every paragraph having at least one word by the whole
+    ladder. ``all_words`` finds only the paragraphs having every word, which
+    come first in that ranking with the same order and scores: it is far
+    cheaper to run, so the searcher tries it first.
+    """
     if parsed.empty:
         return None
-    scored = [_group_match(g, bonus=True) for g in parsed.positive] + _compounds(parsed, reader)
-    q: Q.Query = Q.Or(scored)
+    groups = [_group_match(g, exact_bonus=True) for g in parsed.positive]
+    compounds = _compounds(parsed, reader)
+
+    def finish(q: Q.Query) -> Q.Query:
+        if parsed.excluded:
+            q = Q.AndNot(q, Q.Or([
+                _match("syl", g.exact) if g.exact is not None else _match("fold", g.folded)
+                for g in parsed.excluded
+            ]))
+        return q
+
+    every: Q.Query = Q.And(groups) if len(groups) > 1 else groups[0]
+    if compounds:
+        every = Q.AndMaybe(every, Q.Or(compounds))
+    every = Bonus(every, COVER * len(groups))
+    some: Q.Query = Q.Or([Bonus(g, COVER) for g in groups] + compounds)
     if parsed.phrases:
-        q = Q.AndMaybe(Q.And([_group_match(g) for g in parsed.phrases]), q)
-    if parsed.excluded:
-        q = Q.AndNot(q, Q.Or([
-            _match("syl", g.exact) if g.exact is not None else _match("fold", g.folded)
-            for g in parsed.excluded
-        ]))
-    return q
+        some = Q.AndMaybe(Q.And([_group_match(g) for g in parsed.phrases]), some)
+    return finish(every), finish(some)

@@ -10,7 +10,7 @@ from whoosh import index as whoosh_index
 from whoosh.scoring import BM25F
 
 from .highlight import marked_spans, render, snippet
-from .query import ParsedQuery, build_query, parse_query
+from .query import ParsedQuery, build_queries, parse_query
 from .store import IndexMissing, current_generation, read_manifest
 
 MAX_LIMIT = 100
@@ -68,16 +68,24 @@ class Engine:
         parsed = parse_query(text)
 
         def run(searcher):
-            q = build_query(parsed, searcher.reader())
-            if q is None:
-                return [], 0
-            results = searcher.search(q, limit=offset + limit)
-            return [self._hit(h, parsed) for h in results[offset:offset + limit]], len(results)
+            queries = build_queries(parsed, searcher.reader())
+            if queries is None:
+                return [], 0, "all"
+            every, some = queries
+            results = searcher.search(every, limit=offset + limit)
+            matched = "all"
+            if len(results) < offset + limit and len(parsed.positive) > 1:
+                # Not a full page with every word: let partial matches in.
+                results = searcher.search(some, limit=offset + limit)
+                matched = "some"
+            hits = [self._hit(h, parsed) for h in results[offset:offset + limit]]
+            return hits, len(results), matched
 
-        hits, total = self._with_searcher(run)
+        hits, total, matched = self._with_searcher(run)
         return {
             "query": text,
             "total": total,
+            "matched": matched,
             "took_ms": round((time.perf_counter() - started) * 1000, 3),
             "hits": hits,
         }
