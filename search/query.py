@@ -30,6 +30,9 @@ EXACT = 1_000.0
 EXACT_BOOST = 2.0
 COMPOUND_BOOST = 2.0
 MAX_COMPOUND = 4
+# Like the big web engines: words past this many are ignored, so a pasted
+# page cannot build a query tree thousands of nodes deep.
+MAX_GROUPS = 32
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»＂"})
 _CHUNK = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -66,6 +69,7 @@ def _syllables(chunk: str) -> list[str]:
 
 
 def _group(syllables: list[str], exact: bool) -> Group:
+    syllables = syllables[:MAX_GROUPS]
     return Group(
         folded=tuple(fold(s) for s in syllables),
         exact=tuple(canonical_tones(s.lower()) for s in syllables) if exact else None,
@@ -92,7 +96,7 @@ def parse_query(text: str) -> ParsedQuery:
     accented = any(has_diacritics(s) for kind, syls in chunks if kind != "not" for s in syls)
     parsed = ParsedQuery(text)
     for kind, syls in chunks:
-        if not syls:
+        if not syls or len(parsed.positive) + len(parsed.excluded) >= MAX_GROUPS:
             continue
         if kind == "not":
             parsed.excluded.append(_group(syls, any(has_diacritics(s) for s in syls)))

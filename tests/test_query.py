@@ -53,3 +53,9 @@ def test_any_text_parses_without_error(text):
 def test_any_query_searches_without_error(seed_engine, text):
     result = seed_engine.search(text)
     assert result["total"] >= len(result["hits"])
+
+
+def test_words_past_the_cap_are_ignored():
+    p = parse_query("tinh uy " * 1000 + '"' + "a " * 500 + '"')
+    assert len(p.positive) == 32
+    assert all(len(g.folded) <= 32 for g in p.positive)
