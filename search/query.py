@@ -1,16 +1,8 @@
-"""From what a person typed to a Whoosh query.
+"""From what a person typed to a parsed query (ranking is in ranking.py).
 
 The only operators are ``"a phrase"`` and ``-word``; every other character is
 text. Nothing here raises on odd input: an unbalanced quote is dropped and
 the rest is searched as plain words.
-
-Ranking is a ladder built into the query's scores, each rung worth more than
-everything below it can add up to (``build_queries``):
-
-1. how many of the typed words (or phrases) a paragraph has     COVER each
-2. how many of them it has with the accents as typed            EXACT each
-3. BM25F over accented and folded syllables, plus the query's
-   compounds (``uy ban`` -> ``uy_ban``) found in the index's lexicon
 """
 
 from __future__ import annotations
@@ -18,18 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
-from whoosh.matching import NullMatcherClass, WrappingMatcher
-from whoosh.query.wrappers import WrappingQuery
-
 from .analysis import SyllableTokenizer
 from .text import canonical_tones, fold, has_diacritics, normalize
 
-COVER = 1_000_000.0
-EXACT = 1_000.0
-EXACT_BOOST = 2.0
-COMPOUND_BOOST = 2.0
-MAX_COMPOUND = 4
 # Like the big web engines: words past this many are ignored, so a pasted
 # page cannot build a query tree thousands of nodes deep.
 MAX_GROUPS = 32
@@ -105,121 +88,3 @@ def parse_query(text: str) -> ParsedQuery:
         else:
             parsed.words.append(_group(syls, accented))
     return parsed
-
-
-class Bonus(WrappingQuery):
-    """Adds ``bonus`` to the score of every document ``child`` matches.
-
-    Unlike ``ConstantScoreQuery`` it keeps the child's own score and its
-    matcher stays lazy (no list of every matching id is built).
-    """
-
-    def __init__(self, child: Q.Query, bonus: float):
-        super().__init__(child)
-        self.bonus = bonus
-
-    def __eq__(self, other):
-        return type(self) is type(other) and self.child == other.child and self.bonus == other.bonus
-
-    def __hash__(self):
-        return hash(self.child) ^ hash(self.bonus)
-
-    def _rewrap(self, child):
-        return self.__class__(child, self.bonus)
-
-    def matcher(self, searcher, context=None):
-        m = self.child.matcher(searcher, context)
-        if isinstance(m, NullMatcherClass):
-            return m
-        return _BonusMatcher(m, self.bonus)
-
-
-class _BonusMatcher(WrappingMatcher):
-    def __init__(self, child, bonus: float):
-        super().__init__(child)
-        self.bonus = bonus
-
-    def copy(self):
-        return _BonusMatcher(self.child.copy(), self.bonus)
-
-    def _replacement(self, newchild):
-        return _BonusMatcher(newchild, self.bonus)
-
-    def replace(self, minquality=0):
-        r = self.child.replace(max(0.0, minquality - self.bonus))
-        return self if r is self.child else self._replacement(r)
-
-    def skip_to_quality(self, minquality):
-        return self.child.skip_to_quality(minquality - self.bonus)
-
-    def max_quality(self):
-        return self.child.max_quality() + self.bonus
-
-    def block_quality(self):
-        return self.child.block_quality() + self.bonus
-
-    def score(self):
-        return self.child.score() + self.bonus
-
-
-def _match(fieldname: str, words: tuple[str, ...], boost: float = 1.0) -> Q.Query:
-    if len(words) == 1:
-        return Q.Term(fieldname, words[0], boost=boost)
-    return Q.Phrase(fieldname, list(words), boost=boost)
-
-
-def _group_match(g: Group, exact_bonus: bool = False) -> Q.Query:
-    """Documents having the group, folded or with the accents as typed; with
-    ``exact_bonus`` the exact ones score EXACT more."""
-    folded = _match("fold", g.folded)
-    if g.exact is None:
-        return folded
-    exact = _match("syl", g.exact, EXACT_BOOST)
-    return Q.Or([Bonus(exact, EXACT) if exact_bonus else exact, folded])
-
-
-def _compounds(parsed: ParsedQuery, reader) -> list[Q.Query]:
-    """Runs of 2-4 query syllables that the index knows as a compound."""
-    out = []
-    runs = [g.folded for g in parsed.positive]
-    exact_runs = [g.exact for g in parsed.positive if g.exact is not None]
-    folded = [s for run in runs for s in run]
-    exact = [s for run in exact_runs for s in run] if len(exact_runs) == len(runs) else []
-    for fieldname, seq in (("fcomp", folded), ("comp", exact)):
-        for n in range(2, MAX_COMPOUND + 1):
-            for i in range(len(seq) - n + 1):
-                term = "_".join(seq[i:i + n])
-                if (fieldname, term) in reader:
-                    out.append(Q.Term(fieldname, term, boost=COMPOUND_BOOST))
-    return out
-
-
-def build_queries(parsed: ParsedQuery, reader) -> tuple[Q.Query, Q.Query] | None:
-    """``(all_words, any_words)`` Whoosh queries; ``None`` when nothing can match.
-
-    ``any_words`` ranks every paragraph having at least one word by the whole
-    ladder. ``all_words`` finds only the paragraphs having every word, which
-    come first in that ranking with the same order and scores: it is far
-    cheaper to run, so the searcher tries it first.
-    """
-    if parsed.empty:
-        return None
-    groups = [_group_match(g, exact_bonus=True) for g in parsed.positive]
-    compounds = _compounds(parsed, reader)
-
-    def finish(q: Q.Query) -> Q.Query:
-        if parsed.excluded:
-            q = Q.AndNot(q, Q.Or([
-                _match("syl", g.exact) if g.exact is not None else _match("fold", g.folded)
-                for g in parsed.excluded
-            ]))
-        return q
-
-    every: Q.Query = Q.And(groups) if len(groups) > 1 else groups[0]
-    if compounds:
-        every = Q.AndMaybe(every, Q.Or(compounds))
-    every = Bonus(every, COVER * len(groups))
-    some: Q.Query = Q.Or([Bonus(g, COVER) for g in groups] + compounds)
-    if parsed.phrases:
-        some = Q.AndMaybe(Q.And([_group_match(g) for g in parsed.phrases]), some)
-    return finish(every), finish(some)

@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.scoring import BM25F
 
 from .highlight import marked_spans, render, snippet
-from .query import ParsedQuery, build_queries, parse_query
+from .query import ParsedQuery, parse_query
+from .ranking import PostingCache, Ranker
 from .store import IndexMissing, current_generation, read_manifest
 
 MAX_LIMIT = 100
@@ -20,27 +20,37 @@ MAX_OFFSET = 1000
 class Engine:
     """Answers queries from the index's current generation.
 
-    Each thread keeps one open searcher and reuses it until ``current`` points
-    at a new generation; then it opens the new one (Whoosh searchers are not
-    meant to be shared between threads).
+    Each thread keeps one open searcher and ranker and reuses them until
+    ``current`` points at a new generation; then it opens the new one (Whoosh
+    searchers are not meant to be shared between threads). The threads of a
+    generation share one cache of postings.
     """
 
     def __init__(self, index_dir: str | Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
+        self._caches: dict[Path, PostingCache] = {}
+        self._lock = threading.Lock()
         self._searcher()  # fail now, with a clear message, if there is no index
+
+    def _cache(self, gen: Path) -> PostingCache:
+        with self._lock:
+            if gen not in self._caches:
+                # Threads still on an older generation keep theirs alive.
+                self._caches = {gen: PostingCache()}
+            return self._caches[gen]
 
     def _searcher(self):
         gen = current_generation(self.index_dir)
         local = self._local
         if getattr(local, "generation", None) != gen:
             try:
-                ix = whoosh_index.open_dir(str(gen))
-                searcher = ix.searcher(weighting=BM25F())
+                searcher = whoosh_index.open_dir(str(gen)).searcher()
+                ranker = Ranker(searcher, self._cache(gen))
             except Exception as e:  # a damaged index: say so, name it
                 raise IndexMissing(f"index {gen} cannot be opened ({e})") from e
             old = getattr(local, "searcher", None)
-            local.searcher, local.generation = searcher, gen
+            local.searcher, local.ranker, local.generation = searcher, ranker, gen
             local.manifest = read_manifest(gen)
             if old is not None:
                 old.close()
@@ -68,37 +78,31 @@ class Engine:
         parsed = parse_query(text)
 
         def run(searcher):
-            queries = build_queries(parsed, searcher.reader())
-            if queries is None:
-                return [], 0, "all"
-            every, some = queries
-            results = searcher.search(every, limit=offset + limit)
-            matched = "all"
-            if len(results) < offset + limit and len(parsed.positive) > 1:
-                # Not a full page with every word: let partial matches in.
-                results = searcher.search(some, limit=offset + limit)
-                matched = "some"
-            hits = [self._hit(h, parsed) for h in results[offset:offset + limit]]
-            return hits, len(results), matched
+            if parsed.empty:
+                return [], 0, 0
+            ranked = self._local.ranker.rank(parsed, limit, offset)
+            hits = [self._hit(searcher.stored_fields(d), score, parsed)
+                    for d, score in zip(ranked.docnums, ranked.scores)]
+            return hits, ranked.total, ranked.with_all
 
-        hits, total, matched = self._with_searcher(run)
+        hits, total, with_all = self._with_searcher(run)
         return {
             "query": text,
             "total": total,
-            "matched": matched,
+            "with_all_words": with_all,
             "took_ms": round((time.perf_counter() - started) * 1000, 3),
             "hits": hits,
         }
 
     @staticmethod
-    def _hit(hit, parsed: ParsedQuery) -> dict:
+    def _hit(stored: dict, score: float, parsed: ParsedQuery) -> dict:
         return {
-            "doc_id": hit["doc_id"],
-            "title": hit["title"],
-            "paragraph": hit["para"],
-            "text": hit["text"],
-            "snippet": str(snippet(hit["text"], parsed.positive)),
-            "score": round(hit.score, 4),
+            "doc_id": stored["doc_id"],
+            "title": stored["title"],
+            "paragraph": stored["para"],
+            "text": stored["text"],
+            "snippet": str(snippet(stored["text"], parsed.positive)),
+            "score": round(score, 4),
         }
 
     def document(self, doc_id: str, highlight: str = "") -> dict | None:
@@ -123,5 +127,5 @@ class Engine:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
             searcher.close()
-            self._local.searcher = self._local.generation = None
+            self._local.searcher = self._local.ranker = self._local.generation = None
 
