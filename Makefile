@@ -7,7 +7,7 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test index install chromium clean fuzz load
+.PHONY: serve test index install system-deps clean fuzz load eval bench
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -27,14 +27,16 @@ index: $(BIN)/.installed
 serve: $(BIN)/.installed $(INDEX)/current
 	$(BIN)/vnsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-# The browser test drives Debian's chromium; install it when it is missing.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "chromium is missing: installing Debian's package"; \
+# The browser test drives Debian's chromium; the PDF fixtures need a font with
+# Vietnamese glyphs. Install them from Debian when missing.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+	  echo "installing Debian's chromium and fonts-dejavu-core"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
 
-test: $(BIN)/.installed chromium
+test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest
 
 # 10,000 hostile queries through the library, /api/search, /search and /doc.
@@ -44,6 +46,10 @@ fuzz: $(BIN)/.installed
 # 8 clients for 30 s against `vnsearch serve` on 127.0.0.1.
 load: $(BIN)/.installed
 	$(BIN)/python bench/load.py --clients 8 --seconds 30
+
+# Ranking quality on UIT-ViQuAD dev (read from ../shared), project vs baselines.
+eval: $(BIN)/.installed
+	$(BIN)/python bench/relevance.py
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache
