@@ -47,13 +47,14 @@ def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
     tokens, folded, at = _scan(text)
     spans = []
     for g in groups:
-        n = len(g.folded)
-        hits = [i for i in at.get(g.folded[0], ()) if tuple(folded[i:i + n]) == g.folded]
-        if g.exact is not None:
-            exact_hits = [i for i in hits
-                          if tuple(_exact(t[0]) for t in tokens[i:i + n]) == g.exact]
-            hits = exact_hits or hits
-        spans.extend((tokens[i][1], tokens[i + n - 1][2]) for i in hits)
+        for seq, exact in [(g.folded, g.exact)] + [(alt, None) for alt in g.alternatives]:
+            n = len(seq)
+            hits = [i for i in at.get(seq[0], ()) if tuple(folded[i:i + n]) == seq]
+            if exact is not None:
+                exact_hits = [i for i in hits
+                              if tuple(_exact(t[0]) for t in tokens[i:i + n]) == exact]
+                hits = exact_hits or hits
+            spans.extend((tokens[i][1], tokens[i + n - 1][2]) for i in hits)
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .abbreviations import expand
 from .analysis import SyllableTokenizer
 from .text import canonical_tones, fold, has_diacritics, normalize
 
@@ -29,6 +30,8 @@ class Group:
 
     folded: tuple[str, ...]
     exact: tuple[str, ...] | None  # canonical lower-case, if typed with accents
+    # Other spellings that count as this group (UBND for ủy ban nhân dân).
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -87,4 +90,5 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.phrases.append(_group(syls, accented))
         else:
             parsed.words.append(_group(syls, accented))
+    parsed.words = expand(parsed.words)
     return parsed

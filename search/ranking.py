@@ -6,12 +6,14 @@ Python, which costs tens of milliseconds per common word on 10,000 paragraphs;
 here each term's postings are read once into arrays (and cached), and a query
 is a few array additions over every paragraph at once.
 
-The ladder, each rung worth more than everything below it can add up to:
+The ladder, for queries of up to STRICT_MAX_WORDS words each rung worth more
+than everything below it can add up to:
 
 1. how many of the typed words (or phrases) a paragraph has     COVER each
 2. how many of them it has with the accents as typed            EXACT each
-3. BM25F over accented and folded syllables, plus the query's
-   compounds (``uy ban`` -> ``uy_ban``) found in the index's lexicon
+3. BM25F over accented and folded syllables, the query's compounds
+   (``uy ban`` -> ``uy_ban``) found in the index's lexicon, and its pairs of
+   adjacent syllables
 """
 
 from __future__ import annotations
@@ -26,14 +28,21 @@ from whoosh.query import Phrase
 from whoosh.util.numeric import byte_to_length
 
 from .query import Group, ParsedQuery
+from .schema import ANALYZED_FIELDS
 
-COVER = 1_000_000.0
-EXACT = 1_000.0
-EXACT_BOOST = 2.0
-COMPOUND_BOOST = 2.0
+# Short queries are keywords, each one meant: the ladder is strict. Long ones
+# are sentences or questions whose small words ("của", "là", "gì") must not
+# outvote the rare ones: there the rungs are only nudges on BM25 (measured on
+# UIT-ViQuAD with bench/relevance.py).
+STRICT_MAX_WORDS = 4
+COVER, EXACT = 1_000_000.0, 1_000.0
+SOFT_COVER, SOFT_EXACT = 2.0, 1.0
+EXACT_BOOST = 4.0
+COMPOUND_BOOST = 1.0
+BIGRAM_BOOST = 2.0
 MAX_COMPOUND = 4
 K1, B = 1.2, 0.75
-FIELDS = ("syl", "fold", "comp", "fcomp")
+FIELDS = ANALYZED_FIELDS
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
@@ -148,6 +157,21 @@ class Ranker:
 
     def group(self, g: Group):
         """Per paragraph having the group: (docnums, BM25, exact docnums, exact BM25)."""
+        ids, score, eids, escore = self._spelling(g)
+        if g.alternatives:
+            # UBND for ủy ban nhân dân: a paragraph has the group if it has any
+            # spelling, scored by its best.
+            best = np.zeros(self.n, dtype=np.float32)
+            has = np.zeros(self.n, dtype=bool)
+            for alt_ids, alt_score, *_ in [(ids, score)] + [
+                    self._spelling(Group(alt, None)) for alt in g.alternatives]:
+                best[alt_ids] = np.maximum(best[alt_ids], alt_score)
+                has[alt_ids] = True
+            ids = np.flatnonzero(has)
+            score = best[ids]
+        return ids, score, eids, escore
+
+    def _spelling(self, g: Group):
         if len(g.folded) == 1:
             ids, score = self.term("fold", g.folded[0])
             if g.exact is None:
@@ -186,6 +210,8 @@ class Ranker:
         return out
 
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0) -> Ranked:
+        strict = len(parsed.positive) <= STRICT_MAX_WORDS
+        cover_bonus, exact_bonus = (COVER, EXACT) if strict else (SOFT_COVER, SOFT_EXACT)
         score = np.zeros(self.n, dtype=np.float64)
         cover = np.zeros(self.n, dtype=np.int32)
         keep = self.alive.copy()
@@ -198,9 +224,13 @@ class Ranker:
             score[ids] += s
             cover[ids] += 1
             if eids is not None and len(eids):
-                score[eids] += es + EXACT
+                score[eids] += es + exact_bonus
         for fieldname, term in self.compounds(parsed):
             ids, s = self.term(fieldname, term, COMPOUND_BOOST)
+            score[ids] += s
+        folded = [s for g in parsed.positive for s in g.folded]
+        for pair in {f"{a}_{b}" for a, b in zip(folded, folded[1:])}:
+            ids, s = self.term("fbig", pair, BIGRAM_BOOST)
             score[ids] += s
         for g in parsed.excluded:
             if g.exact is not None:
@@ -210,7 +240,7 @@ class Ranker:
             keep[ids] = False
         keep &= cover > 0
         candidates = np.flatnonzero(keep)
-        final = cover[candidates] * COVER + score[candidates]
+        final = cover[candidates] * cover_bonus + score[candidates]
         want = min(len(candidates), offset + limit)
         if 0 < want < len(candidates):
             # The want-th best score; ties at that score are taken in index order.

@@ -5,9 +5,14 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from .analysis import (
     compound_analyzer,
     folded_analyzer,
+    folded_bigram_analyzer,
     folded_compound_analyzer,
     syllable_analyzer,
 )
+
+
+# Every analyzed field is fed the paragraph's original text.
+ANALYZED_FIELDS = ("syl", "fold", "comp", "fcomp", "fbig")
 
 
 def make_schema() -> Schema:
@@ -20,4 +25,5 @@ def make_schema() -> Schema:
         fold=TEXT(analyzer=folded_analyzer(), phrase=True),
         comp=TEXT(analyzer=compound_analyzer(), phrase=False),
         fcomp=TEXT(analyzer=folded_compound_analyzer(), phrase=False),
+        fbig=TEXT(analyzer=folded_bigram_analyzer(), phrase=False),
     )

@@ -12,6 +12,7 @@ from .highlight import marked_spans, render, snippet
 from .query import ParsedQuery, parse_query
 from .ranking import PostingCache, Ranker
 from .store import IndexMissing, current_generation, read_manifest
+from .suggest import did_you_mean
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
@@ -79,17 +80,19 @@ class Engine:
 
         def run(searcher):
             if parsed.empty:
-                return [], 0, 0
+                return [], 0, 0, None
             ranked = self._local.ranker.rank(parsed, limit, offset)
             hits = [self._hit(searcher.stored_fields(d), score, parsed)
                     for d, score in zip(ranked.docnums, ranked.scores)]
-            return hits, ranked.total, ranked.with_all
+            suggestion = did_you_mean(text, searcher.reader()) if not ranked.total else None
+            return hits, ranked.total, ranked.with_all, suggestion
 
-        hits, total, with_all = self._with_searcher(run)
+        hits, total, with_all, suggestion = self._with_searcher(run)
         return {
             "query": text,
             "total": total,
             "with_all_words": with_all,
+            "suggestion": suggestion,
             "took_ms": round((time.perf_counter() - started) * 1000, 3),
             "hits": hits,
         }

@@ -126,3 +126,24 @@ def test_long_paragraph_snippet_is_the_best_fragment(seed_engine):
     assert hit["snippet"].startswith("… ")
     assert "<mark>Điềm</mark> <mark>Thụy</mark>" in hit["snippet"]
     assert len(hit["snippet"]) < len(hit["text"])
+
+
+def test_abbreviations_expand_both_ways(make_engine):
+    engine = make_engine({
+        "short.txt": "Tài liệu một\nChủ tịch UBND tỉnh phát biểu.\n",
+        "full.txt": "Tài liệu hai\nChủ tịch Ủy ban nhân dân tỉnh phát biểu.\n",
+        "other.txt": "Tài liệu ba\nỦy viên ban chấp hành, người dân tỉnh nhà.\n",
+    })
+    for query in ["ubnd tinh", "UBND", "ủy ban nhân dân tỉnh", "uy ban nhan dan"]:
+        result = engine.search(query)
+        assert {d for d, _ in top(result, 2)} == {"short", "full"}, query
+        assert result["total"] == 2 or top(result, 3)[2][0] == "other", query
+    snippet = engine.search("ubnd")["hits"]
+    marks = " ".join(h["snippet"] for h in snippet)
+    assert "<mark>UBND</mark>" in marks and "<mark>Ủy ban nhân dân</mark>" in marks
+
+
+def test_code_abbreviation_kt_xh(seed_engine):
+    result = seed_engine.search("KT-XH", limit=50)
+    assert result["total"] > 3
+    assert all("kinh tế" in h["text"].lower() for h in result["hits"])

@@ -95,3 +95,12 @@ def test_query_with_markup_is_shown_as_text(client):
     q = '<script>alert(1)</script> "><b>x'
     html = client.get("/search", query_string={"q": q}).get_data(as_text=True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_no_result_page_suggests_the_closest_words(client):
+    r = client.get("/search", query_string={"q": "ngih quyett xyzzy"})
+    html = r.get_data(as_text=True)
+    assert "Có phải bạn muốn tìm" in html and "nghi quyet xyzzy</a>" in html
+    data = client.get("/api/search", query_string={"q": "ngih quyett"}).get_json()
+    assert data["total"] == 0 and data["suggestion"] == "nghi quyet"
+    assert client.get("/api/search", query_string={"q": "tinh uy"}).get_json()["suggestion"] is None
