@@ -1,0 +1,335 @@
+"""Accent restoration for queries typed without diacritics.
+
+``uy ban nhan dan tinh thai nguyen`` -> ``ủy ban nhân dân tỉnh thái nguyên``,
+learnt from the indexed text itself: which accented syllables exist for each
+folded one, and a trigram model of how they follow each other. Decoding is a
+Viterbi search over the candidates, vectorised with numpy so that a query
+costs a few numpy calls per syllable rather than a Python loop per path.
+
+N-grams are kept as sorted int64 keys (two or three 21-bit syllable ids)
+with parallel float32 weights: 12 bytes a trigram and 16 a bigram, against
+~100 for a dict entry, and numpy's binary search over a sorted batch of keys
+is fast. Measured word accuracy and its limits: bench/restore_accuracy.py.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from pathlib import Path
+
+import numpy as np
+
+from .analysis import syllables
+from .text import canonical_tones, fold, has_diacritics
+
+BOS, EOS, NUM, UNK = 0, 1, 2, 3
+_RESERVED = ("<s>", "</s>", "<num>", "<unk>")
+_BITS = 21
+_MAX_ID = (1 << _BITS) - 1
+_CHUNK = 4_000_000  # stream tokens counted at once: bounds training memory
+# A context seen often with few followers leaves almost no mass for a new one,
+# so "việt nam" + unseen "tăng" lost to "việt năm tăng" and "ủy ban nhân" to
+# "ủy ban nhận dân tỉnh". Queries join words freely; a floor on that weight
+# fixed both and left held-out accuracy unchanged (bench/restore_accuracy.py).
+_GAMMA_FLOOR = 0.1
+
+
+def _has_letter(word: str) -> bool:
+    return any(c.isalpha() for c in word)
+
+
+class AccentModel:
+    """Candidate accented forms per folded syllable, and a trigram model."""
+
+    def __init__(self, vocab, groups, tables):
+        self.vocab = list(vocab)
+        self._id = {w: i for i, w in enumerate(self.vocab)}
+        self._candidates = groups  # folded -> ascending ids, so keys come sorted
+        self._tables = tables
+        for name, value in tables.items():
+            setattr(self, "_" + name, value)
+
+    # --- training -----------------------------------------------------------
+
+    @classmethod
+    def train(cls, texts, min_count: int | None = None) -> "AccentModel":
+        """Count syllables and n-grams of ``texts`` (paragraphs).
+
+        N-grams never cross punctuation: each run between punctuation marks
+        is a segment ``<s> w1 ... wn </s>``, exactly how queries are decoded.
+        ``min_count`` drops rarer bigrams and trigrams; by default 1 (keep
+        all) for a small corpus and 2 once it passes two million syllables.
+        """
+        ids = {w: i for i, w in enumerate(_RESERVED)}
+        vocab = list(_RESERVED)
+        stream = array("i")
+        uni = np.zeros(0, dtype=np.int64)
+        parts: list[tuple] = []
+        total = 0
+
+        def flush():
+            nonlocal uni, total
+            s = np.frombuffer(stream, dtype=np.int32).astype(np.int64)
+            counts = np.bincount(s, minlength=len(vocab))
+            uni = np.concatenate([uni, np.zeros(len(counts) - len(uni), np.int64)]) + counts
+            total += len(s)
+            parts.append(_ngrams(s))
+            del stream[:]
+
+        for text in texts:
+            for line in text.splitlines():
+                open_ = False
+                for word, _s, _e, before in syllables(line):
+                    if before or not open_:
+                        if open_:
+                            stream.append(EOS)
+                        stream.append(BOS)
+                        open_ = True
+                    if not _has_letter(word):
+                        stream.append(NUM)
+                        continue
+                    key = canonical_tones(word.lower())
+                    i = ids.get(key)
+                    if i is None:
+                        i = UNK
+                        if len(vocab) <= _MAX_ID:
+                            i = ids[key] = len(vocab)
+                            vocab.append(key)
+                    stream.append(i)
+                if open_:
+                    stream.append(EOS)
+            if len(stream) >= _CHUNK:
+                flush()
+        flush()
+        if min_count is None:
+            min_count = 1 if total < 2_000_000 else 2
+        bigrams = _merge([p[0] for p in parts])
+        trigrams = _merge([p[1] for p in parts])
+        groups: dict[str, list[int]] = {}
+        for i in range(len(_RESERVED), len(vocab)):
+            groups.setdefault(fold(vocab[i]), []).append(i)
+        groups = {f: tuple(g) for f, g in groups.items()}
+        return cls(vocab, groups, _kneser_ney(uni, bigrams, trigrams, min_count))
+
+    # --- persistence --------------------------------------------------------
+
+    def save(self, path) -> None:
+        """One uncompressed ``.npz``: loads in milliseconds, no pickle."""
+        folds = list(self._candidates)
+        ptr = np.zeros(len(folds) + 1, dtype=np.int64)
+        ptr[1:] = np.cumsum([len(self._candidates[f]) for f in folds])
+        members = np.fromiter((i for f in folds for i in self._candidates[f]), np.int32, int(ptr[-1]))
+        text = json.dumps({"vocab": self.vocab, "folds": folds}, ensure_ascii=False)
+        with open(path, "wb") as fh:
+            np.savez(fh, text=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+                     group_ptr=ptr, group_ids=members, **self._tables)
+
+    @classmethod
+    def load(cls, path) -> "AccentModel":
+        with np.load(Path(path), allow_pickle=False) as z:
+            text = json.loads(z["text"].tobytes().decode("utf-8"))
+            ptr = z["group_ptr"].tolist()
+            members = z["group_ids"].tolist()
+            groups = {f: tuple(members[ptr[k] : ptr[k + 1]]) for k, f in enumerate(text["folds"])}
+            tables = {k: z[k] for k in z.files if k not in ("text", "group_ptr", "group_ids")}
+        return cls(text["vocab"], groups, tables)
+
+    # --- restoration --------------------------------------------------------
+
+    def restore(self, query: str) -> str | None:
+        """The query with accents restored, or None if there is nothing to add.
+
+        Only syllables typed without diacritics change; accented ones, numbers,
+        punctuation and words the index never saw stay as typed, and each
+        restored word keeps the typed word's capitals.
+        """
+        tokens = list(syllables(query))
+        if not tokens:
+            return None
+        cuts = [k for k in range(1, len(tokens)) if tokens[k][3]]
+        bounds = [0, *cuts, len(tokens)]
+        restored: list[str] = []
+        for lo, hi in zip(bounds, bounds[1:]):
+            ends = hi < len(tokens) or bool(query[tokens[-1][2]:].strip())
+            restored += self.restore_words([t[0] for t in tokens[lo:hi]],
+                                           starts=bool(tokens[lo][3]), ends=ends)
+        out, last = [], 0
+        for (word, s, e, _before), new in zip(tokens, restored):
+            new = _recase(new, word)
+            if new != word and not has_diacritics(word) and _has_letter(word):
+                out += [query[last:s], new]
+                last = e
+        if not out:
+            return None
+        return "".join(out) + query[last:]
+
+    def restore_words(self, folded_syllables: list[str], starts: bool = False,
+                      ends: bool = False) -> list[str]:
+        """Best accented form (lower-case) for each syllable of one clause.
+
+        ``starts``/``ends``: the syllables begin/end a sentence or clause
+        (punctuation there). A query usually does neither: it is a phrase
+        lifted from the middle of text, and sentence-edge statistics would
+        only mislead (measured: 6-syllable pieces of sentences restore better
+        with open edges). Syllables with diacritics, numbers and unknown
+        syllables come back lower-cased but otherwise as given.
+        """
+        lowered = [w.lower() for w in folded_syllables]
+        cands, free = [], []
+        for w in lowered:
+            if not _has_letter(w):
+                cands.append((NUM,))
+            elif has_diacritics(w):
+                cands.append((self._id.get(canonical_tones(w), UNK),))
+            else:
+                group = self._candidates.get(w)
+                if group is None:
+                    cands.append((UNK,))
+                else:
+                    cands.append(group)
+                    free.append(len(cands) - 1)
+        if not free:
+            return lowered
+        best = self._viterbi([np.array(c, dtype=np.int64) for c in cands], starts, ends)
+        out = list(lowered)
+        for k in free:
+            out[k] = self.vocab[best[k]]
+        return out
+
+    def most_frequent(self, folded: str) -> str:
+        """The commonest accented form of one folded syllable (a baseline)."""
+        group = self._candidates.get(folded.lower())
+        if not group:
+            return folded.lower()
+        return self.vocab[max(group, key=lambda i: self._unigrams[i])]
+
+    # --- scoring ------------------------------------------------------------
+
+    def _viterbi(self, cands: list[np.ndarray], starts: bool, ends: bool) -> list[int]:
+        """The best id per position; states are (previous, current) pairs.
+
+        Interpolated Kneser-Ney, with each order's discounted share stored
+        ready-made: P(c|ab) = alpha3(abc) + gamma(ab) * (alpha2(bc) + gamma(b) * p1(c)).
+        """
+        # <unk> as history has no n-grams: the first syllables fall back to
+        # their own frequency, as at an open edge they should.
+        start = np.array([BOS if starts else UNK])
+        seq = [start, start, *cands] + ([np.array([EOS])] if ends else [])
+        delta = np.zeros((1, 1))
+        gamma_ab = np.ones((1, 1))
+        backs = []
+        for t in range(2, len(seq)):
+            a, b, c = seq[t - 2], seq[t - 1], seq[t]
+            at, found = _find(self._bi_keys, (b[:, None] << _BITS) | c[None, :])
+            p2 = np.where(found, self._bi_alpha[at], 0) + self._mid_gamma[b][:, None] * self._p1[c]
+            p3 = gamma_ab[:, :, None] * p2
+            if (gamma_ab < 1).any():  # some context (a, b) has trigrams at all
+                keys = (a[:, None, None] << (2 * _BITS)) | (b[None, :, None] << _BITS) | c
+                at3, found3 = _find(self._tri_keys, keys)
+                p3 += np.where(found3, self._tri_alpha[at3], 0)
+            total = delta[:, :, None] + np.log(p3)
+            backs.append(total.argmax(axis=0))
+            delta = total.max(axis=0)
+            # this step's (b, c) pairs are the next step's contexts
+            gamma_ab = np.where(found, self._bi_gamma[at], 1.0)
+        j, k = (int(x) for x in np.unravel_index(int(delta.argmax()), delta.shape))
+        picks = [0] * len(seq)
+        for t in range(len(seq) - 1, 1, -1):
+            picks[t] = k
+            j, k = int(backs[t - 2][j, k]), j
+        return [int(seq[t][picks[t]]) for t in range(2, 2 + len(cands))]
+
+
+def _ngrams(s: np.ndarray):
+    """Unique bigram and trigram keys of one stream chunk, with counts."""
+    x, y = s[:-1], s[1:]
+    keep = (x != EOS) & (x != UNK) & (y != UNK)
+    bi = np.unique((x[keep] << _BITS) | y[keep], return_counts=True)
+    x, y, z = s[:-2], s[1:-1], s[2:]
+    keep = (y != EOS) & (y != BOS) & (x != UNK) & (y != UNK) & (z != UNK)
+    tri = np.unique((x[keep] << (2 * _BITS)) | (y[keep] << _BITS) | z[keep], return_counts=True)
+    return bi, tri
+
+
+def _merge(parts):
+    if len(parts) == 1:
+        return parts[0]
+    keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in parts])).astype(np.int64)
+    return keys, counts
+
+
+def _discount(counts: np.ndarray) -> float:
+    n1, n2 = int((counts == 1).sum()), int((counts == 2).sum())
+    return min(max(n1 / (n1 + 2 * n2), 0.1), 0.9) if n1 + n2 else 0.75
+
+
+def _kneser_ney(uni, bigrams, trigrams, min_count: int) -> dict[str, np.ndarray]:
+    """The arrays interpolated Kneser-Ney needs, after pruning.
+
+    Continuation counts and context totals are taken before pruning, and each
+    context's backoff weight is what its kept n-grams leave over, so pruning
+    moves probability to the lower order instead of losing it.
+    """
+    v = len(uni)
+    bi_keys, bi_counts = bigrams
+    tri_keys, tri_counts = trigrams
+    d3 = _discount(tri_counts)
+    # N1+(. b c): distinct left neighbours; after <s> there are none, so raw counts.
+    suffix, left = np.unique(tri_keys & ((1 << 2 * _BITS) - 1), return_counts=True)
+    cont = np.zeros(len(bi_keys), dtype=np.int64)
+    cont[np.searchsorted(bi_keys, suffix)] = left
+    first = bi_keys >> _BITS
+    cont = np.where(first == BOS, bi_counts, cont)
+    d2 = _discount(cont)
+    cont1 = np.bincount(bi_keys & _MAX_ID, minlength=v)
+    mid_total = np.bincount(first, weights=cont, minlength=v)
+
+    keep = tri_counts >= min_count
+    tri_keys, tri_counts = tri_keys[keep], tri_counts[keep]
+    keep = bi_counts >= min_count
+    bi_keys, bi_raw, cont, first = bi_keys[keep], bi_counts[keep], cont[keep], first[keep]
+
+    context, starts = np.unique(tri_keys >> _BITS, return_index=True)
+    at = np.searchsorted(bi_keys, context)
+    share = np.maximum(tri_counts - d3, 0)
+    kept = np.add.reduceat(share, starts) if len(starts) else np.zeros(0)
+    bi_gamma = np.ones(len(bi_keys))
+    bi_gamma[at] = 1 - kept / bi_raw[at]
+    tri_alpha = share / np.repeat(bi_raw[at], np.diff(np.append(starts, len(tri_keys))))
+    share2 = np.maximum(cont - d2, 0)
+    bi_alpha = share2 / np.maximum(mid_total[first], 1)
+    kept2 = np.bincount(first, weights=share2, minlength=v)
+    mid_gamma = np.where(mid_total > 0, 1 - kept2 / np.maximum(mid_total, 1), 1.0)
+    return {
+        "unigrams": np.asarray(uni, dtype=np.int64),
+        "p1": np.maximum(cont1, 0.5) / max(int(cont1.sum()), 1),
+        "mid_gamma": mid_gamma.astype(np.float32),
+        "bi_keys": bi_keys.astype(np.int64),
+        "bi_alpha": bi_alpha.astype(np.float32),
+        "bi_gamma": np.maximum(bi_gamma, _GAMMA_FLOOR).astype(np.float32),
+        "tri_keys": tri_keys.astype(np.int64),
+        "tri_alpha": tri_alpha.astype(np.float32),
+    }
+
+
+def _find(keys: np.ndarray, query: np.ndarray):
+    """``(at, found)``: where each of ``query``'s keys sits in ``keys``, same shape."""
+    if len(keys) == 0:
+        zero = np.zeros(query.shape, dtype=np.int64)
+        return zero, zero.astype(bool)
+    at = np.searchsorted(keys, query)
+    at[at == len(keys)] = 0
+    return at, keys[at] == query
+
+
+def _recase(new: str, typed: str) -> str:
+    """``new`` with ``typed``'s capitals (letter by letter when they align)."""
+    if typed.islower() or not any(c.isupper() for c in typed):
+        return new
+    if len(new) == len(typed):
+        return "".join(n.upper() if t.isupper() else n for n, t in zip(new, typed))
+    if typed.isupper():
+        return new.upper()
+    return new[:1].upper() + new[1:]

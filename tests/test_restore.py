@@ -1,0 +1,137 @@
+"""Accent restoration on a small administrative corpus written for these tests.
+
+The corpus is built so that the same folded syllable needs different accents
+in different places (ban / bản / bàn, đảng / đang, tỉnh / tình), and only
+the neighbouring words can tell which.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from search.restore import AccentModel
+
+CORPUS = [
+    "Ủy ban nhân dân tỉnh Thái Nguyên ban hành kế hoạch triển khai nghị quyết.",
+    "Ban Chấp hành Đảng bộ tỉnh họp phiên thường kỳ, đánh giá tình hình kinh tế - xã hội.",
+    "Văn bản của Ủy ban nhân dân tỉnh được gửi tới các sở, ban, ngành.",
+    "Trên địa bàn tỉnh, các huyện đang triển khai chương trình xây dựng nông thôn mới.",
+    "Đảng bộ tỉnh lãnh đạo thực hiện thắng lợi nhiệm vụ phát triển kinh tế.",
+    "Hội đồng nhân dân tỉnh thông qua nghị quyết về dự toán ngân sách năm 2024.",
+    "Tình hình an ninh chính trị trên địa bàn tỉnh ổn định.",
+    "Ban Thường vụ Tỉnh ủy chỉ đạo các cấp ủy đảng giải quyết kiến nghị của cử tri.",
+    "Các văn bản quy phạm pháp luật được ban hành đúng quy định.",
+    "Ủy ban Kiểm tra Tỉnh ủy đang kiểm tra việc thực hiện quy chế làm việc.",
+    "Tỉnh Thái Nguyên có tốc độ tăng trưởng kinh tế cao trong vùng.",
+    "Ban Chấp hành Trung ương Đảng ban hành nghị quyết về công tác cán bộ.",
+    "Các đại biểu bàn giải pháp, đang chờ ý kiến của Ban Thường vụ.",
+    "Bản báo cáo tình hình kinh tế năm 2023 được Đảng bộ tỉnh thông qua.",
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> AccentModel:
+    return AccentModel.train(CORPUS)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("uy ban nhan dan tinh", "ủy ban nhân dân tỉnh"),
+    ("uy ban nhan dan tinh thai nguyen", "ủy ban nhân dân tỉnh thái nguyên"),
+    ("ban chap hanh dang bo tinh", "ban chấp hành đảng bộ tỉnh"),
+    ("nghi quyet ve du toan ngan sach", "nghị quyết về dự toán ngân sách"),
+])
+def test_restores_whole_phrases(model, query, expected):
+    assert model.restore(query) == expected
+
+
+@pytest.mark.parametrize("query, expected", [
+    # "ban": three accents, each decided by its neighbours
+    ("ban chap hanh", "ban chấp hành"),
+    ("cac van ban quy pham", "các văn bản quy phạm"),
+    ("tren dia ban tinh", "trên địa bàn tỉnh"),
+    ("dai bieu ban giai phap", "đại biểu bàn giải pháp"),
+    # "dang": the Party or "in progress"
+    ("dang bo tinh lanh dao", "đảng bộ tỉnh lãnh đạo"),
+    ("cac huyen dang trien khai", "các huyện đang triển khai"),
+    # "tinh": province or situation
+    ("tinh hinh kinh te", "tình hình kinh tế"),
+    ("tinh thai nguyen", "tỉnh thái nguyên"),
+])
+def test_context_picks_the_accent(model, query, expected):
+    assert model.restore(query) == expected
+
+
+def test_the_same_folded_syllable_gets_different_accents(model):
+    # Guards against a model that ignores context and always gives "ban" one form.
+    forms = {model.restore(q).split()[k] for q, k in
+             [("ban chap hanh", 0), ("van ban quy pham", 1), ("dia ban tinh", 1)]}
+    assert forms == {"ban", "bản", "bàn"}
+
+
+def test_typed_accents_are_kept_and_steer_their_neighbours(model):
+    # "Uỷ" keeps its old tone placement: what the person typed is not ours to change.
+    assert model.restore("Uỷ ban nhan dan") == "Uỷ ban nhân dân"
+    # Only the accented neighbour tells "ban" apart here.
+    assert model.restore("văn ban") == "văn bản"
+    assert model.restore("địa ban") == "địa bàn"
+    assert model.restore("bàn chap hanh") == "bàn chấp hành"
+
+
+def test_capitals_follow_the_query(model):
+    assert model.restore("Thai Nguyen") == "Thái Nguyên"
+    assert model.restore("UY BAN nhan dan") == "ỦY BAN nhân dân"
+    assert model.restore("Ban chap hanh Dang bo tinh") == "Ban chấp hành Đảng bộ tỉnh"
+    assert model.restore("ban chap hanh dang bo tinh").islower()
+
+
+def test_numbers_punctuation_and_unknown_words_stay(model):
+    assert model.restore("ngan sach nam 2024, dang bo tinh!") == "ngân sách năm 2024, đảng bộ tỉnh!"
+    assert model.restore("ke hoach GRDP  tinh") == "kế hoạch GRDP  tỉnh"
+    assert model.restore('"uy ban" (05-CT/TW)') == '"ủy ban" (05-CT/TW)'
+
+
+def test_none_when_there_is_nothing_to_suggest(model):
+    assert model.restore("ủy ban nhân dân tỉnh") is None  # already accented
+    assert model.restore("ban") is None  # restores to itself
+    assert model.restore("xyzzy qwerty") is None  # never seen
+    assert model.restore("2024 05-CT/TW") is None
+    assert model.restore("") is None
+    assert model.restore("  ,. ") is None
+    assert AccentModel.train([]).restore("uy ban") is None
+
+
+def test_restore_words(model):
+    assert model.restore_words(["uy", "ban", "nhan", "dan"]) == ["ủy", "ban", "nhân", "dân"]
+    assert model.restore_words(["Tỉnh", "uy", "2024", "zzz"]) == ["tỉnh", "ủy", "2024", "zzz"]
+
+
+def test_most_frequent_is_a_context_free_baseline(model):
+    assert model.most_frequent("ban") == "ban"
+    assert model.most_frequent("tinh") == "tỉnh"
+    assert model.most_frequent("xyzzy") == "xyzzy"
+
+
+def test_ngrams_do_not_cross_punctuation():
+    # "tỉnh, bàn" never counts as a bigram; without it "bản" (more frequent) wins.
+    base = ["văn bản"] * 3 + ["bàn"]
+    joined = AccentModel.train([*base, "tỉnh bàn"] * 3)
+    split = AccentModel.train([*base, "tỉnh, bàn"] * 3)
+    assert joined.restore("tỉnh ban") == "tỉnh bàn"
+    assert split.restore("tỉnh ban") == "tỉnh bản"
+
+
+def test_pruning_drops_singletons_but_keeps_repeated_ngrams():
+    texts = ["ủy ban nhân dân tỉnh"] * 2 + ["bản nhận"]
+    full, pruned = AccentModel.train(texts, min_count=1), AccentModel.train(texts, min_count=2)
+    assert len(pruned._bi_keys) < len(full._bi_keys)
+    assert pruned.restore("uy ban nhan dan") == "ủy ban nhân dân"
+
+
+def test_save_load_round_trip(model, tmp_path):
+    path = tmp_path / "accents.npz"
+    model.save(path)
+    loaded = AccentModel.load(path)
+    queries = ["uy ban nhan dan tinh", "tren dia ban tinh", "van ban", "Thai Nguyen",
+               "dai bieu ban giai phap", "tinh hinh nam 2024", "xyz", "ban"]
+    assert [loaded.restore(q) for q in queries] == [model.restore(q) for q in queries]
+    assert loaded.vocab == model.vocab
