@@ -27,6 +27,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.query import Phrase
 from whoosh.util.numeric import byte_to_length
 
+from .facets import FacetColumns, Filters
 from .query import Group, ParsedQuery
 from .schema import ANALYZED_FIELDS
 
@@ -105,6 +106,7 @@ class Ranked:
     scores: list[float]
     total: int      # paragraphs with at least one query word
     with_all: int   # paragraphs with every query word
+    facets: dict    # counts per province, term and year over those paragraphs
 
 
 class Ranker:
@@ -123,6 +125,7 @@ class Ranker:
             deleted = list(reader.deleted_docs_set)
             if deleted:
                 self.alive[np.asarray(deleted, dtype=np.int64) + offset] = False
+        self.facets = FacetColumns(self.leaves, self.n)
 
     def _lengths(self, fieldname: str) -> np.ndarray:
         out = np.zeros(self.n, dtype=np.float32)
@@ -209,12 +212,16 @@ class Ranker:
                         out.append((fieldname, term))
         return out
 
-    def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0) -> Ranked:
+    def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
+             filters: Filters = Filters()) -> Ranked:
         strict = len(parsed.positive) <= STRICT_MAX_WORDS
         cover_bonus, exact_bonus = (COVER, EXACT) if strict else (SOFT_COVER, SOFT_EXACT)
         score = np.zeros(self.n, dtype=np.float64)
         cover = np.zeros(self.n, dtype=np.int32)
         keep = self.alive.copy()
+        allowed = self.facets.mask(filters)
+        if allowed is not None:
+            keep &= allowed
         for g in parsed.phrases:  # quoted phrases are required
             required = np.zeros(self.n, dtype=bool)
             required[self.group(g)[0]] = True
@@ -241,20 +248,30 @@ class Ranker:
         keep &= cover > 0
         candidates = np.flatnonzero(keep)
         final = cover[candidates] * cover_bonus + score[candidates]
-        want = min(len(candidates), offset + limit)
-        if 0 < want < len(candidates):
-            # The want-th best score; ties at that score are taken in index order.
-            threshold = -np.partition(-final, want - 1)[want - 1]
-            above = np.flatnonzero(final > threshold)
-            tied = np.flatnonzero(final == threshold)[:want - len(above)]
-            top = np.concatenate([above, tied])
+        if filters.sort == "date":
+            # Newest first, the score ordering paragraphs of the same date.
+            dates = self.facets.date[candidates]
+            top = np.lexsort((candidates, -final, -dates))[offset:offset + limit]
         else:
-            top = np.arange(len(candidates))
-        # Highest score first; equal scores in index order, so results are stable.
-        top = top[np.lexsort((candidates[top], -final[top]))][offset:offset + limit]
+            top = _best(final, candidates, offset + limit)[offset:offset + limit]
         return Ranked(
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
             with_all=int(np.count_nonzero(cover[candidates] == len(parsed.positive))),
+            facets=self.facets.counts(candidates),
         )
+
+
+def _best(final: np.ndarray, candidates: np.ndarray, want: int) -> np.ndarray:
+    """Indices of the ``want`` best scores, best first; ties in index order,
+    so results are stable."""
+    want = min(len(candidates), want)
+    if 0 < want < len(candidates):
+        threshold = -np.partition(-final, want - 1)[want - 1]
+        above = np.flatnonzero(final > threshold)
+        tied = np.flatnonzero(final == threshold)[:want - len(above)]
+        top = np.concatenate([above, tied])
+    else:
+        top = np.arange(len(candidates))
+    return top[np.lexsort((candidates[top], -final[top]))]

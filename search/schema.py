@@ -21,6 +21,12 @@ def make_schema() -> Schema:
         para=NUMERIC(stored=True, sortable=True),
         title=STORED(),
         text=STORED(),
+        meta=STORED(),  # the document's metadata (metadata.extract)
+        # Facet columns (facets.column_values): read whole into arrays.
+        province=ID(sortable=True),
+        term=NUMERIC(sortable=True),
+        year=NUMERIC(sortable=True),
+        date=NUMERIC(sortable=True),
         syl=TEXT(analyzer=syllable_analyzer(), phrase=True),
         fold=TEXT(analyzer=folded_analyzer(), phrase=True),
         comp=TEXT(analyzer=compound_analyzer(), phrase=False),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from .facets import Filters
 from .highlight import marked_spans, render, snippet
 from .query import ParsedQuery, parse_query
 from .ranking import PostingCache, Ranker
@@ -71,7 +72,8 @@ class Engine:
         self._searcher()
         return self._local.manifest
 
-    def search(self, text: str, limit: int = 10, offset: int = 0) -> dict:
+    def search(self, text: str, limit: int = 10, offset: int = 0,
+               filters: Filters = Filters()) -> dict:
         """Ranked paragraphs for ``text``, in the JSON shape of the API."""
         started = time.perf_counter()
         limit = max(1, min(int(limit), MAX_LIMIT))
@@ -80,19 +82,22 @@ class Engine:
 
         def run(searcher):
             if parsed.empty:
-                return [], 0, 0, None
-            ranked = self._local.ranker.rank(parsed, limit, offset)
+                return [], 0, 0, None, {}
+            ranked = self._local.ranker.rank(parsed, limit, offset, filters)
             hits = [self._hit(searcher.stored_fields(d), score, parsed)
                     for d, score in zip(ranked.docnums, ranked.scores)]
-            suggestion = did_you_mean(text, searcher.reader()) if not ranked.total else None
-            return hits, ranked.total, ranked.with_all, suggestion
+            suggestion = None
+            if not ranked.total and not filters.active:
+                suggestion = did_you_mean(text, searcher.reader())
+            return hits, ranked.total, ranked.with_all, suggestion, ranked.facets
 
-        hits, total, with_all, suggestion = self._with_searcher(run)
+        hits, total, with_all, suggestion, facets = self._with_searcher(run)
         return {
             "query": text,
             "total": total,
             "with_all_words": with_all,
             "suggestion": suggestion,
+            "facets": facets,
             "took_ms": round((time.perf_counter() - started) * 1000, 3),
             "hits": hits,
         }
@@ -106,6 +111,7 @@ class Engine:
             "text": stored["text"],
             "snippet": str(snippet(stored["text"], parsed.positive)),
             "score": round(score, 4),
+            "meta": stored.get("meta") or {},
         }
 
     def document(self, doc_id: str, highlight: str = "") -> dict | None:
@@ -119,6 +125,7 @@ class Engine:
         return {
             "doc_id": doc_id,
             "title": stored[0]["title"],
+            "meta": stored[0].get("meta") or {},
             "paragraphs": [
                 {"n": f["para"], "text": f["text"],
                  "html": render(f["text"], marked_spans(f["text"], groups))}

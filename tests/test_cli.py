@@ -19,9 +19,9 @@ def test_index_then_search_human_and_json(tmp_path):
 
     out = runner.invoke(main, ["search", "GRDP", "--index", index, "--json"])
     data = json.loads(out.output)
-    assert set(data) == {"query", "total", "with_all_words", "suggestion", "took_ms", "hits"}
+    assert set(data) == {"query", "total", "with_all_words", "suggestion", "facets", "took_ms", "hits"}
     assert data["query"] == "GRDP" and data["total"] == 2
-    assert set(data["hits"][0]) == {"doc_id", "title", "paragraph", "text", "snippet", "score"}
+    assert set(data["hits"][0]) == {"doc_id", "title", "paragraph", "text", "snippet", "score", "meta"}
     assert "<mark>GRDP</mark>" in data["hits"][0]["snippet"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -11,6 +13,7 @@ from flask import (
     request,
 )
 
+from search.facets import Filters
 from search.searcher import MAX_LIMIT, MAX_OFFSET
 from search.store import IndexMissing
 
@@ -39,6 +42,30 @@ def _int_arg(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise BadRequest(f"'{name}' phải nằm trong khoảng {low}–{high}")
     return value
+
+
+def _date_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(date.fromisoformat(raw).strftime("%Y%m%d"))
+    except ValueError:
+        raise BadRequest(f"'{name}' phải là ngày dạng YYYY-MM-DD (nhận được {raw[:20]!r})") from None
+
+
+def _filters() -> Filters:
+    sort = request.args.get("sort", "relevance") or "relevance"
+    if sort not in ("relevance", "date"):
+        raise BadRequest("'sort' chỉ nhận relevance hoặc date")
+    province = request.args.get("province", "").strip()[:100] or None
+    term = _int_arg("term", 0, 0, 100) or None
+    year = _int_arg("year", 0, 0, 9999) or None
+    return Filters(province=province, term=term, year=year,
+                   date_from=_date_arg("from"), date_to=_date_arg("to"), sort=sort)
+
+
+FILTER_ARGS = ("province", "term", "year", "from", "to", "sort")
 
 
 def _query_arg() -> str:
@@ -70,13 +97,17 @@ def search_page():
     try:
         q = _query_arg()
         page = _int_arg("page", 1, 1, MAX_OFFSET // PER_PAGE)
+        filters = _filters()
     except BadRequest as e:
         return render_template("search.html", q=q[:MAX_QUERY_CHARS], error=str(e), result=None), 400
     if not q.strip():
         return render_template("search.html", q=q, result=None, error=None)
-    result = _engine().search(q, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    result = _engine().search(q, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, filters=filters)
     pages = max(1, min((result["total"] + PER_PAGE - 1) // PER_PAGE, MAX_OFFSET // PER_PAGE))
-    return render_template("search.html", q=q, result=result, page=page, pages=pages, error=None)
+    # The filters in force, carried over by every link on the page.
+    current = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
+    return render_template("search.html", q=q, result=result, page=page, pages=pages,
+                           error=None, current=current)
 
 
 @bp.get("/api/search")
@@ -85,9 +116,10 @@ def api_search():
         q = _query_arg()
         limit = _int_arg("limit", 10, 1, MAX_LIMIT)
         offset = _int_arg("offset", 0, 0, MAX_OFFSET)
+        filters = _filters()
     except BadRequest as e:
         return jsonify(error=str(e)), 400
-    return jsonify(_engine().search(q, limit=limit, offset=offset))
+    return jsonify(_engine().search(q, limit=limit, offset=offset, filters=filters))
 
 
 @bp.get("/doc/<doc_id>")

@@ -1,0 +1,91 @@
+"""Metadata facets: filter by province, term, year and date; count per value.
+
+Each paragraph carries its document's metadata in sortable Whoosh columns;
+they are read once per searcher into arrays, so a filter is a mask and a
+facet count is one ``np.unique`` over the matching paragraphs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import fold
+
+# Schema columns (see schema.py); 0 / "" mean unknown.
+COLUMNS = ("province", "term", "year", "date")
+
+
+@dataclass(frozen=True)
+class Filters:
+    province: str | None = None
+    term: int | None = None
+    year: int | None = None
+    date_from: int | None = None  # yyyymmdd
+    date_to: int | None = None
+    sort: str = "relevance"  # or "date"
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.province, self.term, self.year,
+                                          self.date_from, self.date_to))
+
+
+def column_values(meta: dict) -> dict:
+    """The facet columns of one document, from its extracted metadata."""
+    date = meta.get("meeting_date") or meta.get("published") or ""
+    return {
+        "province": meta.get("province") or "",
+        "term": int(meta.get("term") or 0),
+        "year": int(date[:4]) if date else 0,
+        "date": int(date.replace("-", "")) if date else 0,
+    }
+
+
+class FacetColumns:
+    def __init__(self, leaves, n: int):
+        names: dict[str, int] = {"": 0}
+        self.province = np.zeros(n, dtype=np.int32)
+        self.term = np.zeros(n, dtype=np.int32)
+        self.year = np.zeros(n, dtype=np.int32)
+        self.date = np.zeros(n, dtype=np.int32)
+        for reader, offset in leaves:
+            count = reader.doc_count_all()
+            if not reader.has_column("province"):
+                continue
+            provinces = list(reader.column_reader("province"))
+            self.province[offset:offset + count] = [names.setdefault(p, len(names)) for p in provinces]
+            for name in ("term", "year", "date"):
+                getattr(self, name)[offset:offset + count] = list(reader.column_reader(name))
+        self.province_names = list(names)
+        self._by_fold = {fold(p): i for p, i in names.items() if p}
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active:
+            return None
+        keep = np.ones(len(self.province), dtype=bool)
+        if filters.province is not None:
+            keep &= self.province == self._by_fold.get(fold(filters.province), -1)
+        if filters.term is not None:
+            keep &= self.term == filters.term
+        if filters.year is not None:
+            keep &= self.year == filters.year
+        if filters.date_from is not None:
+            keep &= self.date >= filters.date_from
+        if filters.date_to is not None:
+            keep &= (self.date <= filters.date_to) & (self.date > 0)
+        return keep
+
+    def counts(self, docnums: np.ndarray) -> dict:
+        """{"province": {name: n}, "term": {19: n}, "year": {2021: n}} over docnums."""
+        out = {}
+        for name, values, label in (
+            ("province", self.province[docnums], self.province_names.__getitem__),
+            ("term", self.term[docnums], int),
+            ("year", self.year[docnums], int),
+        ):
+            uniq, n = np.unique(values[values > 0], return_counts=True)
+            pairs = sorted(zip(uniq, n), key=lambda p: (-p[1], p[0]))
+            out[name] = {label(int(v)): int(c) for v, c in pairs}
+        return out
