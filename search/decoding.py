@@ -1,16 +1,19 @@
 """Turning a source file's bytes into text, or saying clearly why not.
 
-Tried in order: UTF-8 (with or without BOM), UTF-16 with a BOM, then
-Windows-1258 (the Vietnamese Windows code page, which spells tones as
-combining marks). A decoding is only accepted if the result reads as text:
-control characters or a high share of symbols mean the guess was wrong, and
-the file is reported rather than indexed as mojibake.
+Tried in order: UTF-8 (with or without BOM), UTF-16 with a BOM, then the
+legacy Vietnamese encodings (TCVN3, VNI-Windows, Windows-1258), accepted only
+when the text reads as Vietnamese syllables (legacy.py). A decoding is only
+accepted if the result reads as text: control characters or a high share of
+symbols mean the guess was wrong, and the file is reported rather than indexed
+as mojibake.
 """
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
+
+from .legacy import detect_and_convert
 
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 _ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs", "So", "Sk"}
@@ -36,14 +39,17 @@ def decode(raw: bytes) -> tuple[str, str]:
     elif b"\x00" in raw:
         raise NotText("looks binary (contains NUL bytes)")
     else:
-        candidates = ["utf-8", "cp1258"]
+        candidates = ["utf-8"]
     for encoding in candidates:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
-            return unicodedata.normalize("NFC", text) if encoding == "cp1258" else text, encoding
-        if encoding != "cp1258":
-            raise NotText(f"decodes as {encoding} but holds control or unprintable characters")
-    raise NotText("is not text in UTF-8, UTF-16 or Windows-1258")
+            return text, encoding
+        raise NotText(f"decodes as {encoding} but holds control or unprintable characters")
+    legacy = detect_and_convert(raw)
+    if legacy is not None and _looks_like_text(legacy[0]):
+        return legacy
+    raise NotText("is not text in UTF-8, UTF-16 or a Vietnamese legacy encoding "
+                  "(TCVN3, VNI, Windows-1258) that can be told for sure")

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SEEDS, write_corpus
 from search.indexer import build_index
+from search.legacy import to_legacy
 from search.searcher import Engine
 from search.store import IndexBusy, IndexMissing, build_lock, current_generation
 
@@ -60,7 +61,7 @@ def test_bad_files_are_reported_by_name_and_skipped(tmp_path, monkeypatch):
     assert report.documents == 1 and report.paragraphs == 2
     reasons = {s.name: s.reason for s in report.skipped}
     assert reasons == {
-        "garbage.txt": "is not text in UTF-8, UTF-16 or Windows-1258",
+        "garbage.txt": "is not text in UTF-8, UTF-16 or a Vietnamese legacy encoding (TCVN3, VNI, Windows-1258) that can be told for sure",
         "binary.txt": "looks binary (contains NUL bytes)",
         "empty.txt": "has no text",
         "notes.pdf": "unsupported format .pdf",
@@ -74,18 +75,20 @@ def test_bad_files_are_reported_by_name_and_skipped(tmp_path, monkeypatch):
 
 
 def test_legacy_and_utf16_text_is_decoded(tmp_path):
-    text = "Tiêu đề\nHội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, Tỉnh ủy.\n"
+    text = "Tiêu đề\nHội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, tỉnh ủy.\n"
     source = tmp_path / "src"
     source.mkdir()
     (source / "win.txt").write_bytes(encode_cp1258(text))
     (source / "u16.txt").write_bytes(text.encode("utf-16"))
     (source / "u16be.txt").write_bytes(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))
+    (source / "tcvn3.txt").write_bytes(to_legacy(text, "tcvn3"))
+    (source / "vni.txt").write_bytes(to_legacy(text, "vni"))
     report = build_index(source, tmp_path / "index")
-    assert report.skipped == [] and report.documents == 3
+    assert report.skipped == [] and report.documents == 5
     engine = Engine(tmp_path / "index")
     result = engine.search("Đảng bộ tỉnh Thái Nguyên")
-    assert {h["doc_id"] for h in result["hits"]} == {"win", "u16", "u16be"}
-    assert all(h["text"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, Tỉnh ủy." for h in result["hits"])
+    assert {h["doc_id"] for h in result["hits"]} == {"win", "u16", "u16be", "tcvn3", "vni"}
+    assert all(h["text"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, tỉnh ủy." for h in result["hits"])
 
 
 def test_bom_and_nfd_sources_are_read(tmp_path):
