@@ -23,12 +23,28 @@ from .text import canonical_tones, fold, normalize
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)+|[^\W_]+)|(\S)")
 
 
-def syllables(value: str):
+# Whoosh runs every field's analyzer over the same paragraph one after the
+# other: the scan of the last value serves all but the first. One tuple,
+# swapped whole, so threads analysing queries never see half of another's scan.
+_last_scan: tuple = (None, ())
+
+
+def syllables(value: str) -> tuple[tuple[str, int, int, str], ...]:
     """``(word, start, end, before)`` for each syllable of ``value``.
 
     ``word`` is normalized (NFC); ``start``/``end`` are offsets into ``value``
     itself; ``before`` is the punctuation since the previous syllable.
     """
+    global _last_scan
+    last_value, scan = _last_scan
+    if last_value is value or last_value == value:
+        return scan
+    scan = tuple(_scan(value))
+    _last_scan = (value, scan)
+    return scan
+
+
+def _scan(value: str):
     text, origin = normalize(value)
     before = []
     for m in _TOKEN.finditer(text):
@@ -53,11 +69,15 @@ class SyllableTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
+        # Token() is costly per syllable; copying its attributes is not.
+        template = Token(positions, chars, removestops=removestops, mode=mode,
+                         **kwargs).__dict__
+        template["boost"], template["stopped"] = 1.0, False
+        new = Token.__new__
         for pos, (word, s, e, before) in enumerate(syllables(value), start=start_pos):
-            t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+            t = new(Token)
+            t.__dict__.update(template)
             t.text = word
-            t.boost = 1.0
-            t.stopped = False
             t.before = before
             if keeporiginal:
                 t.original = word
@@ -149,3 +169,28 @@ def compound_analyzer():
 
 def folded_compound_analyzer():
     return SyllableTokenizer() | CompoundFilter() | FoldFilter()
+
+
+class BigramFilter(Filter):
+    """Each pair of adjacent syllables as one term (``uy ban`` -> ``uy_ban``).
+
+    Word order and proximity evidence for any two words, not only the
+    compounds pyvi found: it is what tells ``ban chap hanh`` from a paragraph
+    that merely has ``ban`` and ``hanh`` somewhere. Pairs never span
+    punctuation.
+    """
+
+    def __call__(self, tokens):
+        prev = None
+        for t in tokens:
+            if prev is not None and not t.before:
+                pair = prev.copy()
+                pair.text = f"{prev.text}_{t.text}"
+                if hasattr(t, "endchar"):
+                    pair.endchar = t.endchar
+                yield pair
+            prev = t
+
+
+def folded_bigram_analyzer():
+    return SyllableTokenizer() | FoldFilter() | BigramFilter()

@@ -39,21 +39,32 @@ def main():
 @click.option("--source", default=DEFAULT_SOURCE, show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder of documents.")
 @index_option
+@click.option("--full", is_flag=True, help="Re-analyse every file, not only the changed ones.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file was skipped.")
-def index_cmd(source: Path, index_dir: Path, strict: bool):
-    """Build the index from SOURCE and swap it in atomically."""
+def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool):
+    """Bring the index of SOURCE up to date and swap it in atomically.
+
+    Only files added, changed or deleted since the last build are analysed.
+    """
     from .indexer import build_index
 
     try:
-        report = build_index(source, index_dir, progress=True)
+        report = build_index(source, index_dir, progress=True, full=full)
     except (FileNotFoundError, IndexBusy) as e:
         raise click.ClickException(str(e)) from None
     for s in report.skipped:
         click.echo(f"warning: skipped {s.name}: {s.reason}", err=True)
-    click.echo(
-        f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
-        f"in {report.seconds:.2f} s into {index_dir}; {len(report.skipped)} warnings"
-    )
+    warnings = f"{len(report.skipped)} warnings"
+    if report.full:
+        if report.reason:
+            click.echo(f"rebuilding from scratch: {report.reason}")
+        click.echo(f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
+                   f"in {report.seconds:.2f} s into {index_dir}; {warnings}")
+    else:
+        click.echo(f"updated: {report.added} added, {report.changed} changed, "
+                   f"{report.deleted} deleted, {report.unchanged} unchanged "
+                   f"in {report.seconds:.2f} s; {index_dir} holds {report.documents} "
+                   f"documents, {report.paragraphs} paragraphs; {warnings}")
     if strict and report.skipped:
         raise SystemExit(1)
 

@@ -37,6 +37,8 @@ class Skipped:
 class Corpus:
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Files whose bytes hash as the index already has them: not decoded.
+    unchanged: dict[str, Path] = field(default_factory=dict)
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -49,16 +51,19 @@ def paragraphs_of(text: str) -> list[str]:
     return out
 
 
-def read_document(path: Path) -> Document:
-    """Read one source file; raises ValueError with a reason people can act on."""
+def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ValueError(f"is too large ({size / 2**20:.0f} MB; the limit is "
                              f"{MAX_FILE_BYTES // 2**20} MB)")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise ValueError(f"cannot be read ({e.strerror or e})") from e
+
+
+def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
+    """A document from a file's bytes; raises ValueError with a reason people can act on."""
     try:
         text, _ = decode(raw)
     except NotText as e:
@@ -70,16 +75,27 @@ def read_document(path: Path) -> Document:
     if len(longest) > MAX_PARAGRAPH_CHARS:
         raise ValueError(f"has a paragraph of {len(longest):,} characters "
                          f"(the limit is {MAX_PARAGRAPH_CHARS:,}): is it one long line?")
-    return Document(path.stem, path, paragraphs, hashlib.sha256(raw).hexdigest())
+    return Document(path.stem, path, paragraphs, sha256)
+
+
+def read_document(path: Path) -> Document:
+    """Read one source file; raises ValueError with a reason people can act on."""
+    raw = read_bytes(path)
+    return parse_document(path, raw, hashlib.sha256(raw).hexdigest())
 
 
 def source_files(source: Path) -> list[Path]:
     return sorted(p for p in source.iterdir() if not p.name.startswith("."))
 
 
-def read_corpus(source: Path) -> Corpus:
-    """Every readable document in ``source``; the others are listed with why."""
+def read_corpus(source: Path, known: dict[str, str] | None = None) -> Corpus:
+    """Every readable document in ``source``; the others are listed with why.
+
+    ``known`` maps doc ids to the sha256 the index holds: a file that still
+    hashes the same goes to ``unchanged`` without being decoded.
+    """
     corpus = Corpus()
+    known = known or {}
     seen: dict[str, Path] = {}
     for path in source_files(source):
         if path.is_dir():
@@ -88,7 +104,13 @@ def read_corpus(source: Path) -> Corpus:
             corpus.skipped.append(Skipped(path.name, f"unsupported format {path.suffix or '(none)'}"))
             continue
         try:
-            doc = read_document(path)
+            raw = read_bytes(path)
+            sha256 = hashlib.sha256(raw).hexdigest()
+            if path.stem not in seen and known.get(path.stem) == sha256:
+                seen[path.stem] = path
+                corpus.unchanged[path.stem] = path
+                continue
+            doc = parse_document(path, raw, sha256)
         except ValueError as e:
             corpus.skipped.append(Skipped(path.name, str(e)))
             continue

@@ -68,6 +68,26 @@ def new_generation(index_dir: Path) -> Path:
     return gen
 
 
+def link_generation(index_dir: Path, source: Path) -> Path:
+    """A new generation holding hard links to ``source``'s index files.
+
+    Safe because Whoosh never writes to a file it has finished: a commit
+    writes new segment files and a new TOC (under a temporary name, then
+    renamed), deletions live in the TOC, and a merge writes a new segment
+    and unlinks the old ones. Unlinking in the new folder leaves ``source``
+    whole. The lock file and the manifest are the new generation's own.
+    """
+    gen = new_generation(index_dir)
+    for f in source.iterdir():
+        if f.name.startswith(MANIFEST) or "WRITELOCK" in f.name or not f.is_file():
+            continue
+        try:
+            os.link(f, gen / f.name)
+        except OSError:  # a file system without hard links: pay for a copy
+            shutil.copy2(f, gen / f.name)
+    return gen
+
+
 def publish(index_dir: Path, generation: Path, manifest: dict) -> None:
     """Write the manifest, point ``current`` at ``generation``, prune.
 

@@ -102,6 +102,7 @@ def _place_tone(syllable: str, modern: bool) -> str:
     return unicodedata.normalize("NFC", base[: at + 1] + tones[0] + base[at + 1 :])
 
 
+@lru_cache(maxsize=65536)  # indexing asks for the same few thousand syllables again and again
 def canonical_tones(text: str, modern: bool = False) -> str:
     """Put every syllable's tone mark in one agreed place, keeping case.
 

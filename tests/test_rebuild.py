@@ -85,7 +85,7 @@ def test_queries_keep_answering_during_rebuilds(tmp_path):
         t.start()
     try:
         for _ in range(3):
-            build_index(source, index)
+            build_index(source, index, full=True)  # an unchanged source is otherwise a no-op update
     finally:
         stop.set()
         for t in threads:

@@ -1,0 +1,236 @@
+"""Indexing speed against the pyvi-only limit, index size, incremental updates.
+
+    .venv/bin/python bench/indexing.py --corpus bench/data/corpus-10000 [--procs 2] [--serial]
+
+All in one run on one corpus, so ratios hold even on a busy machine:
+
+(a) the pyvi-only limit: paragraphs/s of pyvi's segmentation alone, in
+    ``--procs`` processes, on the exact token sequences CompoundFilter hands to
+    ``segment.joins`` (captured, not rebuilt), without joins' cache; measured
+    before and after (b) to show drift from other load
+(b) ``build_index --full`` paragraphs/s, wall clock, process start included
+(c) (a) / (b): how far the whole indexer is from segmentation alone
+(d) the index's size on disk
+(e) in-process update times after changing, adding, deleting one file (pyvi
+    already loaded; its import time is shown apart), and the same change
+    through the ``vnsearch index`` command, which pays Python and pyvi start-up
+
+and, in one process on the first ``--sample`` paragraphs, where the time goes:
+pyvi alone, the analyzers of every field (pyvi included), and everything a
+worker does (analysis, Whoosh's posting pool, writing the segment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from whoosh import index as whoosh_index  # noqa: E402
+
+from search import analysis, segment  # noqa: E402
+from search.corpus import read_corpus  # noqa: E402
+from search.indexer import _add, build_index  # noqa: E402
+from search.schema import ANALYZED_FIELDS, make_schema  # noqa: E402
+from search.searcher import Engine  # noqa: E402
+from search.store import current_generation  # noqa: E402
+
+
+def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
+    """What CompoundFilter passes to ``segment.joins`` for each paragraph."""
+    captured = []
+
+    def capture(tokens):
+        captured.append(tokens)
+        return (False,) * len(tokens)
+
+    real, segment.joins = segment.joins, capture
+    try:
+        analyzer = analysis.compound_analyzer()
+        for text in paragraphs:
+            for _ in analyzer(text):
+                pass
+    finally:
+        segment.joins = real
+    return captured
+
+
+def _load_pyvi():
+    segment._pyvi()
+
+
+def _ready(_):
+    time.sleep(0.3)  # long enough that every worker takes one
+
+
+def _segment_all(sequences):
+    for tokens in sequences:
+        segment.joins.__wrapped__(tokens)  # the model itself, not joins' cache
+    return len(sequences)
+
+
+def pyvi_limit(sequences, procs: int) -> float:
+    ctx = multiprocessing.get_context("spawn")
+    chunks = [sequences[i::procs * 8] for i in range(procs * 8)]
+    with ctx.Pool(procs, initializer=_load_pyvi) as pool:
+        pool.map(_ready, range(procs), chunksize=1)  # pyvi loaded everywhere
+        started = time.perf_counter()
+        done = sum(pool.map(_segment_all, chunks, chunksize=1))
+        return done / (time.perf_counter() - started)
+
+
+def breakdown(docs, sequences, sample: int, work: Path) -> dict[str, float]:
+    """Seconds per paragraph, one process, for each layer of the work."""
+    picked, n = [], 0
+    for d in docs:
+        if n >= sample:
+            break
+        picked.append(d)
+        n += len(d.paragraphs)
+    texts = [p for d in picked for p in d.paragraphs]
+    segment._pyvi()
+    out = {}
+    started = time.perf_counter()
+    _segment_all(sequences[:n])
+    out["pyvi"] = (time.perf_counter() - started) / n
+    segment.joins.cache_clear()
+    schema = make_schema()
+    started = time.perf_counter()
+    for text in texts:
+        for name in ANALYZED_FIELDS:
+            for _ in schema[name].index(text):
+                pass
+    out["analysis"] = (time.perf_counter() - started) / n
+    segment.joins.cache_clear()
+    folder = work / "breakdown"
+    folder.mkdir()
+    writer = whoosh_index.create_in(str(folder), schema).writer(limitmb=256)
+    started = time.perf_counter()
+    for d in picked:
+        _add(writer, d.doc_id, d.paragraphs)
+    out["add_document"] = (time.perf_counter() - started) / n
+    started = time.perf_counter()
+    writer.commit(merge=False)
+    out["segment"] = (time.perf_counter() - started) / n
+    out["paragraphs"] = n
+    return out
+
+
+def disk_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+
+
+def timed_update(source: Path, index: Path) -> tuple[float, str]:
+    r = build_index(source, index)
+    assert not r.full
+    return r.seconds, f"{r.added} added, {r.changed} changed, {r.deleted} deleted, {r.unchanged} unchanged"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", type=Path, default=ROOT / "bench" / "data" / "corpus-10000")
+    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--serial", action="store_true", help="also time a one-process build")
+    ap.add_argument("--sample", type=int, default=1000, help="paragraphs for the breakdown")
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="vnsearch-bench-"))
+    try:
+        run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args, work: Path):
+    source = work / "src"
+    shutil.copytree(args.corpus, source)
+    docs = read_corpus(source).documents
+    paragraphs = [p for d in docs for p in d.paragraphs]
+    n = len(paragraphs)
+    print(f"corpus {args.corpus}: {len(docs)} files, {n} paragraphs, "
+          f"{sum(len(p) for p in paragraphs):,} characters", flush=True)
+    sequences = pyvi_sequences(paragraphs)
+    assert len(sequences) == n
+
+    limit_before = pyvi_limit(sequences, args.procs)
+    print(f"(a) pyvi only, {args.procs} processes: {limit_before:.0f} paragraphs/s", flush=True)
+    index = work / "index"
+    report = build_index(source, index, full=True, workers=args.procs)
+    build_rate = n / report.seconds
+    print(f"(b) build_index: {report.seconds:.1f} s, {build_rate:.0f} paragraphs/s", flush=True)
+    limit_after = pyvi_limit(sequences, args.procs)
+    limit = (limit_before + limit_after) / 2
+    print(f"(a') pyvi only again: {limit_after:.0f} paragraphs/s", flush=True)
+    size = disk_size(current_generation(index))
+    serial = None
+    if args.serial:
+        serial = build_index(source, work / "index-serial", full=True, workers=1)
+        print(f"one-process build_index: {serial.seconds:.1f} s", flush=True)
+
+    pyvi_import = float(subprocess.run(
+        [sys.executable, "-c", "import time; t = time.perf_counter(); from search import segment; "
+         "segment._pyvi(); print(time.perf_counter() - t)"],
+        check=True, cwd=ROOT, capture_output=True, text=True).stdout)
+    segment._pyvi()  # the updates below are timed with pyvi loaded
+    updates = [("nothing changed", *timed_update(source, index))]
+    victim = sorted(source.glob("*.txt"), key=lambda p: p.stat().st_size)[len(docs) // 2]
+    lines = victim.read_text(encoding="utf-8").splitlines()
+    lines[1] += " Hợp tác xã chè Tân Cương đạt doanh thu kỷ lục."
+    victim.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    updates.append((f"one file changed ({len(lines)} paragraphs)", *timed_update(source, index)))
+    added = source / "zz-added.txt"
+    added.write_text("Báo cáo bổ sung\n" + "\n".join(lines[1:]).replace("Tân Cương", "La Bằng") + "\n",
+                     encoding="utf-8")
+    updates.append(("one file added", *timed_update(source, index)))
+    added.unlink()
+    updates.append(("one file deleted", *timed_update(source, index)))
+    engine = Engine(index)
+    assert engine.search('"doanh thu kỷ lục"')["total"] >= 1
+    assert not any(h["doc_id"] == "zz-added" for h in engine.search("La Bằng", limit=100)["hits"])
+
+    lines[1] += " Thêm một câu nữa."
+    victim.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cmd = [sys.executable, "-m", "search.cli", "index", "--source", str(source), "--index", str(index)]
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cli_seconds = time.perf_counter() - started
+
+    parts = breakdown(docs, sequences, args.sample, work)
+
+    print()
+    print("| measure | value |")
+    print("| --- | --- |")
+    print(f"| (a) pyvi segmentation only, {args.procs} processes | {limit:.0f} paragraphs/s "
+          f"({limit_before:.0f} before, {limit_after:.0f} after (b)) |")
+    print(f"| (b) `build_index --full`, {args.procs} workers | {build_rate:.0f} paragraphs/s "
+          f"({report.seconds:.1f} s for {n} paragraphs) |")
+    if serial:
+        print(f"| `build_index --full`, one process | {n / serial.seconds:.0f} paragraphs/s "
+              f"({serial.seconds:.1f} s; parallel is {serial.seconds / report.seconds:.2f}x faster) |")
+    print(f"| (c) ratio (a) / (b) | {limit / build_rate:.2f} |")
+    print(f"| (d) index size on disk | {size / 2**20:.1f} MiB ({size / sum(len(p.encode()) for p in paragraphs):.1f}x the text's UTF-8) |")
+    print(f"| pyvi import (once per process) | {pyvi_import:.2f} s |")
+    for what, seconds, detail in updates:
+        print(f"| (e) update, {what} | {seconds:.3f} s ({detail}) |")
+    print(f"| (e) `vnsearch index` after one changed file, whole command | {cli_seconds:.2f} s |")
+    whole = parts["add_document"] + parts["segment"]
+    print(f"\nWhere one process's time goes ({parts['paragraphs']} paragraphs, ms per paragraph):\n")
+    print("| layer | ms/paragraph | share of a worker's time |")
+    print("| --- | --- | --- |")
+    rows = [("pyvi segmentation", parts["pyvi"]),
+            ("the rest of the analyzers (all fields)", parts["analysis"] - parts["pyvi"]),
+            ("Whoosh add_document besides analysis", parts["add_document"] - parts["analysis"]),
+            ("Whoosh writing the segment (commit)", parts["segment"])]
+    for name, value in rows:
+        print(f"| {name} | {value * 1000:.2f} | {value / whole:.0%} |")
+
+
+if __name__ == "__main__":
+    main()

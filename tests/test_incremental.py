@@ -1,0 +1,345 @@
+"""Updates re-analyse only what changed, and never put the live index at risk."""
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from whoosh import index as whoosh_index
+from whoosh.query import Term
+
+import search.analysis
+import search.corpus
+import search.indexer
+from conftest import ROOT, SEEDS, write_corpus
+from search.cli import main
+from search.indexer import build_index
+from search.schema import ANALYZED_FIELDS
+from search.searcher import Engine
+from search.store import MANIFEST, build_lock, current_generation
+
+DOCS = {
+    "a.txt": "Báo cáo A\nHội nghị Tỉnh ủy bàn về cây chè Tân Cương, mã ALPHA1.\n",
+    "b.txt": "Báo cáo B\nKinh tế tăng trưởng, mã BRAVO1.\nĐoạn thứ ba của B.\n",
+    "c.txt": "Báo cáo C\nNghị quyết về giao thông, mã CHARLIE1.\n",
+}
+
+
+def hits(engine: Engine, query: str) -> set[tuple[str, int]]:
+    return {(h["doc_id"], h["paragraph"]) for h in engine.search(query, limit=100)["hits"]}
+
+
+def content(index_dir: Path) -> set:
+    """Every live paragraph's stored fields and every posting, by (doc_id, para)."""
+    ix = whoosh_index.open_dir(str(current_generation(index_dir)))
+    with ix.searcher() as s:
+        r = s.reader()
+        where = {n: (f["doc_id"], f["para"]) for n, f in r.iter_docs()}
+        out = {("stored", where[n], f["title"], f["text"]) for n, f in r.iter_docs()}
+        for name in ANALYZED_FIELDS:
+            kind = "positions" if r.schema[name].format.supports("positions") else "frequency"
+            for term in r.lexicon(name):
+                m = r.postings(name, term)
+                while m.is_active():
+                    if m.id() in where:
+                        value = m.value_as(kind)
+                        out.add((name, term, where[m.id()], tuple(value) if kind == "positions" else value))
+                    m.next()
+    return out
+
+
+def files_by_hash(folder: Path) -> dict[str, str]:
+    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in folder.iterdir() if f.is_file()}
+
+
+@pytest.fixture
+def counting(monkeypatch):
+    """Which files get decoded and which texts get analysed, while recording."""
+    seen = {"parsed": [], "analysed": []}
+    parse, scan = search.corpus.parse_document, search.analysis.syllables
+
+    def parse_document(path, raw, sha256):
+        seen["parsed"].append(path.name)
+        return parse(path, raw, sha256)
+
+    def syllables(value):
+        seen["analysed"].append(value)
+        return scan(value)
+
+    monkeypatch.setattr(search.corpus, "parse_document", parse_document)
+    monkeypatch.setattr(search.analysis, "syllables", syllables)
+    return seen
+
+
+def test_add_change_delete_each_reflected_and_only_they_reanalysed(tmp_path, counting):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    first = build_index(source, index)
+    assert first.full and first.documents == 3
+    assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
+    counting["parsed"].clear(), counting["analysed"].clear()
+
+    write_corpus(source, {"b.txt": "Báo cáo B\nKinh tế chuyển đổi số, mã BRAVO2.\n",
+                          "d.txt": "Báo cáo D\nDu lịch hồ Núi Cốc, mã DELTA1.\n"})
+    (source / "c.txt").unlink()
+    report = build_index(source, index)
+
+    assert not report.full
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (1, 1, 1, 1)
+    assert (report.documents, report.paragraphs) == (3, 6)
+    # Only the added and the changed file were decoded and analysed.
+    assert sorted(counting["parsed"]) == ["b.txt", "d.txt"]
+    new_text = {"Báo cáo B", "Kinh tế chuyển đổi số, mã BRAVO2.", "Báo cáo D", "Du lịch hồ Núi Cốc, mã DELTA1."}
+    assert counting["analysed"] and set(counting["analysed"]) <= new_text
+    counting["analysed"].clear()
+
+    engine = Engine(index)
+    assert hits(engine, "BRAVO1") == set()  # the changed file's old text is gone
+    assert hits(engine, "Đoạn thứ ba") == set()  # ...including a paragraph it no longer has
+    assert hits(engine, "BRAVO2") == {("b", 2)}
+    assert hits(engine, "CHARLIE1") == set() and hits(engine, "giao thông") == set()  # deleted
+    assert hits(engine, "DELTA1") == {("d", 2)}
+    assert hits(engine, "ALPHA1") == {("a", 2)}  # unchanged, still found
+    assert engine.document("c") is None and engine.document("b")["title"] == "Báo cáo B"
+    manifest = engine.manifest
+    assert sorted(manifest["documents"]) == ["a", "b", "d"] and manifest["paragraphs"] == 6
+    assert manifest["documents"]["b"]["sha256"] == hashlib.sha256((source / "b.txt").read_bytes()).hexdigest()
+
+    # The same index as a build from scratch would make, posting for posting.
+    full = tmp_path / "full"
+    build_index(source, full)
+    assert content(index) == content(full)
+
+
+def test_nothing_changed_publishes_without_analysing(tmp_path, counting):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+    counting["parsed"].clear(), counting["analysed"].clear()
+    report = build_index(source, index)
+    assert (report.added, report.changed, report.deleted, report.unchanged) == (0, 0, 0, 3)
+    assert counting["parsed"] == [] and counting["analysed"] == []
+    assert hits(Engine(index), "ALPHA1") == {("a", 2)}
+
+
+def test_previous_generation_keeps_answering_and_is_never_written(tmp_path):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+    engine = Engine(index)
+    before = current_generation(index)
+    # An engine that resolved ``current`` just before the swap, and a reader
+    # that was open across it.
+    (tmp_path / "late").mkdir()
+    os.symlink(before.resolve(), tmp_path / "late" / "current")
+    late = Engine(tmp_path / "late")
+    reader = whoosh_index.open_dir(str(before)).searcher()
+    old_files = files_by_hash(before)
+    write_corpus(source, {"a.txt": "Báo cáo A\nĐã sửa, mã ALPHA2.\n"})
+    build_index(source, index)
+
+    after = current_generation(index)
+    assert after != before and before.exists()
+    assert files_by_hash(before) == old_files  # nothing written in place
+    shared = [f.name for f in after.iterdir()
+              if (before / f.name).exists() and os.path.samefile(f, before / f.name)]
+    assert any(name.endswith(".seg") for name in shared)  # linked, not copied
+    assert MANIFEST not in shared
+    assert hits(late, "ALPHA1") == {("a", 2)} and hits(late, "ALPHA2") == set()
+    assert len(reader.search(Term("fold", "alpha1"))) == 1
+    assert hits(engine, "ALPHA1") == set() and hits(engine, "ALPHA2") == {("a", 2)}
+    reader.close()
+
+
+def test_full_rebuilds_everything(tmp_path, counting):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+    before = current_generation(index)
+    counting["parsed"].clear()
+    out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(index), "--full"])
+    assert out.exit_code == 0, out.output
+    assert "indexed 3 documents, 7 paragraphs" in out.output and "updated:" not in out.output
+    assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
+    after = current_generation(index)
+    assert not any(os.path.samefile(f, before / f.name) for f in after.iterdir()
+                   if (before / f.name).exists())
+    assert hits(Engine(index), "BRAVO1") == {("b", 2)}
+
+
+def test_cli_says_what_an_update_did(tmp_path):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    args = ["index", "--source", str(source), "--index", str(index)]
+    assert "indexed 3 documents" in CliRunner().invoke(main, args).output
+    write_corpus(source, {"b.txt": "B\nĐổi.\n", "e.txt": "E\nMới.\n"})
+    (source / "c.txt").unlink()
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    assert "updated: 1 added, 1 changed, 1 deleted, 1 unchanged" in out.output
+    assert "holds 3 documents, 6 paragraphs" in out.output
+
+
+@pytest.mark.parametrize("how", ["old manifest", "new code"])
+def test_another_analysis_version_rebuilds_everything(tmp_path, counting, monkeypatch, how):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+    if how == "old manifest":  # an index from before versions were recorded
+        path = current_generation(index) / MANIFEST
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        del manifest["analysis_version"]
+        path.write_text(json.dumps(manifest), encoding="utf-8")
+    else:
+        monkeypatch.setattr(search.indexer, "ANALYSIS_VERSION", search.indexer.ANALYSIS_VERSION + 1)
+    counting["parsed"].clear()
+    out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(index)])
+    assert out.exit_code == 0, out.output
+    assert "rebuilding from scratch: it was built with analysis version" in out.output
+    assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
+    assert Engine(index).manifest["analysis_version"] == search.indexer.ANALYSIS_VERSION
+
+
+def test_a_different_schema_rebuilds_everything(tmp_path, monkeypatch):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+    real = search.indexer.make_schema
+
+    def schema_with_a_new_field():
+        from whoosh.fields import STORED
+        schema = real()
+        schema.add("extra", STORED())
+        return schema
+
+    monkeypatch.setattr(search.indexer, "make_schema", schema_with_a_new_field)
+    report = build_index(source, index)
+    assert report.full and "schema" in report.reason
+
+
+def test_small_segments_are_merged_and_deletions_reclaimed(tmp_path):
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+
+    def segments():
+        return whoosh_index.open_dir(str(current_generation(index)))._segments()
+
+    for n in range(search.indexer.MERGE_FACTOR + 2):
+        write_corpus(source, {f"n{n:02}.txt": f"Tin {n}\nBản tin số {n}, mã NEWS{n}.\n"})
+        build_index(source, index)
+        assert len(segments()) <= search.indexer.MERGE_FACTOR
+    # Deleting half of a segment rewrites it: no dead paragraphs left behind.
+    for n in range(search.indexer.MERGE_FACTOR + 2):
+        (source / f"n{n:02}.txt").unlink()
+    build_index(source, index)
+    assert all(s.deleted_count() == 0 for s in segments())
+    full = tmp_path / "full"
+    build_index(source, full)
+    assert content(index) == content(full)
+
+
+def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypatch, counting):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    build_index(SEEDS, serial, workers=1)
+    counting["analysed"].clear()
+    monkeypatch.setattr(search.indexer, "PARALLEL_MIN_PARAGRAPHS", 0)
+    monkeypatch.setattr(search.indexer, "_BATCH_PARAGRAPHS", 5)
+    report = build_index(SEEDS, parallel, workers=2)
+    assert report.paragraphs == 82
+    assert counting["analysed"] == []  # all of it happened in the workers
+    segments = whoosh_index.open_dir(str(current_generation(parallel)))._segments()
+    assert 1 <= len(segments) <= 2  # one per worker that got a batch
+    assert content(parallel) == content(serial)
+
+
+def copy_seeds(dest: Path, copies: int) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for n in range(copies):
+        for p in SEEDS.glob("*.txt"):
+            shutil.copy(p, dest / f"{p.stem}-{n}.txt")
+    return dest
+
+
+def run_cli_killed_at(source: Path, index: Path, delay: float) -> tuple[bool, list[int]]:
+    """Start ``vnsearch index``, SIGKILL it after ``delay`` s; return whether it
+    was still running and the processes it had started."""
+    cmd = [sys.executable, "-m", "search.cli", "index", "--source", str(source), "--index", str(index)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    children = _children(proc.pid)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return killed, children
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_kill_9_during_update_leaves_previous_index_serving(tmp_path):
+    source, index = copy_seeds(tmp_path / "src", 1), tmp_path / "index"
+    build_index(source, index)
+    before = current_generation(index)
+    engine = Engine(index)
+    expected = hits(engine, "tinh uy")
+    copy_seeds(source, 6)  # 25 documents to add
+    changed = next(source.glob("*-0.txt"))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nMột đoạn mới, mã KILO9.\n", encoding="utf-8")
+    rnd, kills = random.Random(11), 0
+    for _ in range(4):
+        killed, _ = run_cli_killed_at(source, index, rnd.uniform(0.5, 5.0))
+        kills += killed
+        if current_generation(index) == before:
+            assert hits(engine, "tinh uy") == expected and hits(engine, "KILO9") == set()
+    assert kills >= 2
+    report = build_index(source, index)  # recovers: no lock held, debris cleaned
+    assert report.documents == 30
+    last = Engine(index).document(changed.stem)["paragraphs"][-1]
+    assert last["text"] == "Một đoạn mới, mã KILO9." and hits(engine, "KILO9") == {(changed.stem, last["n"])}
+    assert len(list(index.glob("gen-*"))) <= 2 and not list(index.glob(".current.*"))
+    full = tmp_path / "full"
+    build_index(source, full)
+    assert content(index) == content(full)
+
+
+def test_kill_9_during_parallel_build_takes_its_workers_down(tmp_path):
+    source, index = copy_seeds(tmp_path / "src", 1), tmp_path / "index"
+    per_copy = build_index(source, index).paragraphs
+    before = current_generation(index)
+    copy_seeds(source, search.indexer.PARALLEL_MIN_PARAGRAPHS // per_copy + 2)
+    for attempt in range(10):  # until the workers have started
+        killed, children = run_cli_killed_at(source, index, 3.0 + attempt)
+        workers = [pid for pid in children if "spawn_main" in _cmdline(pid)]
+        if len(workers) == 2 or not killed:
+            break
+    assert killed and len(workers) == 2, "the build finished or never started its workers"
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in children), "processes outlived their parent"
+    assert current_generation(index) == before
+    with build_lock(index):  # nobody holds it any more
+        pass
