@@ -6,10 +6,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
+from .formats import read_paragraphs
+from .metadata import extract
 from .text import normalize
+from .titles import better_title
 
-SUPPORTED = {".txt"}
+SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
 # Bigger than any meeting record; a file past these is a mistake, not a report.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 200_000
@@ -19,12 +23,13 @@ MAX_PARAGRAPH_CHARS = 200_000
 class Document:
     doc_id: str
     path: Path
-    paragraphs: list[str]  # original text of each non-empty line, in order
+    paragraphs: list[str]  # original text of each paragraph, boilerplate left out
     sha256: str
+    title: str = ""  # a readable title: accents restored, not a date line
+    meta: dict = field(default_factory=dict)  # metadata.extract()
 
-    @property
-    def title(self) -> str:
-        return self.paragraphs[0]
+    def __post_init__(self):
+        self.title = self.title or self.paragraphs[0]
 
 
 @dataclass
@@ -62,20 +67,32 @@ def read_bytes(path: Path) -> bytes:
         raise ValueError(f"cannot be read ({e.strerror or e})") from e
 
 
-def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
-    """A document from a file's bytes; raises ValueError with a reason people can act on."""
+def _paragraphs(suffix: str, raw: bytes) -> list[str]:
+    if suffix != ".txt":
+        return read_paragraphs(suffix, raw)
     try:
         text, _ = decode(raw)
     except NotText as e:
         raise ValueError(str(e)) from None
-    paragraphs = paragraphs_of(text)
+    return paragraphs_of(text)
+
+
+def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
+    """A document from a file's bytes; raises ValueError with a reason people can act on."""
+    paragraphs = _paragraphs(path.suffix.lower(), raw)
     if not paragraphs:
         raise ValueError("has no text")
     longest = max(paragraphs, key=len)
     if len(longest) > MAX_PARAGRAPH_CHARS:
         raise ValueError(f"has a paragraph of {len(longest):,} characters "
                          f"(the limit is {MAX_PARAGRAPH_CHARS:,}): is it one long line?")
-    return Document(path.stem, path, paragraphs, sha256)
+    # Web pages bring menus, share buttons and unrelated headlines along.
+    paragraphs = [paragraphs[i] for i in strip_boilerplate(paragraphs)]
+    if not paragraphs:
+        raise ValueError("has only page boilerplate (menus, links), no text")
+    title = better_title(paragraphs[0], paragraphs)
+    return Document(path.stem, path, paragraphs, sha256, title,
+                    extract(title, paragraphs, path.name))
 
 
 def read_document(path: Path) -> Document:

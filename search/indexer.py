@@ -26,6 +26,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .corpus import Document, Skipped, read_corpus
+from .facets import column_values
 from .schema import ANALYZED_FIELDS, make_schema
 from .store import (
     IndexMissing,
@@ -40,7 +41,7 @@ from .store import (
 
 # Bump whenever schema.py, analysis.py, text.py or segment.py changes what a
 # paragraph is indexed as: an index built with another version is rebuilt.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 # Starting a process and loading pyvi in it costs about what analysing a few
 # hundred paragraphs does: measured from a fresh process, two workers tie with
@@ -172,7 +173,7 @@ def _write(ix, docs: list[Document], delete: list[str], progress: bool,
             segments = _analyse_in_workers(ix.storage.folder, docs, workers, bar)
         else:
             for doc in docs:
-                _add(writer, doc.doc_id, doc.paragraphs)
+                _add(writer, doc)
                 bar.update(len(doc.paragraphs))
             bar.set_description(WRITING)
         # What MpWriter(multisegment=True) does at commit, with our merge policy.
@@ -194,11 +195,11 @@ def _write(ix, docs: list[Document], delete: list[str], progress: bool,
         bar.close()
 
 
-def _add(writer, doc_id: str, paragraphs: list[str]) -> None:
-    title = paragraphs[0]
-    for n, text in enumerate(paragraphs, start=1):
-        writer.add_document(doc_id=doc_id, para=n, title=title, text=text,
-                            **dict.fromkeys(ANALYZED_FIELDS, text))
+def _add(writer, doc: Document) -> None:
+    columns = column_values(doc.meta)
+    for n, text in enumerate(doc.paragraphs, start=1):
+        writer.add_document(doc_id=doc.doc_id, para=n, title=doc.title, text=text,
+                            meta=doc.meta, **columns, **dict.fromkeys(ANALYZED_FIELDS, text))
 
 
 def _merge_policy(writer, segments):
@@ -304,7 +305,7 @@ def _analyse_in_workers(folder: str, docs: list[Document], procs: int, bar) -> l
 def _batches(docs: list[Document]):
     batch, size = [], 0
     for d in docs:
-        batch.append((d.doc_id, d.paragraphs))
+        batch.append(d)
         size += len(d.paragraphs)
         if size >= _BATCH_PARAGRAPHS:
             yield batch
@@ -323,9 +324,9 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
         segment._pyvi()
         writer = SegmentWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=LIMIT_MB)
         while (batch := jobs.get()) is not None:
-            for doc_id, paragraphs in batch:
-                _add(writer, doc_id, paragraphs)
-                results.put(("done", len(paragraphs)))
+            for doc in batch:
+                _add(writer, doc)
+                results.put(("done", len(doc.paragraphs)))
         if writer._added:
             results.put(("segment", writer._finalize_segment()))
         else:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from search.boilerplate import is_boilerplate_line, strip_boilerplate
-from search.corpus import read_document
+from search.corpus import paragraphs_of
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def paragraphs(stem: str) -> list[str]:
-    return read_document(SEEDS / f"{stem}.txt").paragraphs
+    return paragraphs_of((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
 
 
 def test_seed_001_keeps_exactly_its_article():

@@ -11,7 +11,7 @@ def test_index_then_search_human_and_json(tmp_path):
     index = str(tmp_path / "index")
     out = runner.invoke(main, ["index", "--source", str(SEEDS), "--index", index])
     assert out.exit_code == 0, out.output
-    assert "indexed 5 documents, 82 paragraphs" in out.output and "0 warnings" in out.output
+    assert "indexed 5 documents, 49 paragraphs" in out.output and "0 warnings" in out.output
 
     out = runner.invoke(main, ["search", "cay che thai nguyen", "--index", index, "--limit", "3"])
     assert out.exit_code == 0, out.output

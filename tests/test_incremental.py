@@ -246,7 +246,7 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     monkeypatch.setattr(search.indexer, "PARALLEL_MIN_PARAGRAPHS", 0)
     monkeypatch.setattr(search.indexer, "_BATCH_PARAGRAPHS", 5)
     report = build_index(SEEDS, parallel, workers=2)
-    assert report.paragraphs == 82
+    assert report.paragraphs == 49
     assert counting["analysed"] == []  # all of it happened in the workers
     segments = whoosh_index.open_dir(str(current_generation(parallel)))._segments()
     assert 1 <= len(segments) <= 2  # one per worker that got a batch

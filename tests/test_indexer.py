@@ -12,19 +12,30 @@ from search.searcher import Engine
 from search.store import IndexBusy, IndexMissing, build_lock, current_generation
 
 
-def test_seeds_index_every_paragraph(seed_index):
+def test_seeds_index_every_article_paragraph_and_no_boilerplate(seed_index):
     engine = Engine(seed_index)
     manifest = engine.manifest
     assert len(manifest["documents"]) == 5
-    # every non-empty line is a paragraph
-    expected = sum(
-        sum(1 for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
-        for p in SEEDS.glob("*.txt")
-    )
-    assert manifest["paragraphs"] == expected
+    lines = {p.stem: [line for line in p.read_text(encoding="utf-8").splitlines() if line.strip()
+                      and line.strip() != "\u00a0"]
+             for p in SEEDS.glob("*.txt")}
+    # Every non-empty line is a paragraph, but for seed 001's page furniture:
+    # everything from "Bài liên quan" on (related headlines, ONECMS footer).
+    cut = lines["001_de1c8456ea6a90a5"].index("Bài liên quan")
+    expected = sum(len(v) for v in lines.values()) - (len(lines["001_de1c8456ea6a90a5"]) - cut)
+    assert manifest["paragraphs"] == expected == 49
+    assert engine.search("POWERED BY ONECMS")["total"] == 0
+    assert engine.search("VinFast")["total"] == 0
     doc = engine.document("002_e74cd34c562d7255")
     assert doc["title"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 31, khóa XX, nhiệm kỳ 2020-2025"
     assert [p["n"] for p in doc["paragraphs"]] == list(range(1, len(doc["paragraphs"]) + 1))
+
+
+def test_slug_and_date_titles_are_replaced(seed_engine):
+    assert seed_engine.document("000_506b92b0bc4a87dd")["title"] == \
+        "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 9 khóa XIX"
+    assert seed_engine.document("003_d85fbd8a0fbef35e")["title"] == \
+        "Ban Chấp hành Đảng bộ tỉnh sơ kết công tác 6 tháng đầu năm"
 
 
 def encode_cp1258(text: str) -> bytes:
@@ -44,6 +55,7 @@ def test_bad_files_are_reported_by_name_and_skipped(tmp_path, monkeypatch):
     (source / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
     (source / "empty.txt").write_text("\n  \n\u200b\n", encoding="utf-8")
     (source / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (source / "notes.odt").write_bytes(b"PK\x03\x04")
     (source / "oneline.txt").write_text("chè " * 60_000, encoding="utf-8")
     with open(source / "huge.txt", "wb") as f:  # 50 MB, sparse: never read
         f.truncate(50 * 2**20)
@@ -64,7 +76,8 @@ def test_bad_files_are_reported_by_name_and_skipped(tmp_path, monkeypatch):
         "garbage.txt": "is not text in UTF-8, UTF-16 or a Vietnamese legacy encoding (TCVN3, VNI, Windows-1258) that can be told for sure",
         "binary.txt": "looks binary (contains NUL bytes)",
         "empty.txt": "has no text",
-        "notes.pdf": "unsupported format .pdf",
+        "notes.pdf": "not a valid PDF file (damaged or truncated?)",
+        "notes.odt": "unsupported format .odt",
         "oneline.txt": reasons["oneline.txt"],
         "huge.txt": "is too large (50 MB; the limit is 20 MB)",
         "broken.txt": "cannot be read (No such file or directory)",

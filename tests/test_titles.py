@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import read_document
+from search.corpus import paragraphs_of
 from search.titles import better_title, is_date_line
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def title_of(stem: str) -> tuple[str, str]:
-    doc = read_document(SEEDS / f"{stem}.txt")
-    return doc.title, better_title(doc.title, doc.paragraphs)
+    paragraphs = paragraphs_of((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"))
+    return paragraphs[0], better_title(paragraphs[0], paragraphs)
 
 
 def test_slug_title_gets_the_bodys_accents():
