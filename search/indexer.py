@@ -27,6 +27,7 @@ from whoosh.writing import SegmentWriter
 
 from .corpus import Document, Skipped, read_corpus
 from .facets import column_values
+from .restore import MODEL_FILE, AccentModel
 from .schema import ANALYZED_FIELDS, make_schema
 from .store import (
     IndexMissing,
@@ -103,6 +104,12 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
                 ix = whoosh_index.create_in(str(generation), make_schema())
             if corpus.documents or gone:
                 _write(ix, corpus.documents, replaced + gone, progress, workers)
+            if base is None:
+                # An update keeps the model it linked from the last full build:
+                # retraining costs seconds per 10,000 paragraphs, and a few
+                # changed files barely move the statistics.
+                AccentModel.train(p for d in corpus.documents for p in d.paragraphs
+                                  ).save(generation / MODEL_FILE)
             entries = {doc_id: dict(old["documents"][doc_id], file=path.name)
                        for doc_id, path in corpus.unchanged.items()}
             entries.update({d.doc_id: {"file": d.path.name, "sha256": d.sha256,

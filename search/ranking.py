@@ -115,7 +115,9 @@ class Ranker:
     def __init__(self, searcher, cache: PostingCache):
         self.searcher = searcher
         self.cache = cache
-        self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()]
+        # An empty index has one leaf with no segment behind it: nothing to read.
+        self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()
+                       if s.reader().doc_count_all()]
         self.n = searcher.doc_count_all()
         live = max(1, searcher.doc_count())
         self.avg_length = {f: max(1e-9, searcher.field_length(f) / live) for f in FIELDS}
@@ -139,8 +141,8 @@ class Ranker:
     def postings(self, fieldname: str, text: str):
         def load():
             parts = [_read_postings(r, off, fieldname, text) for r, off in self.leaves]
-            if len(parts) == 1:
-                return parts[0]
+            if len(parts) <= 1:
+                return parts[0] if parts else _EMPTY
             return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
         return self.cache.get((fieldname, text), load)

@@ -39,6 +39,9 @@ def _has_letter(word: str) -> bool:
     return any(c.isalpha() for c in word)
 
 
+# Saved in each index generation by the indexer, loaded by the Engine.
+MODEL_FILE = "accents.npz"
+
 class AccentModel:
     """Candidate accented forms per folded syllable, and a trigram model."""
 

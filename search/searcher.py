@@ -12,6 +12,7 @@ from .facets import Filters
 from .highlight import marked_spans, render, snippet
 from .query import ParsedQuery, parse_query
 from .ranking import PostingCache, Ranker
+from .restore import MODEL_FILE, AccentModel
 from .store import IndexMissing, current_generation, read_manifest
 from .suggest import did_you_mean
 
@@ -31,15 +32,18 @@ class Engine:
     def __init__(self, index_dir: str | Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
-        self._caches: dict[Path, PostingCache] = {}
+        self._caches: dict[Path, tuple] = {}
         self._lock = threading.Lock()
         self._searcher()  # fail now, with a clear message, if there is no index
 
-    def _cache(self, gen: Path) -> PostingCache:
+    def _shared(self, gen: Path) -> tuple[PostingCache, AccentModel | None]:
+        """What the threads of one generation share: postings, accent model."""
         with self._lock:
             if gen not in self._caches:
+                model_file = gen / MODEL_FILE
+                model = AccentModel.load(model_file) if model_file.is_file() else None
                 # Threads still on an older generation keep theirs alive.
-                self._caches = {gen: PostingCache()}
+                self._caches = {gen: (PostingCache(), model)}
             return self._caches[gen]
 
     def _searcher(self):
@@ -48,7 +52,8 @@ class Engine:
         if getattr(local, "generation", None) != gen:
             try:
                 searcher = whoosh_index.open_dir(str(gen)).searcher()
-                ranker = Ranker(searcher, self._cache(gen))
+                cache, local.accents = self._shared(gen)
+                ranker = Ranker(searcher, cache)
             except Exception as e:  # a damaged index: say so, name it
                 raise IndexMissing(f"index {gen} cannot be opened ({e})") from e
             old = getattr(local, "searcher", None)
@@ -86,10 +91,8 @@ class Engine:
             ranked = self._local.ranker.rank(parsed, limit, offset, filters)
             hits = [self._hit(searcher.stored_fields(d), score, parsed)
                     for d, score in zip(ranked.docnums, ranked.scores)]
-            suggestion = None
-            if not ranked.total and not filters.active:
-                suggestion = did_you_mean(text, searcher.reader())
-            return hits, ranked.total, ranked.with_all, suggestion, ranked.facets
+            return hits, ranked.total, ranked.with_all, self._suggest(text, parsed, ranked.total,
+                                                                      searcher), ranked.facets
 
         hits, total, with_all, suggestion, facets = self._with_searcher(run)
         return {
@@ -101,6 +104,15 @@ class Engine:
             "took_ms": round((time.perf_counter() - started) * 1000, 3),
             "hits": hits,
         }
+
+    def _suggest(self, text: str, parsed: ParsedQuery, total: int, searcher) -> str | None:
+        """Unknown words corrected when nothing was found; accents restored
+        when the query was typed without any."""
+        suggestion = did_you_mean(text, searcher.reader()) if not total else None
+        accents = self._local.accents
+        if accents is not None and all(g.exact is None for g in parsed.positive):
+            suggestion = accents.restore(suggestion or text) or suggestion
+        return suggestion
 
     @staticmethod
     def _hit(stored: dict, score: float, parsed: ParsedQuery) -> dict:

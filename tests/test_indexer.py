@@ -172,3 +172,11 @@ def test_second_build_at_once_is_refused_clearly(tmp_path):
 def test_opening_a_missing_index_says_so(tmp_path):
     with pytest.raises(IndexMissing, match="no index"):
         Engine(tmp_path / "nothing")
+
+
+def test_an_empty_source_folder_gives_an_empty_index_that_answers(tmp_path):
+    (tmp_path / "src").mkdir()
+    report = build_index(tmp_path / "src", tmp_path / "index")
+    assert report.documents == 0
+    result = Engine(tmp_path / "index").search("tinh uy")
+    assert result["total"] == 0 and result["hits"] == []

@@ -100,7 +100,15 @@ def test_query_with_markup_is_shown_as_text(client):
 def test_no_result_page_suggests_the_closest_words(client):
     r = client.get("/search", query_string={"q": "ngih quyett xyzzy"})
     html = r.get_data(as_text=True)
-    assert "Có phải bạn muốn tìm" in html and "nghi quyet xyzzy</a>" in html
+    assert "Có phải bạn muốn tìm" in html and "nghị quyết xyzzy</a>" in html
     data = client.get("/api/search", query_string={"q": "ngih quyett"}).get_json()
-    assert data["total"] == 0 and data["suggestion"] == "nghi quyet"
-    assert client.get("/api/search", query_string={"q": "tinh uy"}).get_json()["suggestion"] is None
+    assert data["total"] == 0 and data["suggestion"] == "nghị quyết"
+
+
+def test_unaccented_query_is_offered_its_accents(client):
+    data = client.get("/api/search", query_string={"q": "uy ban nhan dan tinh"}).get_json()
+    assert data["total"] > 0 and data["suggestion"] == "ủy ban nhân dân tỉnh"
+    html = client.get("/search", query_string={"q": "tinh uy thai nguyen"}).get_data(as_text=True)
+    assert "Có phải bạn muốn tìm" in html and "tỉnh ủy thái nguyên</a>" in html
+    # typed with accents: nothing to offer
+    assert client.get("/api/search", query_string={"q": "tỉnh ủy"}).get_json()["suggestion"] is None

@@ -1,0 +1,132 @@
+"""Performance at scale, project against baselines on the same corpus, one run.
+
+    .venv/bin/python bench/scale.py            # 100,000 paragraphs   (make bench)
+    .venv/bin/python bench/scale.py --quick    # 10,000 paragraphs
+
+Generates the corpus (bench/make_corpus.py, git-ignored bench/data/), builds
+or updates the project's index there, then reports query latency through the
+library and over HTTP (8 keep-alive clients on 127.0.0.1), the same query mix
+through plain Whoosh (accent_map) and SQLite FTS5 (unicode61 remove_diacritics
+2), index size and the server's peak RSS. Indexing throughput and incremental
+updates: bench/indexing.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+import load  # noqa: E402
+from baselines import PlainWhoosh, SqliteFts5  # noqa: E402
+from make_corpus import make  # noqa: E402
+
+from search.corpus import read_corpus  # noqa: E402
+from search.indexer import build_index  # noqa: E402
+from search.searcher import Engine  # noqa: E402
+
+# 1-6 words, with and without accents, phrases, abbreviations, codes, and a
+# few that find nothing.
+QUERIES = [
+    "tỉnh ủy", "tinh uy", "nghị quyết", "nghi quyet", "kinh tế xã hội", "kinh te xa hoi",
+    "Hồ Chí Minh", "ho chi minh", "phát triển bền vững", "phat trien ben vung",
+    "ủy ban nhân dân tỉnh", "uy ban nhan dan tinh", "UBND", "hdnd tinh", "KT-XH",
+    '"Ban Chấp hành"', '"chien tranh the gioi"', "chiến tranh thế giới thứ hai",
+    "dân số thành phố", "dan so thanh pho", "nhiệt độ trung bình năm",
+    "đại học quốc gia", "dai hoc quoc gia ha noi", "05-CT/TW", "13,4%", "GRDP",
+    "lịch sử Việt Nam", "lich su viet nam thoi ky", "sông Mê Kông", "song me kong dong bang",
+    "năng lượng", "nang luong mat troi", "xyzzy", "qwertyuiop asdf", "-covid kinh te",
+    "Đảng bộ", "dang bo tinh", "vốn đầu tư công", "von dau tu cong", "giáo dục",
+]
+
+
+def percentiles(values):
+    s = sorted(values)
+    return {p: s[min(len(s) - 1, int(p / 100 * len(s)))] for p in (50, 95, 99)}
+
+
+def time_queries(search, rounds: int):
+    times = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            start = time.perf_counter()
+            search(q)
+            times.append((time.perf_counter() - start) * 1000)
+    return percentiles(times)
+
+
+def du_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--paragraphs", type=int)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--http-seconds", type=float, default=15)
+    args = ap.parse_args()
+    n = args.paragraphs or (10_000 if args.quick else 100_000)
+    data = ROOT / "bench" / "data"
+    corpus = data / f"corpus-{n}"
+    if not corpus.is_dir():
+        make(n, corpus)
+    index = data / f"index-{n}"
+    started = time.perf_counter()
+    report = build_index(corpus, index, progress=True)
+    print(f"project index: {report.paragraphs} paragraphs, built/updated in "
+          f"{time.perf_counter() - started:.1f} s, {du_mb(index / 'current'):.0f} MB on disk")
+
+    paragraphs = [(f"{d.doc_id}#{i}", p) for d in read_corpus(corpus).documents
+                  for i, p in enumerate(d.paragraphs, 1)]
+    started = time.perf_counter()
+    plain = PlainWhoosh(paragraphs)
+    print(f"plain Whoosh index: {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    fts = SqliteFts5(paragraphs)
+    print(f"SQLite FTS5 index: {time.perf_counter() - started:.1f} s")
+
+    engine = Engine(index)
+    for q in QUERIES:  # warm-up: postings cached, as in a running server
+        engine.search(q)
+    rows = {
+        "vnsearch (library, with snippets)": time_queries(lambda q: engine.search(q), args.rounds),
+        plain.name: time_queries(lambda q: plain.search(q), args.rounds),
+        fts.name: time_queries(lambda q: fts.search(q), args.rounds),
+    }
+
+    port = load.free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", str(index),
+                             "--port", str(port), "--threads", "8"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        load.wait_until_up(port, proc)
+        paths = ["/api/search?q=" + load.urllib.parse.quote(q) for q in QUERIES]
+        load.run_load(port, 8, 3, 500, paths)  # warm-up
+        latencies, errors, took = load.run_load(port, 8, args.http_seconds, 100_000, paths)
+        rss = load.peak_rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    rows["vnsearch over HTTP, 8 clients"] = percentiles(latencies)
+
+    print(f"\n{n:,} paragraphs, {len(QUERIES)} queries x {args.rounds} rounds; "
+          f"{time.strftime('%Y-%m-%d')}, {subprocess.getoutput('nproc')} cores\n")
+    print("| engine | p50 ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|")
+    for name, p in rows.items():
+        print(f"| {name} | {p[50]:.2f} | {p[95]:.2f} | {p[99]:.2f} |")
+    base = rows[plain.name][50]
+    print(f"\nlibrary p50 / plain Whoosh p50: {rows['vnsearch (library, with snippets)'][50] / base:.2f}")
+    print(f"HTTP: {len(latencies)} requests in {took:.1f} s ({len(latencies) / took:.0f}/s), "
+          f"{len(errors)} errors; serve peak RSS {rss:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
