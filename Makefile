@@ -7,7 +7,7 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test index install system-deps clean fuzz load eval bench
+.PHONY: serve test index install system-deps clean fuzz load eval bench bench-quick
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -50,6 +50,13 @@ load: $(BIN)/.installed
 # Ranking quality on UIT-ViQuAD dev (read from ../shared), project vs baselines.
 eval: $(BIN)/.installed
 	$(BIN)/python bench/relevance.py
+
+# 100,000 generated paragraphs (bench/data/, git-ignored): latency, size, RSS.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/scale.py
+
+bench-quick: $(BIN)/.installed
+	$(BIN)/python bench/scale.py --quick
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache
