@@ -47,40 +47,31 @@ def test_queries_keep_answering_during_rebuilds(tmp_path):
     counts = {"ok": 0, "failed": [], "http_ok": 0}
     lock = threading.Lock()
 
-    def library_worker(seed):
+    def library_total(q):
+        return engine.search(q)["total"]
+
+    def http_total(q):
+        with urllib.request.urlopen(url + urllib.request.quote(q), timeout=10) as r:
+            return json.load(r)["total"]
+
+    def worker(total_of, tally: str, seed: int):
         rnd = random.Random(seed)
         while not stop.is_set():
             q = rnd.choice(QUERIES)
             try:
-                total = engine.search(q)["total"]
-                outcome = None if total == expected[q] else f"{q}: {total} != {expected[q]}"
+                total = total_of(q)
+                outcome = None if total == expected[q] else f"{tally} {q}: {total} != {expected[q]}"
             except Exception as e:  # counted, not raised: we want the tally
-                outcome = f"{q}: {e!r}"
+                outcome = f"{tally} {q}: {e!r}"
             with lock:
                 if outcome:
                     counts["failed"].append(outcome)
                 else:
-                    counts["ok"] += 1
+                    counts[tally] += 1
             time.sleep(0.1)  # leave the GIL to the build, or it takes minutes
 
-    def http_worker():
-        while not stop.is_set():
-            q = random.choice(QUERIES)
-            try:
-                with urllib.request.urlopen(url + urllib.request.quote(q), timeout=10) as r:
-                    total = json.load(r)["total"]
-                outcome = None if total == expected[q] else f"http {q}: {total}"
-            except Exception as e:
-                outcome = f"http {q}: {e!r}"
-            with lock:
-                if outcome:
-                    counts["failed"].append(outcome)
-                else:
-                    counts["http_ok"] += 1
-            time.sleep(0.1)
-
-    threads = [threading.Thread(target=library_worker, args=(i,)) for i in range(8)]
-    threads.append(threading.Thread(target=http_worker))
+    threads = [threading.Thread(target=worker, args=(library_total, "ok", i)) for i in range(8)]
+    threads.append(threading.Thread(target=worker, args=(http_total, "http_ok", 99)))
     for t in threads:
         t.start()
     try:
