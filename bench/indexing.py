@@ -115,7 +115,7 @@ def breakdown(docs, sequences, sample: int, work: Path) -> dict[str, float]:
     writer = whoosh_index.create_in(str(folder), schema).writer(limitmb=256)
     started = time.perf_counter()
     for d in picked:
-        _add(writer, d.doc_id, d.paragraphs)
+        _add(writer, d)
     out["add_document"] = (time.perf_counter() - started) / n
     started = time.perf_counter()
     writer.commit(merge=False)
