@@ -82,12 +82,15 @@ def search_cmd(query, index_dir: Path, limit: int, as_json: bool, batch: bool):
     if not batch and query is None:
         raise click.UsageError("give a QUERY, or --json --batch to read queries from stdin")
     engine = _engine(index_dir)
-    if batch:
-        for line in sys.stdin:
-            result = engine.search(line.rstrip("\r\n"), limit=limit)
-            click.echo(json.dumps(result, ensure_ascii=False))
-        return
-    result = engine.search(query, limit=limit)
+    try:
+        if batch:
+            for line in sys.stdin:
+                result = engine.search(line.rstrip("\r\n"), limit=limit)
+                click.echo(json.dumps(result, ensure_ascii=False))
+            return
+        result = engine.search(query, limit=limit)
+    finally:
+        engine.close()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return

@@ -60,6 +60,15 @@ class PostingCache:
         self._held = 0
         self._lru: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._once: dict = {}
+
+    def once(self, key, compute):
+        """``compute()`` the first time ``key`` is asked for, then the same value:
+        per-paragraph arrays every thread of a generation can share."""
+        with self._lock:
+            if key not in self._once:
+                self._once[key] = compute()
+            return self._once[key]
 
     def get(self, key, load):
         with self._lock:
@@ -121,13 +130,18 @@ class Ranker:
         self.n = searcher.doc_count_all()
         live = max(1, searcher.doc_count())
         self.avg_length = {f: max(1e-9, searcher.field_length(f) / live) for f in FIELDS}
-        self.length = {f: self._lengths(f) for f in FIELDS}
-        self.alive = np.ones(self.n, dtype=bool)
+        # Read once per generation, not once per thread: seconds at 100,000.
+        self.length = cache.once("lengths", lambda: {f: self._lengths(f) for f in FIELDS})
+        self.alive = cache.once("alive", self._alive)
+        self.facets = cache.once("facets", lambda: FacetColumns(self.leaves, self.n))
+
+    def _alive(self) -> np.ndarray:
+        alive = np.ones(self.n, dtype=bool)
         for reader, offset in self.leaves:
             deleted = list(reader.deleted_docs_set)
             if deleted:
-                self.alive[np.asarray(deleted, dtype=np.int64) + offset] = False
-        self.facets = FacetColumns(self.leaves, self.n)
+                alive[np.asarray(deleted, dtype=np.int64) + offset] = False
+        return alive
 
     def _lengths(self, fieldname: str) -> np.ndarray:
         out = np.zeros(self.n, dtype=np.float32)
@@ -157,8 +171,13 @@ class Ranker:
         return ids, (boost * idf) * (tf * (K1 + 1)) / (tf + norm)
 
     def phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
-        q = Phrase(fieldname, list(words))
-        return np.fromiter(q.docs(self.searcher), dtype=np.int64)
+        """Paragraphs with ``words`` adjacent. Whoosh checks positions one
+        paragraph at a time, slow for common words: cached like postings."""
+        def load():
+            q = Phrase(fieldname, list(words))
+            return np.fromiter(q.docs(self.searcher), dtype=np.int64), _EMPTY[1]
+
+        return self.cache.get(("phrase", fieldname, words), load)[0]
 
     def group(self, g: Group):
         """Per paragraph having the group: (docnums, BM25, exact docnums, exact BM25)."""

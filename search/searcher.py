@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from .facets import Filters
 from .highlight import marked_spans, render, snippet
@@ -51,7 +51,9 @@ class Engine:
         local = self._local
         if getattr(local, "generation", None) != gen:
             try:
-                searcher = whoosh_index.open_dir(str(gen)).searcher()
+                # Read files, not memory-map them: a map per thread's searcher
+                # counted the whole index once per thread in the server's RSS.
+                searcher = FileStorage(str(gen), supports_mmap=False).open_index().searcher()
                 cache, local.accents = self._shared(gen)
                 ranker = Ranker(searcher, cache)
             except Exception as e:  # a damaged index: say so, name it
