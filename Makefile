@@ -7,7 +7,7 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test index install system-deps clean fuzz load eval bench bench-quick
+.PHONY: serve test index install system-deps clean fuzz load eval bench bench-quick bench-indexing
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -57,6 +57,11 @@ bench: $(BIN)/.installed
 
 bench-quick: $(BIN)/.installed
 	$(BIN)/python bench/scale.py --quick
+
+# Indexing throughput against the pyvi-only limit, and incremental updates.
+bench-indexing: $(BIN)/.installed
+	$(BIN)/python bench/make_corpus.py --paragraphs 10000
+	$(BIN)/python bench/indexing.py --corpus bench/data/corpus-10000
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache
