@@ -14,7 +14,7 @@ from .query import ParsedQuery, parse_query
 from .ranking import PostingCache, Ranker
 from .restore import MODEL_FILE, AccentModel
 from .store import IndexMissing, current_generation, read_manifest
-from .suggest import did_you_mean
+from .suggest import Vocabulary, did_you_mean
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
@@ -110,7 +110,10 @@ class Engine:
     def _suggest(self, text: str, parsed: ParsedQuery, total: int, searcher) -> str | None:
         """Unknown words corrected when nothing was found; accents restored
         when the query was typed without any."""
-        suggestion = did_you_mean(text, searcher.reader()) if not total else None
+        suggestion = None
+        if not total:
+            vocabulary = self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
+            suggestion = did_you_mean(text, vocabulary)
         accents = self._local.accents
         if accents is not None and all(g.exact is None for g in parsed.positive):
             suggestion = accents.restore(suggestion or text) or suggestion

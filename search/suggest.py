@@ -1,9 +1,9 @@
 """"Did you mean": closest words of the index's own vocabulary.
 
 Only for queries that found nothing: each word unknown to the index is
-replaced by the known word nearest to it once folded (edit distance, then the
-most paragraphs), or split in two known words when it is two run together
-("kinhte" -> "kinh te").
+replaced by the known word nearest to it once folded (edit distance with
+swapped letters as one slip, then the most paragraphs), or split in two known
+words when it is two run together ("kinhte" -> "kinh te").
 """
 
 from __future__ import annotations
@@ -11,39 +11,65 @@ from __future__ import annotations
 from .analysis import syllables
 from .text import fold
 
-
-def _known(reader, word: str) -> bool:
-    return ("fold", word.encode("utf-8")) in reader
+MAX_DISTANCE = 2
 
 
-def _within(reader, word: str, distance: int) -> str | None:
-    candidates = [c for c in reader.terms_within("fold", word, distance) if c != word]
-    if not candidates:
-        return None
-    # Swapped letters ("ngih") are one slip, though two edits: prefer them.
-    return max(candidates, key=lambda c: (sorted(c) == sorted(word),
-                                          reader.doc_frequency("fold", c), c))
+class Vocabulary:
+    """The folded words of the index with their paragraph counts, bucketed by
+    first letter and length so a lookup compares a few hundred words, not all."""
+
+    def __init__(self, reader):
+        self.df: dict[str, int] = {}
+        self._buckets: dict[tuple[str, int], list[str]] = {}
+        for term, info in reader.iter_field("fold"):
+            word = term.decode("utf-8") if isinstance(term, bytes) else term
+            self.df[word] = info.doc_frequency()
+            self._buckets.setdefault((word[:1], len(word)), []).append(word)
+
+    def nearest(self, word: str) -> str | None:
+        best, best_key = None, None
+        limit = 1 if len(word) < 4 else MAX_DISTANCE
+        # A slip rarely hits the first letter; looking only there keeps this fast.
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for cand in self._buckets.get((word[:1], length), ()):
+                d = _distance(word, cand, limit)
+                if d <= limit:
+                    key = (d, -self.df[cand], cand)
+                    if best_key is None or key < best_key:
+                        best, best_key = cand, key
+        if best_key is not None and best_key[0] == 1:
+            return best
+        for i in range(2, len(word) - 1):
+            if word[:i] in self.df and word[i:] in self.df:
+                return f"{word[:i]} {word[i:]}"
+        return best
 
 
-def _nearest(reader, word: str) -> str | None:
-    found = _within(reader, word, 1)
-    if found:
-        return found
-    for i in range(2, len(word) - 1):
-        head, tail = word[:i], word[i:]
-        if _known(reader, head) and _known(reader, tail):
-            return f"{head} {tail}"
-    return _within(reader, word, 2) if len(word) >= 4 else None
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of neighbours as one edit, or limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
-def did_you_mean(query: str, reader) -> str | None:
+def did_you_mean(query: str, vocabulary: Vocabulary) -> str | None:
     """The query with unknown words corrected, or None if nothing was."""
     out, at, changed = [], 0, False
     for word, start, end, _ in syllables(query):
         folded = fold(word)
-        if folded.isdigit() or _known(reader, folded):
+        if folded.isdigit() or folded in vocabulary.df:
             continue
-        better = _nearest(reader, folded)
+        better = vocabulary.nearest(folded)
         if better:
             out.append(query[at:start])
             out.append(better)
