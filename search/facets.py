@@ -85,7 +85,9 @@ class FacetColumns:
             ("term", self.term[docnums], int),
             ("year", self.year[docnums], int),
         ):
-            uniq, n = np.unique(values[values > 0], return_counts=True)
-            pairs = sorted(zip(uniq, n), key=lambda p: (-p[1], p[0]))
+            # bincount is one pass; np.unique sorts every matching paragraph.
+            counts = np.bincount(values) if len(values) else np.zeros(1, dtype=np.int64)
+            present = np.flatnonzero(counts[1:]) + 1  # 0 is "unknown"
+            pairs = sorted(zip(present, counts[present]), key=lambda p: (-p[1], p[0]))
             out[name] = {label(int(v)): int(c) for v, c in pairs}
         return out
