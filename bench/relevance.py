@@ -87,7 +87,7 @@ def main():
         engines = [Project(passages, Path(tmp)), PlainWhoosh(passages), SqliteFts5(passages)]
         print(f"{len(passages)} passages, {len(questions)} questions "
               f"(indexing {time.perf_counter() - started:.1f} s)\n")
-        header = f"| engine | questions | MRR@10 | R@1 | R@5 | R@10 | median ms |"
+        header = "| engine | questions | MRR@10 | R@1 | R@5 | R@10 | median ms |"
         print(header)
         print("|" + "---|" * 7)
         results = {}

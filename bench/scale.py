@@ -14,7 +14,6 @@ updates: bench/indexing.py.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time

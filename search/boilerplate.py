@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold, normalize
+from .text import fold, normal_text
 
 # Headings that open a list of other articles: after one, headlines follow.
 _RELATED = [
@@ -74,7 +74,7 @@ _MAX_TEASER_WORDS = 150
 
 
 def _folded(text: str) -> str:
-    return fold(normalize(text)[0].strip())
+    return fold(normal_text(text).strip())
 
 
 def _nav_kind(words: list[str]) -> str | None:
@@ -120,12 +120,12 @@ def _words(text: str) -> int:
 
 def _headline(text: str) -> bool:
     """Short, and not ending like a sentence or a clause."""
-    stripped = normalize(text)[0].strip()
+    stripped = normal_text(text).strip()
     return 2 <= _words(stripped) <= _MAX_HEADLINE_WORDS and not stripped.endswith((".", ";", ",", ":"))
 
 
 def _bullet(text: str, weak_ok: bool) -> bool:
-    stripped = normalize(text)[0].strip()
+    stripped = normal_text(text).strip()
     m = _STRONG_BULLET.match(stripped) or (weak_ok and _WEAK_BULLET.match(stripped))
     return bool(m) and _headline(stripped[m.end():])
 
@@ -156,7 +156,7 @@ def _tail_from(paragraphs: list[str], kinds: list[str | None], k: int) -> bool:
     # Bullets with no heading: a list of other articles, unless the article
     # introduced it ("… gồm các nội dung:").
     before = next((paragraphs[j] for j in range(k - 1, -1, -1) if not kinds[j]), "")
-    return bullets >= 3 and not normalize(before)[0].rstrip().endswith(":")
+    return bullets >= 3 and not normal_text(before).rstrip().endswith(":")
 
 
 def strip_boilerplate(paragraphs: list[str]) -> list[int]:

@@ -10,7 +10,7 @@ from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs
 from .metadata import extract
-from .text import normalize
+from .text import normal_text
 from .titles import better_title
 
 SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
@@ -51,7 +51,7 @@ def paragraphs_of(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
         line = line.strip()
-        if line and normalize(line)[0].strip():
+        if line and normal_text(line).strip():
             out.append(line)
     return out
 

@@ -63,7 +63,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .decoding import NotText, decode
-from .text import fold, normalize
+from .text import fold, normal_text
 
 # A compressed .docx of a few MB can declare gigabytes; no meeting record does.
 MAX_UNPACKED_BYTES = 200 * 2**20
@@ -78,7 +78,7 @@ def _keep(paragraphs) -> list[str]:
     out = []
     for p in paragraphs:
         p = _clean(p)
-        if p and normalize(p)[0].strip():  # not only invisible characters
+        if p and normal_text(p).strip():  # not only invisible characters
             out.append(p)
     return out
 

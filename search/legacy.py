@@ -28,6 +28,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .text import split_tones
+
 ENCODINGS = ("tcvn3", "vni", "cp1258")
 
 # --- TCVN3 ------------------------------------------------------------------
@@ -249,7 +251,6 @@ _OPEN_ONLY = {"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi
 _CLOSED_ONLY = {"ă", "â", "iê", "yê", "uô", "ươ", "uyê", "oă", "uâ", "oo"}
 _EITHER = {"a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy"}
 _STOP_FINALS = {"c", "ch", "p", "t"}  # only acute or dot-below tones end in these
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
 def _rhyme_ok(nucleus: str, final: str, tone: str) -> bool:
@@ -269,12 +270,9 @@ def _rhyme_ok(nucleus: str, final: str, tone: str) -> bool:
 @lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
     """Whether ``word`` is spelled like one Vietnamese syllable (any case)."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = [c for c in decomposed if c in _TONES]
-    if len(tones) > 1:
+    base, tone = split_tones(word.lower())
+    if len(tone) > 1:
         return False
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-    tone = tones[0] if tones else ""
     for initial in _INITIALS:
         if not base.startswith(initial):
             continue
@@ -393,9 +391,7 @@ def _encode_vni(ch: str) -> bytes | None:
 def _encode_cp1258(ch: str) -> bytes | None:
     # Windows writes a toned letter as its base (hats included) and a
     # combining tone mark: that is what files in this code page hold.
-    decomposed = unicodedata.normalize("NFD", ch)
-    tones = "".join(c for c in decomposed if c in _TONES)
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    base, tones = split_tones(ch)
     try:
         return (base + tones).encode("cp1258")
     except UnicodeEncodeError:

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from .text import _ODD_SPACES, _ZERO_WIDTH, canonical_tones, fold, normalize
+from .text import canonical_tones, fold, normal_text
 
 # --- provinces ---------------------------------------------------------------
 
@@ -137,21 +136,10 @@ class _OneCharFold(dict):
 _ONE_CHAR_FOLD = _OneCharFold()
 
 
-# normalize()'s result without its offset map, which costs a Python loop a
-# character; NFC text with odd spaces (the usual case: &nbsp;) is one translate.
-_SPACES = {**{ord(c): " " for c in _ODD_SPACES}, **{ord(c): None for c in _ZERO_WIDTH}}
-
-
-def _normal(text: str) -> str:
-    if unicodedata.is_normalized("NFC", text):
-        return text.translate(_SPACES)
-    return normalize(text)[0]
-
-
 @lru_cache(maxsize=64)  # one report's paragraphs are read by every field
 def _aligned(text: str) -> tuple[str, str]:
     """``(original, folded)`` of equal length, position for position."""
-    original = _normal(text)
+    original = normal_text(text)
     folded = original.translate(_ONE_CHAR_FOLD)
     # "Thái Bình Dương" is the Pacific, not two provinces.
     return original, re.sub(r"thai\s+binh\s+duong", lambda m: "#" * len(m.group()), folded)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .abbreviations import expand
 from .analysis import SyllableTokenizer
-from .text import canonical_tones, fold, has_diacritics, normalize
+from .text import canonical_tones, fold, has_diacritics, normal_text
 
 # Like the big web engines: words past this many are ignored, so a pasted
 # page cannot build a query tree thousands of nodes deep.
@@ -63,7 +63,7 @@ def _group(syllables: list[str], exact: bool) -> Group:
 
 
 def parse_query(text: str) -> ParsedQuery:
-    text = normalize(text or "")[0].translate(_QUOTES).strip()
+    text = normal_text(text or "").translate(_QUOTES).strip()
     if text.count('"') % 2:
         # An unbalanced quote is not an operator; drop the last one.
         i = text.rfind('"')

@@ -22,6 +22,18 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _NEEDS_WORK = re.compile("[%s%s]" % (_ODD_SPACES, _ZERO_WIDTH))
 
 
+_SPACES = {**{ord(c): " " for c in _ODD_SPACES}, **{ord(c): None for c in _ZERO_WIDTH}}
+
+
+def normal_text(text: str) -> str:
+    """``normalize(text)[0]`` without the offset map, which costs a Python
+    loop a character; NFC text with odd spaces (the usual &nbsp;) is one
+    translate."""
+    if unicodedata.is_normalized("NFC", text):
+        return text.translate(_SPACES)
+    return normalize(text)[0]
+
+
 def normalize(text: str) -> tuple[str, list[tuple[int, int]] | None]:
     """Return ``(normalized, origin)``.
 
@@ -56,7 +68,8 @@ def normalize(text: str) -> tuple[str, list[tuple[int, int]] | None]:
 
 # --- tone placement -------------------------------------------------------
 
-_TONES = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}
+# grave, acute, hook above, tilde, dot below
+TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
 _VOWELS = set("aăâeêioôơuưy")
 _HATTED = set("ăâêôơư")
 _VIET_LETTERS = _VOWELS | set("bcdđghklmnpqrstvx") | set("fjwz")
@@ -64,13 +77,20 @@ _FINALS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
+def split_tones(text: str) -> tuple[str, str]:
+    """``(base, tones)``: the text in NFC with its tone marks taken off (hats
+    and horns kept: ``ệ`` -> ``ê``), and those marks in order."""
+    decomposed = unicodedata.normalize("NFD", text)
+    tones = "".join(c for c in decomposed if c in TONE_MARKS)
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    return base, tones
+
+
 @lru_cache(maxsize=65536)
 def _place_tone(syllable: str, modern: bool) -> str:
-    decomposed = unicodedata.normalize("NFD", syllable)
-    tones = [c for c in decomposed if c in _TONES]
+    base, tones = split_tones(syllable)
     if len(tones) != 1:
         return syllable
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
     lower = base.lower()
     if len(lower) != len(base) or not set(lower) <= _VIET_LETTERS:
         return syllable  # not a Vietnamese syllable: leave its marks alone

@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from .boilerplate import is_boilerplate_line
-from .text import fold, has_diacritics, normalize
+from .text import fold, has_diacritics, normal_text
 
 _WORD = re.compile(r"[^\W_]+")
 _ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
@@ -40,7 +40,7 @@ _DAY_OR_DATE = re.compile(r"\d{1,2}[/.\-]\d{1,2}|\bthu\s+(?:hai|ba|tu|nam|sau|ba
 
 
 def _clean(text: str) -> str:
-    return normalize(text)[0].strip()
+    return normal_text(text).strip()
 
 
 def is_date_line(text: str) -> bool:
