@@ -196,19 +196,24 @@ class Ranker:
         return ids, score, eids, escore
 
     def _spelling(self, g: Group):
-        if len(g.folded) == 1:
-            ids, score = self.term("fold", g.folded[0])
-            if g.exact is None:
-                return ids, score, None, None
-            eids, escore = self.term("syl", g.exact[0], EXACT_BOOST)
-            return ids, score, eids, escore
-        ids = self.phrase_docs("fold", g.folded)
-        score = self._sum_over(ids, [self.term("fold", w) for w in g.folded])
+        ids, score = self._match("fold", g.folded)
         if g.exact is None:
             return ids, score, None, None
-        eids = self.phrase_docs("syl", g.exact)
-        escore = self._sum_over(eids, [self.term("syl", w, EXACT_BOOST) for w in g.exact])
+        eids, escore = self._match("syl", g.exact, EXACT_BOOST)
         return ids, score, eids, escore
+
+    def _docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
+        """Paragraphs having ``words`` (adjacent, when several)."""
+        if len(words) > 1:
+            return self.phrase_docs(fieldname, words)
+        return self.postings(fieldname, words[0])[0]
+
+    def _match(self, fieldname: str, words: tuple[str, ...], boost: float = 1.0):
+        """(docnums, BM25) of a word, or of a phrase scored by its words."""
+        if len(words) == 1:
+            return self.term(fieldname, words[0], boost)
+        ids = self._docs(fieldname, words)
+        return ids, self._sum_over(ids, [self.term(fieldname, w, boost) for w in words])
 
     def _sum_over(self, ids: np.ndarray, terms) -> np.ndarray:
         dense = np.zeros(self.n, dtype=np.float32)
@@ -243,12 +248,12 @@ class Ranker:
         allowed = self.facets.mask(filters)
         if allowed is not None:
             keep &= allowed
-        for g in parsed.phrases:  # quoted phrases are required
-            required = np.zeros(self.n, dtype=bool)
-            required[self.group(g)[0]] = True
-            keep &= required
-        for g in parsed.positive:
+        for i, g in enumerate(parsed.positive):  # quoted phrases first
             ids, s, eids, es = self.group(g)
+            if i < len(parsed.phrases):  # and required
+                required = np.zeros(self.n, dtype=bool)
+                required[ids] = True
+                keep &= required
             score[ids] += s
             cover[ids] += 1
             if eids is not None and len(eids):
@@ -261,11 +266,7 @@ class Ranker:
             ids, s = self.term("fbig", pair, BIGRAM_BOOST)
             score[ids] += s
         for g in parsed.excluded:
-            if g.exact is not None:
-                ids = self.phrase_docs("syl", g.exact) if len(g.exact) > 1 else self.postings("syl", g.exact[0])[0]
-            else:
-                ids = self.phrase_docs("fold", g.folded) if len(g.folded) > 1 else self.postings("fold", g.folded[0])[0]
-            keep[ids] = False
+            keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False
         keep &= cover > 0
         candidates = np.flatnonzero(keep)
         final = cover[candidates] * cover_bonus + score[candidates]
