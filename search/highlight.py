@@ -16,6 +16,7 @@ from .query import Group
 from .text import canonical_tones, fold
 
 SNIPPET_CHARS = 320
+_OPEN, _CLOSE = Markup("<mark>"), Markup("</mark>")
 _CONTEXT_BEFORE = 60
 
 
@@ -94,8 +95,8 @@ def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | N
         s, e = max(s, start), min(e, end)
         if s >= e:
             continue
-        out.append(escape(text[at:s]))
-        out.append(Markup("<mark>{}</mark>").format(text[s:e]))
+        # escape() per piece; Markup.format costs a formatter call a mark.
+        out += (escape(text[at:s]), _OPEN, escape(text[s:e]), _CLOSE)
         at = e
     out.append(escape(text[at:end]))
     return Markup("").join(out)
