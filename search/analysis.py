@@ -176,16 +176,18 @@ class BigramFilter(Filter):
 
     Word order and proximity evidence for any two words, not only the
     compounds pyvi found: it is what tells ``ban chap hanh`` from a paragraph
-    that merely has ``ban`` and ``hanh`` somewhere. Pairs never span
-    punctuation.
+    that merely has ``ban`` and ``hanh`` somewhere. A pair across punctuation
+    is joined with ``~`` instead (``ct~tw`` in 05-CT/TW): ranking leaves those
+    out, phrase matching takes either (ranking.Ranker.phrase_docs), so the
+    index needs no positions.
     """
 
     def __call__(self, tokens):
         prev = None
         for t in tokens:
-            if prev is not None and not t.before:
+            if prev is not None:
                 pair = prev.copy()
-                pair.text = f"{prev.text}_{t.text}"
+                pair.text = f"{prev.text}{'~' if t.before else '_'}{t.text}"
                 if hasattr(t, "endchar"):
                     pair.endchar = t.endchar
                 yield pair

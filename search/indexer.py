@@ -42,7 +42,7 @@ from .store import (
 
 # Bump whenever schema.py, analysis.py, text.py or segment.py changes what a
 # paragraph is indexed as: an index built with another version is rebuilt.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 # Starting a process and loading pyvi in it costs about what analysing a few
 # hundred paragraphs does: measured from a fresh process, two workers tie with

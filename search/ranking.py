@@ -1,6 +1,6 @@
 """Ranking paragraphs for a parsed query, vectorized with numpy.
 
-Whoosh holds the index (lexicon, postings, positions, stored fields); this
+Whoosh holds the index (lexicon, postings, stored fields); this
 module scores. Whoosh's matchers walk postings one document at a time in
 Python, which costs tens of milliseconds per common word on 10,000 paragraphs;
 here each term's postings are read once into arrays (and cached), and a query
@@ -24,12 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.query import Phrase
 from whoosh.util.numeric import byte_to_length
 
 from .facets import FacetColumns, Filters
 from .query import Group, ParsedQuery
 from .schema import ANALYZED_FIELDS
+from .text import fold
 
 # Short queries are keywords, each one meant: the ladder is strict. Long ones
 # are sentences or questions whose small words ("của", "là", "gì") must not
@@ -171,11 +171,24 @@ class Ranker:
         return ids, (boost * idf) * (tf * (K1 + 1)) / (tf + norm)
 
     def phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
-        """Paragraphs with ``words`` adjacent. Whoosh checks positions one
-        paragraph at a time, slow for common words: cached like postings."""
+        """Paragraphs with ``words`` adjacent: those holding every adjacent pair
+        (fbig, with or without punctuation between), and for accented words
+        every word as typed. Exact for two syllables; for more, a paragraph
+        with each pair but never the whole run would also count, which
+        sentences of real text almost never do."""
         def load():
-            q = Phrase(fieldname, list(words))
-            return np.fromiter(q.docs(self.searcher), dtype=np.int64), _EMPTY[1]
+            ids = None
+            folded = [fold(w) for w in words]
+            sets = [np.union1d(self.postings("fbig", f"{a}_{b}")[0],
+                               self.postings("fbig", f"{a}~{b}")[0])
+                    for a, b in zip(folded, folded[1:])]
+            if fieldname == "syl":
+                sets += [self.postings("syl", w)[0] for w in words]
+            for docs in sorted(sets, key=len):
+                ids = docs if ids is None else np.intersect1d(ids, docs, assume_unique=True)
+                if not len(ids):
+                    break
+            return ids, _EMPTY[1]
 
         return self.cache.get(("phrase", fieldname, words), load)[0]
 

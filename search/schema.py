@@ -11,7 +11,8 @@ from .analysis import (
 )
 
 
-# Every analyzed field is fed the paragraph's original text.
+# Every analyzed field is fed the paragraph's original text. No field keeps
+# positions: phrases are matched through fbig's pairs (ranking.phrase_docs).
 ANALYZED_FIELDS = ("syl", "fold", "comp", "fcomp", "fbig")
 
 
@@ -27,8 +28,8 @@ def make_schema() -> Schema:
         term=NUMERIC(sortable=True),
         year=NUMERIC(sortable=True),
         date=NUMERIC(sortable=True),
-        syl=TEXT(analyzer=syllable_analyzer(), phrase=True),
-        fold=TEXT(analyzer=folded_analyzer(), phrase=True),
+        syl=TEXT(analyzer=syllable_analyzer(), phrase=False),
+        fold=TEXT(analyzer=folded_analyzer(), phrase=False),
         comp=TEXT(analyzer=compound_analyzer(), phrase=False),
         fcomp=TEXT(analyzer=folded_compound_analyzer(), phrase=False),
         fbig=TEXT(analyzer=folded_bigram_analyzer(), phrase=False),

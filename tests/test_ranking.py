@@ -91,6 +91,21 @@ def test_quoted_phrase_is_required_and_adjacent(seed_engine):
     assert folded["total"] >= result["total"]
 
 
+def test_quoted_phrase_needs_its_words_next_to_each_other(make_engine):
+    engine = make_engine({
+        "apart.txt": "A\nBan chỉ đạo họp; chấp hành nghiêm chỉ thị.\n",
+        "together.txt": "T\nBan Chấp hành Đảng bộ tỉnh họp phiên thường kỳ.\n",
+        "accents.txt": "X\nBàn chấp hành xong thì họp.\n",
+        "code.txt": "C\nThực hiện Chỉ thị 05-CT/TW của Bộ Chính trị.\n",
+    })
+    assert {d for d, _ in top(engine.search('"ban chap hanh"'), 5)} == {"together", "accents"}
+    # With accents, the phrase as typed first; other accents still count.
+    assert [d for d, _ in top(engine.search('"Ban Chấp hành"'), 5)] == ["together", "accents"]
+    # Punctuation between the parts of a code does not break the phrase.
+    assert [d for d, _ in top(engine.search('"05 CT TW"'), 5)] == ["code"]
+    assert engine.search('"chấp hành đảng bộ tỉnh ủy"')["total"] == 0
+
+
 def test_excluded_word_removes_paragraphs(seed_engine):
     with_word = seed_engine.search("kinh te xa hoi", limit=100)
     without = seed_engine.search("kinh te xa hoi -covid", limit=100)
