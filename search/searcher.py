@@ -150,6 +150,15 @@ class Engine:
             ],
         }
 
+    def warm(self, queries=()) -> None:
+        """Do now what the first requests would otherwise pay for: open the
+        generation, read its per-paragraph arrays and vocabulary, and cache
+        the postings of ``queries``."""
+        searcher = self._searcher()
+        self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
+        for q in queries:
+            self.search(q)
+
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None:
