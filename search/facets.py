@@ -1,8 +1,8 @@
 """Metadata facets: filter by province, term, year and date; count per value.
 
 Each paragraph carries its document's metadata in sortable Whoosh columns;
-they are read once per searcher into arrays, so a filter is a mask and a
-facet count is one ``np.unique`` over the matching paragraphs.
+they are read once per searcher into arrays, so a filter is a mask and the
+facet counts are one ``np.bincount`` over the matching paragraphs.
 """
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ class FacetColumns:
                 getattr(self, name)[offset:offset + count] = list(reader.column_reader(name))
         self.province_names = list(names)
         self._by_fold = {fold(p): i for p, i in names.items() if p}
+        # One code per (province, term, year) combination: counting all three
+        # facets is then one gather and one bincount, not three of each.
+        self._terms, term_code = np.unique(self.term, return_inverse=True)
+        self._years, year_code = np.unique(self.year, return_inverse=True)
+        self._shape = (len(self.province_names), len(self._terms), len(self._years))
+        self._combo = np.ravel_multi_index(
+            (self.province, term_code.ravel(), year_code.ravel()), self._shape).astype(np.int32)
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         if not filters.active:
@@ -79,15 +86,17 @@ class FacetColumns:
 
     def counts(self, docnums: np.ndarray) -> dict:
         """{"province": {name: n}, "term": {19: n}, "year": {2021: n}} over docnums."""
+        size = int(np.prod(self._shape))
+        cube = np.bincount(self._combo[docnums], minlength=size).reshape(self._shape)
         out = {}
-        for name, values, label in (
-            ("province", self.province[docnums], self.province_names.__getitem__),
-            ("term", self.term[docnums], int),
-            ("year", self.year[docnums], int),
+        for name, counts, label in (
+            ("province", cube.sum(axis=(1, 2)), self.province_names.__getitem__),
+            ("term", cube.sum(axis=(0, 2)), self._terms.__getitem__),
+            ("year", cube.sum(axis=(0, 1)), self._years.__getitem__),
         ):
-            # bincount is one pass; np.unique sorts every matching paragraph.
-            counts = np.bincount(values) if len(values) else np.zeros(1, dtype=np.int64)
-            present = np.flatnonzero(counts[1:]) + 1  # 0 is "unknown"
-            pairs = sorted(zip(present, counts[present]), key=lambda p: (-p[1], p[0]))
-            out[name] = {label(int(v)): int(c) for v, c in pairs}
+            pairs = [(int(label(i)), c) if name != "province" else (label(i), c)
+                     for i, c in enumerate(counts.tolist()) if c]
+            # 0 / "" is "unknown": not a value to offer.
+            pairs = sorted((p for p in pairs if p[0]), key=lambda p: (-p[1], p[0]))
+            out[name] = dict(pairs)
         return out

@@ -55,8 +55,9 @@ class PostingCache:
     the common words, which are the expensive ones to read, stay.
     """
 
-    def __init__(self, max_postings: int = 6_000_000):
+    def __init__(self, max_postings: int = 6_000_000, max_terms: int = 200_000):
         self.max_postings = max_postings
+        self.max_terms = max_terms  # terms not in the index are cached too
         self._held = 0
         self._lru: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
@@ -81,7 +82,8 @@ class PostingCache:
             if key not in self._lru:
                 self._lru[key] = value
                 self._held += len(value[0])
-                while self._held > self.max_postings and len(self._lru) > 1:
+                while (self._held > self.max_postings or len(self._lru) > self.max_terms) \
+                        and len(self._lru) > 1:
                     _, old = self._lru.popitem(last=False)
                     self._held -= len(old[0])
         return value
@@ -153,22 +155,25 @@ class Ranker:
         return out
 
     def postings(self, fieldname: str, text: str):
+        """(docnums, BM25 scores) of one term, read and scored once per
+        generation: the scores depend only on the term and the index."""
         def load():
             parts = [_read_postings(r, off, fieldname, text) for r, off in self.leaves]
-            if len(parts) <= 1:
-                return parts[0] if parts else _EMPTY
-            return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+            parts = [p for p in parts if len(p[0])]
+            if not parts:
+                return _EMPTY
+            ids = np.concatenate([p[0] for p in parts])
+            tf = np.concatenate([p[1] for p in parts])
+            idf = self.searcher.idf(fieldname, text)
+            norm = K1 * ((1 - B) + B * self.length[fieldname][ids] / self.avg_length[fieldname])
+            return ids, (idf * (K1 + 1) * tf / (tf + norm)).astype(np.float32)
 
         return self.cache.get((fieldname, text), load)
 
     def term(self, fieldname: str, text: str, boost: float = 1.0):
         """(docnums, BM25 scores) of one term."""
-        ids, tf = self.postings(fieldname, text)
-        if not len(ids):
-            return ids, tf
-        idf = self.searcher.idf(fieldname, text)
-        norm = K1 * ((1 - B) + B * self.length[fieldname][ids] / self.avg_length[fieldname])
-        return ids, (boost * idf) * (tf * (K1 + 1)) / (tf + norm)
+        ids, scores = self.postings(fieldname, text)
+        return (ids, scores * np.float32(boost)) if boost != 1.0 else (ids, scores)
 
     def phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
         """Paragraphs with ``words`` adjacent: those holding every adjacent pair
@@ -235,7 +240,7 @@ class Ranker:
         return dense[ids]
 
     def has(self, fieldname: str, text: str) -> bool:
-        return any((fieldname, text.encode("utf-8")) in r for r, _ in self.leaves)
+        return len(self.postings(fieldname, text)[0]) > 0
 
     def compounds(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
         """Runs of 2-4 query syllables that the index knows as a compound."""

@@ -50,6 +50,9 @@ class AccentModel:
         self._id = {w: i for i, w in enumerate(self.vocab)}
         self._candidates = groups  # folded -> ascending ids, so keys come sorted
         self._tables = tables
+        # A server sees the same queries again and again; Viterbi costs more
+        # than the lookup. Bounded by clearing: cheap and rarely hit.
+        self._restored: dict[str, str | None] = {}
         for name, value in tables.items():
             setattr(self, "_" + name, value)
 
@@ -147,6 +150,13 @@ class AccentModel:
         punctuation and words the index never saw stay as typed, and each
         restored word keeps the typed word's capitals.
         """
+        if query not in self._restored:
+            if len(self._restored) >= 10_000:
+                self._restored.clear()
+            self._restored[query] = self._restore(query)
+        return self._restored[query]
+
+    def _restore(self, query: str) -> str | None:
         tokens = list(syllables(query))
         if not tokens:
             return None
