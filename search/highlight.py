@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .analysis import syllables
 from .query import Group
 from .text import canonical_tones, fold
 
 SNIPPET_CHARS = 320
-_OPEN, _CLOSE = Markup("<mark>"), Markup("</mark>")
 _CONTEXT_BEFORE = 60
 
 
@@ -86,8 +85,19 @@ def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, in
     return start, end
 
 
+def _escape(text: str) -> str:
+    """markupsafe's escaping, as a plain string: one Markup per snippet, not
+    one per piece (each costs an escape and a subclass instance)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&#34;").replace("'", "&#39;"))
+
+
 def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> Markup:
     """HTML of ``text[start:end]``, escaped, with ``<mark>`` around ``spans``."""
+    return Markup(_render(text, spans, start, end))
+
+
+def _render(text: str, spans, start: int = 0, end: int | None = None) -> str:
     end = len(text) if end is None else end
     out = []
     at = start
@@ -95,16 +105,15 @@ def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | N
         s, e = max(s, start), min(e, end)
         if s >= e:
             continue
-        # escape() per piece; Markup.format costs a formatter call a mark.
-        out += (escape(text[at:s]), _OPEN, escape(text[s:e]), _CLOSE)
+        out += (_escape(text[at:s]), "<mark>", _escape(text[s:e]), "</mark>")
         at = e
-    out.append(escape(text[at:end]))
-    return Markup("").join(out)
+    out.append(_escape(text[at:end]))
+    return "".join(out)
 
 
 def snippet(text: str, groups: list[Group], size: int = SNIPPET_CHARS) -> Markup:
     """The paragraph, or its best fragment when long, with its marks."""
     spans = marked_spans(text, groups)
     start, end = _window(text, spans, size)
-    body = render(text, spans, start, end)
-    return Markup("{}{}{}").format("… " if start > 0 else "", body, " …" if end < len(text) else "")
+    return Markup("".join(("… " if start > 0 else "", _render(text, spans, start, end),
+                           " …" if end < len(text) else "")))
