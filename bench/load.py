@@ -1,20 +1,35 @@
 """Bounded HTTP load on 127.0.0.1 against `vnsearch serve`.
 
     .venv/bin/python bench/load.py [--index DIR] [--clients 8] [--seconds 30]
+        [--server 2x4,1x8] [--cache 1000]
 
 Starts the server as a child process (building a seeds index first when no
---index is given), runs CLIENTS keep-alive clients for SECONDS (each also
-capped at --max-requests), then stops everything. Reports requests served,
-errors, latency percentiles and the server's peak RSS.
+--index is given), and for each --server configuration (WORKERSxTHREADS, run
+one after the other against the same index) runs CLIENTS keep-alive clients
+(http.client, in one separate process) for SECONDS on two query streams:
+
+- repeated: a fixed mix of realistic queries (the seed queries, accented and
+  folded), drawn at random, so the same requests come back (what a response
+  cache is good at);
+- distinct: a few thousand different 1-4 word queries cut deterministically
+  from the index's own paragraphs, half of them folded (no diacritics), never
+  repeated within the run: every request is a real search.
+
+Reports per stream requests, req/s, errors, latency p50/p95/p99/max, the CPU
+used by the clients and by the server, and after the load the server's memory
+summed over its processes: RSS (pages shared copy-on-write counted in every
+process) and PSS (shared pages divided among their processes).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import multiprocessing
+import os
 import random
+import re
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +47,7 @@ from search.text import fold  # noqa: E402
 
 QUERIES = [q for q, _ in SEED_QUERIES] + [fold(q) for q, _ in SEED_QUERIES] + [
     '"Ban Thường vụ Tỉnh ủy"', "tinh uy -covid", "xyzzy plugh", "05-CT/TW", "GRDP"]
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -40,14 +56,121 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def api_paths(queries) -> list[str]:
+    return ["/api/search?q=" + urllib.parse.quote(q) for q in queries]
+
+
+def distinct_queries(index: str | Path, count: int = 4000, seed: int = 5) -> list[str]:
+    """``count`` different 1-4 word queries cut from the index's paragraphs,
+    every other one folded; the same list for the same index and seed."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from search.store import current_generation
+
+    rnd = random.Random(seed)
+    out, seen = [], set()
+    with FileStorage(str(current_generation(Path(index))), supports_mmap=False) \
+            .open_index().searcher() as s:
+        n = s.doc_count_all()
+        tries = 0
+        while len(out) < count and tries < count * 20:
+            tries += 1
+            fields = s.stored_fields(rnd.randrange(n))
+            words = re.findall(r"\w+", fields.get("text", ""))
+            if not words:
+                continue
+            k = rnd.randint(1, 4)
+            start = rnd.randrange(max(1, len(words) - k + 1))
+            q = " ".join(words[start:start + k])
+            if len(out) % 2:
+                q = fold(q)
+            if q.lower() not in seen:
+                seen.add(q.lower())
+                out.append(q)
+    return out
+
+
+# -- the server ---------------------------------------------------------------
+
+def server_pids(pid: int) -> list[int]:
+    """The server and its worker processes."""
+    pids = [pid]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return pids
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory_mb(pid: int) -> dict:
+    """RSS and PSS summed over the server's processes, and the peak RSS of the
+    largest one, in MB."""
+    pids = server_pids(pid)
+    return {
+        "processes": len(pids),
+        "rss": sum(_status_kb(p, "VmRSS") for p in pids) / 1024,
+        "pss": sum(_pss_kb(p) for p in pids) / 1024,
+        "peak_rss_max": max(_status_kb(p, "VmHWM") for p in pids) / 1024,
+    }
+
+
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Peak RSS summed over the server's processes (shared pages counted in each)."""
+    return sum(_status_kb(p, "VmHWM") for p in server_pids(pid)) / 1024
 
 
-def wait_until_up(port: int, proc, timeout: float = 60) -> None:
+def cpu_seconds(pids) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError):
+            pass
+    return total / CLK_TCK
+
+
+def start_server(index, port: int, workers: int = 1, threads: int = 8, cache: int | None = None,
+                 stderr=subprocess.DEVNULL):
+    cmd = [sys.executable, "-m", "search.cli", "serve", "--index", str(index), "--port", str(port),
+           "--workers", str(workers), "--threads", str(threads)]
+    if cache is not None:
+        cmd += ["--cache", str(cache)]
+    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def stop_server(proc) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wait_until_up(port: int, proc, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -62,34 +185,49 @@ def wait_until_up(port: int, proc, timeout: float = 60) -> None:
     raise SystemExit("server did not start")
 
 
-def run_load(port: int, clients: int, seconds: float, max_requests: int, paths=None):
+# -- the clients --------------------------------------------------------------
+
+def run_load(port: int, clients: int, seconds: float, max_requests: int, paths=None,
+             distinct: bool = False):
+    """CLIENTS keep-alive clients (threads of this process) for SECONDS, each
+    capped at MAX_REQUESTS. ``distinct``: the clients share one pass over
+    ``paths`` (no request twice); otherwise each draws from them at random.
+    Returns (latencies ms, errors, wall seconds)."""
     latencies, errors, lock = [], [], threading.Lock()
     deadline = time.perf_counter() + seconds
-    paths = paths or ["/api/search?q=" + urllib.parse.quote(q) for q in QUERIES]
+    paths = paths or api_paths(QUERIES)
+    cursor = iter(range(len(paths)))
 
     def client(seed: int):
         rnd = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for _ in range(max_requests):
             if time.perf_counter() >= deadline:
                 break
-            path = rnd.choice(paths)
+            if distinct:
+                with lock:
+                    i = next(cursor, None)
+                if i is None:
+                    break
+                path = paths[i]
+            else:
+                path = rnd.choice(paths)
             start = time.perf_counter()
             try:
                 conn.request("GET", path)
                 r = conn.getresponse()
                 r.read()
                 ok = r.status == 200
-            except OSError as e:
+            except (OSError, http.client.HTTPException) as e:
                 ok = False
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 r = e
             elapsed = (time.perf_counter() - start) * 1000
             with lock:
                 latencies.append(elapsed)
                 if not ok:
-                    errors.append(f"{path}: {getattr(r, 'status', r)}")
+                    errors.append(f"{path}: {getattr(r, 'status', r)!r}")
         conn.close()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
@@ -101,9 +239,90 @@ def run_load(port: int, clients: int, seconds: float, max_requests: int, paths=N
     return latencies, errors, time.perf_counter() - started
 
 
+def _client_process(conn, args):
+    cpu0 = time.process_time()
+    out = run_load(*args[:-1], distinct=args[-1])
+    conn.send(out + (time.process_time() - cpu0,))
+    conn.close()
+
+
+def load_in_process(port, clients, seconds, max_requests, paths, distinct=False):
+    """run_load in a separate process, so that the clients' CPU does not share
+    the benchmark's GIL; also returns the clients' CPU seconds."""
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_client_process,
+                    args=(child, (port, clients, seconds, max_requests, paths, distinct)))
+    p.start()
+    child.close()
+    result = parent.recv()
+    p.join()
+    return result
+
+
 def pct(values, p):
     values = sorted(values)
-    return values[min(len(values) - 1, int(p / 100 * len(values)))]
+    return values[min(len(values) - 1, int(p / 100 * len(values)))] if values else float("nan")
+
+
+def summary(latencies, errors, took, client_cpu, server_cpu) -> dict:
+    return {
+        "requests": len(latencies), "seconds": took, "rps": len(latencies) / took,
+        "errors": len(errors), "error_samples": errors[:5],
+        "p50": pct(latencies, 50), "p95": pct(latencies, 95), "p99": pct(latencies, 99),
+        "max": max(latencies) if latencies else float("nan"),
+        "client_cpu": client_cpu / took, "server_cpu": server_cpu / took,
+    }
+
+
+def measure(index, workers: int, threads: int, clients: int, seconds: float,
+            repeated_paths, distinct_paths, cache: int | None = None,
+            warm_seconds: float = 3.0) -> dict:
+    """Start a server, warm it, run both streams, read its memory, stop it."""
+    port = free_port()
+    proc = start_server(index, port, workers, threads, cache)
+    try:
+        wait_until_up(port, proc)
+        pids = server_pids(proc.pid)
+        # Warm-up: the repeated mix, and the distinct list's tail (not measured).
+        warm_tail = distinct_paths[len(distinct_paths) * 3 // 4:]
+        load_in_process(port, clients, warm_seconds, 10_000, repeated_paths)
+        load_in_process(port, clients, warm_seconds, 10_000, warm_tail, True)
+        out = {}
+        for name, paths, distinct in (("repeated", repeated_paths, False),
+                                      ("distinct", distinct_paths[:len(distinct_paths) * 3 // 4], True)):
+            cpu0 = cpu_seconds(server_pids(proc.pid))
+            lat, errs, took, ccpu = load_in_process(port, clients, seconds, 1_000_000, paths, distinct)
+            out[name] = summary(lat, errs, took, ccpu, cpu_seconds(server_pids(proc.pid)) - cpu0)
+        out["memory"] = memory_mb(proc.pid)
+        out["pids"] = pids
+    finally:
+        stop_server(proc)
+    return out
+
+
+def print_report(label: str, res: dict, file=sys.stdout) -> None:
+    m = res["memory"]
+    print(f"\n{label}: memory after load, {m['processes']} processes: RSS sum {m['rss']:.0f} MB, "
+          f"PSS sum {m['pss']:.0f} MB (largest process peak RSS {m['peak_rss_max']:.0f} MB)", file=file)
+    for name in ("repeated", "distinct"):
+        r = res[name]
+        print(f"  {name:8s}: {r['requests']:6d} req in {r['seconds']:.1f} s = {r['rps']:6.1f}/s, "
+              f"errors {r['errors']}; ms p50 {r['p50']:7.1f} p95 {r['p95']:7.1f} "
+              f"p99 {r['p99']:7.1f} max {r['max']:7.1f}; CPU cores: server {r['server_cpu']:.2f}, "
+              f"clients {r['client_cpu']:.2f}", file=file)
+        for e in r["error_samples"]:
+            print("     error:", e, file=file)
+
+
+def parse_servers(spec: str, cache: int | None = None) -> list[tuple[int, int, int | None]]:
+    """"2x4,1x8:0" -> [(2, 4, cache), (1, 8, 0)]: workers x threads [: cache]."""
+    out = []
+    for part in spec.split(","):
+        part, _, c = part.strip().partition(":")
+        w, _, t = part.partition("x")
+        out.append((int(w), int(t or 4), int(c) if c else cache))
+    return out
 
 
 def main():
@@ -111,7 +330,11 @@ def main():
     ap.add_argument("--index")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30)
-    ap.add_argument("--max-requests", type=int, default=100_000)
+    ap.add_argument("--server", default="0x4",
+                    help="WORKERSxTHREADS[:CACHE][,...]: configurations to compare in this run "
+                         "(0 workers: one per core; CACHE: --cache of vnsearch serve)")
+    ap.add_argument("--cache", type=int, help="--cache of vnsearch serve (default: its own)")
+    ap.add_argument("--distinct", type=int, default=4000, help="distinct queries to draw")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     index = args.index
@@ -119,26 +342,20 @@ def main():
         index = str(Path(tmp.name) / "index")
         subprocess.run([sys.executable, "-m", "search.cli", "index", "--source", str(ROOT / "seeds"),
                         "--index", index], check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", index,
-                             "--port", str(port), "--threads", str(args.clients)],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(port, proc)
-        run_load(port, args.clients, min(3.0, args.seconds), 200)  # warm-up
-        latencies, errors, took = run_load(port, args.clients, args.seconds, args.max_requests)
-        rss = peak_rss_mb(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    print(f"{len(latencies)} requests in {took:.1f} s with {args.clients} clients "
-          f"({len(latencies) / took:.0f}/s); errors: {len(errors)}")
-    print(f"latency ms: p50 {statistics.median(latencies):.1f}  p95 {pct(latencies, 95):.1f}  "
-          f"p99 {pct(latencies, 99):.1f}  max {max(latencies):.1f}")
-    print(f"server peak RSS: {rss:.0f} MB")
-    for e in errors[:10]:
-        print("  error:", e)
-    return 1 if errors else 0
+    repeated = api_paths(QUERIES)
+    distinct = api_paths(distinct_queries(index, args.distinct))
+    print(f"index {index}; {args.clients} keep-alive clients in one process, {args.seconds:.0f} s "
+          f"per stream; repeated: {len(repeated)} queries drawn at random; distinct: "
+          f"{len(distinct) * 3 // 4} queries never repeated; {os.cpu_count()} cores")
+    failed = False
+    for workers, threads, cache in parse_servers(args.server, args.cache):
+        res = measure(index, workers, threads, args.clients, args.seconds, repeated, distinct,
+                      cache)
+        label = f"serve --workers {workers or 'auto'} --threads {threads}" + (
+            f" --cache {cache}" if cache is not None else "")
+        print_report(label, res)
+        failed |= bool(res["repeated"]["errors"] or res["distinct"]["errors"])
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

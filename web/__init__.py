@@ -18,6 +18,10 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
 
         engine = Engine(index_dir or "index")
     app.extensions["engine"] = engine
+    from .cache import SearchCache
+
+    # Off unless asked for (`vnsearch serve` asks): results of repeated requests.
+    app.extensions["search_cache"] = SearchCache(engine, app.config.get("SEARCH_CACHE_SIZE", 0))
 
     from .views import bp
 

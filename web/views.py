@@ -31,6 +31,11 @@ def _engine():
     return current_app.extensions["engine"]
 
 
+def _search(q: str, limit: int, offset: int, filters: Filters) -> dict:
+    return current_app.extensions["search_cache"].search(q, limit=limit, offset=offset,
+                                                         filters=filters)
+
+
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, "")
     if raw.strip() == "":
@@ -102,7 +107,7 @@ def search_page():
         return render_template("search.html", q=q[:MAX_QUERY_CHARS], error=str(e), result=None), 400
     if not q.strip():
         return render_template("search.html", q=q, result=None, error=None)
-    result = _engine().search(q, limit=PER_PAGE, offset=(page - 1) * PER_PAGE, filters=filters)
+    result = _search(q, PER_PAGE, (page - 1) * PER_PAGE, filters)
     pages = max(1, min((result["total"] + PER_PAGE - 1) // PER_PAGE, MAX_OFFSET // PER_PAGE))
     # The filters in force, carried over by every link on the page.
     current = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
@@ -119,7 +124,7 @@ def api_search():
         filters = _filters()
     except BadRequest as e:
         return jsonify(error=str(e)), 400
-    return jsonify(_engine().search(q, limit=limit, offset=offset, filters=filters))
+    return jsonify(_search(q, limit, offset, filters))
 
 
 @bp.get("/doc/<doc_id>")
