@@ -45,7 +45,8 @@ MAX_COMPOUND = 4
 K1, B = 1.2, 0.75
 FIELDS = ANALYZED_FIELDS
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-_EMPTY = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+# Paragraph numbers as int32: half the memory of the cache, faster scatters.
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
 class PostingCache:
@@ -103,7 +104,7 @@ def _read_postings(reader, offset: int, fieldname: str, text: str):
     while m.is_active():
         m._read_ids()
         m._read_weights()
-        ids.append(np.asarray(m._ids, dtype=np.int64))
+        ids.append(np.asarray(m._ids, dtype=np.int32))
         weights.append(np.asarray(m._weights, dtype=np.float32))
         m._next_block()
     if not ids:
@@ -238,6 +239,28 @@ class Ranker:
         for tids, tscore in terms:
             dense[tids] += tscore
         return dense[ids]
+
+    def prewarm(self, budget: int) -> int:
+        """Read the postings of the most frequent terms of every field, up to
+        ``budget`` postings in all; returns how many were read.
+
+        Whoosh decodes postings at about a microsecond each, so the first
+        query with a word in half the paragraphs pays tens of milliseconds per
+        field; a server pays it at start-up instead.
+        """
+        df: dict[tuple[str, str], int] = {}
+        for reader, _ in self.leaves:
+            for fieldname in FIELDS:
+                for text, info in reader.iter_field(fieldname):
+                    key = (fieldname, text.decode("utf-8") if isinstance(text, bytes) else text)
+                    df[key] = df.get(key, 0) + info.doc_frequency()
+        held = 0
+        for (fieldname, text), n in sorted(df.items(), key=lambda kv: -kv[1]):
+            if held + n > budget:
+                break
+            self.postings(fieldname, text)
+            held += n
+        return held
 
     def has(self, fieldname: str, text: str) -> bool:
         return len(self.postings(fieldname, text)[0]) > 0
