@@ -16,8 +16,8 @@ All in one run on one corpus, so ratios hold even on a busy machine:
     through the ``vnsearch index`` command, which pays Python and pyvi start-up
 
 and, in one process on the first ``--sample`` paragraphs, where the time goes:
-pyvi alone, the analyzers of every field (pyvi included), and everything a
-worker does (analysis, Whoosh's posting pool, writing the segment).
+parsing, pyvi alone, the rest of the analysis, gathering postings, writing
+the segment, training the accent model.
 """
 
 from __future__ import annotations
@@ -38,8 +38,10 @@ from whoosh import index as whoosh_index  # noqa: E402
 
 from search import analysis, segment  # noqa: E402
 from search.corpus import read_corpus  # noqa: E402
-from search.indexer import _add, build_index  # noqa: E402
-from search.schema import ANALYZED_FIELDS, make_schema  # noqa: E402
+from search.corpus import parse_document  # noqa: E402
+from search.indexer import SegmentBuilder, build_index  # noqa: E402
+from search.restore import AccentModel  # noqa: E402
+from search.schema import make_schema  # noqa: E402
 from search.searcher import Engine  # noqa: E402
 from search.store import current_generation  # noqa: E402
 
@@ -102,23 +104,27 @@ def breakdown(docs, sequences, sample: int, work: Path) -> dict[str, float]:
     _segment_all(sequences[:n])
     out["pyvi"] = (time.perf_counter() - started) / n
     segment.joins.cache_clear()
-    schema = make_schema()
     started = time.perf_counter()
     for text in texts:
-        for name in ANALYZED_FIELDS:
-            for _ in schema[name].index(text):
-                pass
+        analysis.index_terms(text)
     out["analysis"] = (time.perf_counter() - started) / n
     segment.joins.cache_clear()
-    folder = work / "breakdown"
-    folder.mkdir()
-    writer = whoosh_index.create_in(str(folder), schema).writer(limitmb=256)
     started = time.perf_counter()
     for d in picked:
-        _add(writer, d)
+        parse_document(d.path, d.path.read_bytes(), d.sha256)
+    out["parse"] = (time.perf_counter() - started) / n
+    started = time.perf_counter()
+    AccentModel.train(texts)
+    out["model"] = (time.perf_counter() - started) / n
+    folder = work / "breakdown"
+    folder.mkdir()
+    builder = SegmentBuilder(whoosh_index.create_in(str(folder), make_schema()))
+    started = time.perf_counter()
+    for d in picked:
+        builder.add(d)
     out["add_document"] = (time.perf_counter() - started) / n
     started = time.perf_counter()
-    writer.commit(merge=False)
+    builder.finish()
     out["segment"] = (time.perf_counter() - started) / n
     out["paragraphs"] = n
     return out
@@ -220,14 +226,17 @@ def run(args, work: Path):
     for what, seconds, detail in updates:
         print(f"| (e) update, {what} | {seconds:.3f} s ({detail}) |")
     print(f"| (e) `vnsearch index` after one changed file, whole command | {cli_seconds:.2f} s |")
-    whole = parts["add_document"] + parts["segment"]
+    whole = parts["parse"] + parts["add_document"] + parts["segment"] + parts["model"]
     print(f"\nWhere one process's time goes ({parts['paragraphs']} paragraphs, ms per paragraph):\n")
-    print("| layer | ms/paragraph | share of a worker's time |")
+    print("| layer | ms/paragraph | share of the work |")
     print("| --- | --- | --- |")
-    rows = [("pyvi segmentation", parts["pyvi"]),
-            ("the rest of the analyzers (all fields)", parts["analysis"] - parts["pyvi"]),
-            ("Whoosh add_document besides analysis", parts["add_document"] - parts["analysis"]),
-            ("Whoosh writing the segment (commit)", parts["segment"])]
+    rows = [("parsing the files (decoding, boilerplate, title, metadata)", parts["parse"]),
+            ("pyvi segmentation", parts["pyvi"]),
+            ("the rest of the analysis (all five fields, index_terms)", parts["analysis"] - parts["pyvi"]),
+            ("gathering postings, stored fields, columns (SegmentBuilder.add)",
+             parts["add_document"] - parts["analysis"]),
+            ("writing the segment (SegmentBuilder.finish)", parts["segment"]),
+            ("training the accent model", parts["model"])]
     for name, value in rows:
         print(f"| {name} | {value * 1000:.2f} | {value / whole:.0%} |")
 

@@ -12,6 +12,7 @@ tokenizer, even when that text is NFD or holds zero-width characters.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
@@ -122,35 +123,40 @@ class CompoundFilter(Filter):
 
     def __call__(self, tokens):
         words = list(tokens)
-        if not words:
-            return
-        # The sequence pyvi was trained on: syllables and punctuation, with
-        # the newer tone placement its dictionary uses.
-        sequence, index_of = [], []
-        for t in words:
-            sequence.extend(t.before)
-            index_of.append(len(sequence))
-            sequence.append(canonical_tones(t.text, modern=True))
-        joined = segment.joins(tuple(sequence))
-        group = [words[0]]
-        for k in range(1, len(words)):
-            i = index_of[k]
-            if joined[i] and index_of[k - 1] == i - 1:
-                group.append(words[k])
-            else:
-                yield from _compound(group)
-                group = [words[k]]
-        yield from _compound(group)
+        for s, e in compound_spans([(t.text, t.before) for t in words]):
+            first, last = words[s], words[e - 1]
+            first.text = "_".join(t.text for t in words[s:e])
+            if hasattr(last, "endchar"):
+                first.endchar = last.endchar
+            yield first
 
 
-def _compound(group):
-    if len(group) < 2:
-        return
-    first, last = group[0], group[-1]
-    first.text = "_".join(t.text for t in group)
-    if hasattr(last, "endchar"):
-        first.endchar = last.endchar
-    yield first
+def compound_spans(words, modern=None) -> list[tuple[int, int]]:
+    """``(start, end)`` index ranges of the multi-syllable words pyvi finds
+    in ``words``, a sequence of ``(syllable, before)`` as the tokenizer gives.
+
+    pyvi sees the sequence it was trained on: syllables and punctuation, with
+    the newer tone placement its dictionary uses (``modern``, when given,
+    holds each syllable's already). Words never cross punctuation.
+    """
+    if not words:
+        return []
+    sequence, index_of = [], []
+    for k, (word, before) in enumerate(words):
+        sequence.extend(before)
+        index_of.append(len(sequence))
+        sequence.append(modern[k] if modern is not None else canonical_tones(word, modern=True))
+    joined = segment.joins(tuple(sequence))
+    spans, start = [], 0
+    for k in range(1, len(words)):
+        i = index_of[k]
+        if not (joined[i] and index_of[k - 1] == i - 1):
+            if k - start > 1:
+                spans.append((start, k))
+            start = k
+    if len(words) - start > 1:
+        spans.append((start, len(words)))
+    return spans
 
 
 def syllable_analyzer():
@@ -187,7 +193,7 @@ class BigramFilter(Filter):
         for t in tokens:
             if prev is not None:
                 pair = prev.copy()
-                pair.text = f"{prev.text}{'~' if t.before else '_'}{t.text}"
+                pair.text = bigram(prev.text, t.text, t.before)
                 if hasattr(t, "endchar"):
                     pair.endchar = t.endchar
                 yield pair
@@ -196,3 +202,63 @@ class BigramFilter(Filter):
 
 def folded_bigram_analyzer():
     return SyllableTokenizer() | FoldFilter() | BigramFilter()
+
+
+def bigram(first: str, second: str, before: str) -> str:
+    """The term for two adjacent syllables, ``before`` the punctuation between."""
+    return f"{first}{'~' if before else '_'}{second}"
+
+
+# --- indexing fast path -------------------------------------------------------
+#
+# The analyzers above run one field at a time, a Token object per syllable per
+# field, and would ask pyvi about the same paragraph twice (comp and fcomp).
+# Indexing needs only each field's terms and their counts: ``index_terms``
+# derives all five from one scan and one pyvi call, with each distinct
+# syllable's forms computed once. It applies the same rules through the same
+# functions (canonical_tones, fold, compound_spans, bigram); the indexer uses
+# it only while the schema's analyzers are the ones below, and
+# tests/test_analysis.py holds it to them term for term.
+
+FAST_ANALYZERS = (
+    syllable_analyzer, folded_analyzer, compound_analyzer, folded_compound_analyzer,
+    folded_bigram_analyzer,
+)
+_forms: dict[str, tuple[str, str, str]] = {}
+_compounds: dict[str, tuple[str, str]] = {}
+_CACHE_MAX = 500_000
+
+
+def _syllable_forms(word: str) -> tuple[str, str, str]:
+    """(accented as syllable_analyzer, folded, pyvi's tone placement)."""
+    forms = _forms[word] = (canonical_tones(word.lower()), fold(word),
+                            canonical_tones(word, modern=True))
+    return forms
+
+
+def _compound_forms(raw: str) -> tuple[str, str]:
+    """(as compound_analyzer, as folded_compound_analyzer) for joined syllables."""
+    forms = _compounds[raw] = (canonical_tones(raw.lower()), fold(raw))
+    return forms
+
+
+def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter]:
+    """Term counts of ``value`` for each of ``FAST_ANALYZERS``, in that order."""
+    scan = syllables(value)
+    if len(_forms) > _CACHE_MAX:
+        _forms.clear()
+    if len(_compounds) > _CACHE_MAX:
+        _compounds.clear()
+    get = _forms.get
+    forms = [get(w) or _syllable_forms(w) for w, _s, _e, _b in scan]
+    folded = [f[1] for f in forms]
+    pairs = [bigram(folded[k - 1], folded[k], scan[k][3]) for k in range(1, len(scan))]
+    spans = compound_spans([(w, b) for w, _s, _e, b in scan], [f[2] for f in forms])
+    cget = _compounds.get
+    compounds = []
+    for s, e in spans:
+        raw = "_".join([t[0] for t in scan[s:e]])
+        compounds.append(cget(raw) or _compound_forms(raw))
+    return (Counter([f[0] for f in forms]), Counter(folded),
+            Counter([c[0] for c in compounds]), Counter([c[1] for c in compounds]),
+            Counter(pairs))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,12 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
     # Files whose bytes hash as the index already has them: not decoded.
     unchanged: dict[str, Path] = field(default_factory=dict)
+    # Read and hashed but not parsed yet (``read_corpus(defer=True)``):
+    # ``parse_file`` turns each into a document or a skip, anywhere.
+    pending: list[tuple[Path, bytes, str]] = field(default_factory=list)
+
+    def add(self, parsed: Document | Skipped) -> None:
+        (self.documents if isinstance(parsed, Document) else self.skipped).append(parsed)
 
 
 def paragraphs_of(text: str) -> list[str]:
@@ -101,32 +108,57 @@ def read_document(path: Path) -> Document:
     return parse_document(path, raw, hashlib.sha256(raw).hexdigest())
 
 
+def parse_file(path: Path, raw: bytes, sha256: str) -> Document | Skipped:
+    """``parse_document``, with a file it cannot read as a ``Skipped``."""
+    try:
+        return parse_document(path, raw, sha256)
+    except ValueError as e:
+        return Skipped(path.name, str(e))
+
+
+def estimated_paragraphs(raw: bytes, suffix: str) -> int:
+    """A cheap guess of a file's paragraph count, before decoding it."""
+    return max(1, raw.count(b"\n") if suffix.lower() == ".txt" else len(raw) // 2000)
+
+
 def source_files(source: Path) -> list[Path]:
     return sorted(p for p in source.iterdir() if not p.name.startswith("."))
 
 
-def read_corpus(source: Path, known: dict[str, str] | None = None) -> Corpus:
+def read_corpus(source: Path, known: dict[str, str] | None = None,
+                defer: bool = False) -> Corpus:
     """Every readable document in ``source``; the others are listed with why.
 
     ``known`` maps doc ids to the sha256 the index holds: a file that still
-    hashes the same goes to ``unchanged`` without being decoded.
+    hashes the same goes to ``unchanged`` without being decoded. With
+    ``defer``, a file to parse whose id no other file shares is left in
+    ``pending`` (parsing is most of the cost: the indexer's workers do it);
+    files sharing an id are parsed here, in order, as the first that reads
+    takes the id.
     """
     corpus = Corpus()
     known = known or {}
     seen: dict[str, Path] = {}
-    for path in source_files(source):
-        if path.is_dir():
-            continue
+    files = [p for p in source_files(source) if not p.is_dir()]
+    stems = Counter(p.stem for p in files if p.suffix.lower() in SUPPORTED)
+    for path in files:
         if path.suffix.lower() not in SUPPORTED:
             corpus.skipped.append(Skipped(path.name, f"unsupported format {path.suffix or '(none)'}"))
             continue
         try:
             raw = read_bytes(path)
-            sha256 = hashlib.sha256(raw).hexdigest()
-            if path.stem not in seen and known.get(path.stem) == sha256:
-                seen[path.stem] = path
-                corpus.unchanged[path.stem] = path
-                continue
+        except ValueError as e:
+            corpus.skipped.append(Skipped(path.name, str(e)))
+            continue
+        sha256 = hashlib.sha256(raw).hexdigest()
+        if path.stem not in seen and known.get(path.stem) == sha256:
+            seen[path.stem] = path
+            corpus.unchanged[path.stem] = path
+            continue
+        if defer and stems[path.stem] == 1:
+            corpus.pending.append((path, raw, sha256))
+            continue
+        try:
             doc = parse_document(path, raw, sha256)
         except ValueError as e:
             corpus.skipped.append(Skipped(path.name, str(e)))

@@ -12,6 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+from array import array
+from pickle import dumps
+from struct import pack
+from zlib import compress
 import shutil
 import signal
 import threading
@@ -21,11 +25,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
+from whoosh import formats
 from whoosh import index as whoosh_index
+from whoosh.codec import default_codec
 from whoosh.reading import SegmentReader
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from .corpus import Document, Skipped, read_corpus
+from .analysis import FAST_ANALYZERS, index_terms
+from .corpus import Corpus, Document, Skipped, estimated_paragraphs, parse_file, read_corpus
 from .facets import column_values
 from .restore import MODEL_FILE, AccentModel
 from .schema import ANALYZED_FIELDS, make_schema
@@ -92,24 +102,28 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
         recover(index_dir)
         base, old, reason = (None, {}, "") if full else _reusable(index_dir)
         known = {doc_id: d["sha256"] for doc_id, d in old.get("documents", {}).items()}
-        corpus = read_corpus(source, known)
-        present = {d.doc_id for d in corpus.documents} | set(corpus.unchanged)
-        gone = sorted(set(known) - present)
-        replaced = [d.doc_id for d in corpus.documents if d.doc_id in known]
+        corpus = read_corpus(source, known, defer=(workers or _cores()) > 1)
+        # Every id the index holds but for unchanged files goes: changed files
+        # come back with their new text, the others are gone.
+        delete = sorted(set(known) - set(corpus.unchanged))
         generation = link_generation(index_dir, base) if base else new_generation(index_dir)
         try:
             if base:
                 ix = whoosh_index.open_dir(str(generation))
             else:
                 ix = whoosh_index.create_in(str(generation), make_schema())
-            if corpus.documents or gone:
-                _write(ix, corpus.documents, replaced + gone, progress, workers)
-            if base is None:
-                # An update keeps the model it linked from the last full build:
-                # retraining costs seconds per 10,000 paragraphs, and a few
-                # changed files barely move the statistics.
-                AccentModel.train(p for d in corpus.documents for p in d.paragraphs
-                                  ).save(generation / MODEL_FILE)
+            # An update keeps the model it linked from the last full build:
+            # retraining costs seconds per 10,000 paragraphs, and a few
+            # changed files barely move the statistics.
+            model = generation / MODEL_FILE if base is None else None
+            if corpus.documents or corpus.pending or delete:
+                _write(ix, corpus, delete, progress, workers, model)
+            if model and not model.exists():
+                _train(corpus.documents, model)
+            corpus.skipped.sort(key=lambda s: s.name)
+            present = {d.doc_id for d in corpus.documents} | set(corpus.unchanged)
+            gone = sorted(set(known) - present)
+            replaced = [d.doc_id for d in corpus.documents if d.doc_id in known]
             entries = {doc_id: dict(old["documents"][doc_id], file=path.name)
                        for doc_id, path in corpus.unchanged.items()}
             entries.update({d.doc_id: {"file": d.path.name, "sha256": d.sha256,
@@ -164,25 +178,38 @@ def _signature(schema) -> list:
              getattr(f, "analyzer", None)) for name, f in schema.items()]
 
 
-def _write(ix, docs: list[Document], delete: list[str], progress: bool,
-           workers: int | None) -> None:
-    """Delete ``delete``'s paragraphs, add ``docs``', commit one new TOC."""
-    total = sum(len(d.paragraphs) for d in docs)
+def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
+           workers: int | None, model: Path | None) -> None:
+    """Delete ``delete``'s paragraphs, add the corpus's new documents (parsing
+    its pending files), commit one new TOC; train the accent model into
+    ``model`` when given, alongside the workers."""
     workers = workers or _cores()
+    estimate = sum(len(d.paragraphs) for d in corpus.documents) + sum(
+        estimated_paragraphs(raw, path.suffix) for path, raw, _ in corpus.pending)
+    parallel = workers > 1 and estimate >= PARALLEL_MIN_PARAGRAPHS
+    if not parallel:
+        for item in corpus.pending:
+            corpus.add(parse_file(*item))
+        corpus.pending = []
     writer = ix.writer(limitmb=LIMIT_MB)
-    bar = tqdm(total=total, desc=ANALYSING, unit="đoạn",
+    bar = tqdm(total=estimate, desc=ANALYSING, unit="đoạn",
                disable=not progress, leave=False)
     try:
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)
-        segments = []
-        if workers > 1 and total >= PARALLEL_MIN_PARAGRAPHS:
-            segments = _analyse_in_workers(ix.storage.folder, docs, workers, bar)
+        if parallel:
+            segments = _analyse_in_workers(ix.storage.folder, corpus, workers, bar, model)
         else:
-            for doc in docs:
-                _add(writer, doc)
-                bar.update(len(doc.paragraphs))
-            bar.set_description(WRITING)
+            builder = SegmentBuilder(ix)
+            try:
+                for doc in corpus.documents:
+                    builder.add(doc)
+                    bar.update(len(doc.paragraphs))
+                bar.set_description(WRITING)
+                segments = [s for s in [builder.finish()] if s is not None]
+            except BaseException:
+                builder.cancel()
+                raise
         # What MpWriter(multisegment=True) does at commit, with our merge policy.
         kept = writer._merge_segments(_merge_policy, False, True)
         if writer._added:
@@ -202,11 +229,227 @@ def _write(ix, docs: list[Document], delete: list[str], progress: bool,
         bar.close()
 
 
+def _train(docs, model: Path) -> None:
+    AccentModel.train(p for d in docs for p in d.paragraphs).save(model)
+
+
 def _add(writer, doc: Document) -> None:
+    """``doc``'s paragraphs through Whoosh's own writer (the reference path:
+    ``SegmentBuilder`` must index exactly what this does)."""
     columns = column_values(doc.meta)
     for n, text in enumerate(doc.paragraphs, start=1):
         writer.add_document(doc_id=doc.doc_id, para=n, title=doc.title, text=text,
                             meta=doc.meta, **columns, **dict.fromkeys(ANALYZED_FIELDS, text))
+
+
+class SegmentBuilder:
+    """Writes one new whoosh3 segment of paragraphs, through Whoosh's codec.
+
+    Whoosh's ``SegmentWriter`` analyses every field separately and sends each
+    posting through a sorting pool of Python tuples, which took more time than
+    pyvi. Here a paragraph is analysed once for all five text fields
+    (``analysis.index_terms``), postings gather per term in memory (docnums
+    only grow), and at the end each term's postings are handed to the codec's
+    postings writer a block at a time. The segment is an ordinary one: same
+    terms, frequencies, weights, field lengths, stored fields and columns as
+    ``_add`` through a ``SegmentWriter`` (tests/test_indexer.py compares them).
+    """
+
+    def __init__(self, ix):
+        self.storage, self.schema = ix.storage, ix.schema
+        self.codec = default_codec()
+        self.segment = self.codec.new_segment(self.storage, ix.indexname)
+        self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
+        self.docnum = 0
+        schema = self.schema
+        # The fast path serves a field only while its analyzer is the one
+        # index_terms stands for; any other field goes through field.index().
+        self.fast = [(name, k) for k, name in enumerate(ANALYZED_FIELDS)
+                     if schema[name].analyzer == FAST_ANALYZERS[k]()]
+        fast = {name for name, _ in self.fast}
+        names = sorted(set(schema.names()))
+        # (name, field, stored, column) for the fields field.index() handles
+        self.other = [(name, schema[name]) for name in names if name not in fast]
+        self.order = names
+        self.postings: dict[str, dict] = {name: {} for name in names if schema[name].indexed}
+        # length bytes per docnum, for the fields whose lengths are kept
+        self.lengths = {name: bytearray() for name in names if schema[name].scorable}
+        self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
+
+    def add(self, doc: Document) -> None:
+        columns = column_values(doc.meta)
+        for n, text in enumerate(doc.paragraphs, start=1):
+            self._add(dict(doc_id=doc.doc_id, para=n, title=doc.title, text=text,
+                           meta=doc.meta, **columns), text)
+
+    def _add(self, values: dict, text: str) -> None:
+        docnum, schema, postings, lengths = self.docnum, self.schema, self.postings, self.lengths
+        perdoc = self.perdoc
+        perdoc.start_doc(docnum)
+        if self.fast:
+            terms = index_terms(text)
+            for name, k in self.fast:
+                counts = terms[k]
+                posts = postings[name]
+                for term, freq in counts.items():
+                    p = posts.get(term)
+                    if p is None:
+                        p = posts[term] = array("I")
+                    p.append(docnum)
+                    p.append(freq)
+                length = sum(counts.values())
+                lengths[name].append(length_to_byte(length))
+                perdoc.add_field(name, schema[name], None, length)
+        for name, field in self.other:
+            value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
+            if value is None:
+                continue
+            length = 0
+            if field.indexed:
+                key = (name, value) if isinstance(value, (str, int)) else None
+                items = self._items.get(key) if key else None
+                if items is None:
+                    items = list(field.index(value))
+                    if key and len(self._items) < 100_000:
+                        self._items[key] = items
+                posts = postings[name]
+                encode = _value_encoder(field.format)
+                for tbytes, freq, weight, vbytes in items:
+                    if weight != freq or vbytes != encode(freq):
+                        raise ValueError(f"field {name!r}: postings with boosts are not supported")
+                    p = posts.get(tbytes)
+                    if p is None:
+                        p = posts[tbytes] = array("I")
+                    p.append(docnum)
+                    p.append(freq)
+                    length += freq
+                if field.scorable:
+                    lengths[name].append(length_to_byte(length))
+                else:
+                    length = 0
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        for name in self.lengths:
+            if len(lengths[name]) <= docnum:  # a field the paragraph had no value for
+                lengths[name].append(0)
+        perdoc.finish_doc()
+        self.docnum += 1
+
+    def finish(self):
+        """Write the postings and close the segment; None if nothing was added."""
+        self.perdoc.close()
+        writer = self.codec.field_writer(self.storage, self.segment)
+        if not self.docnum:
+            writer.close()
+            return None
+        for name in sorted(self.postings):
+            if self.postings[name]:
+                self._write_field(writer, name)
+        writer.close()
+        self.postings.clear()
+        segment = self.segment
+        segment.set_doc_count(self.docnum)
+        if segment.should_assemble():
+            segment.create_compound_file(self.storage)
+            segment.compound = True
+        return segment
+
+    def _write_field(self, writer, name: str) -> None:
+        """One field's terms, in order, into the segment's term and postings files.
+
+        The bytes are those of whoosh3's ``W3PostingsWriter`` and
+        ``W3TermInfo`` for the same postings (blocks of up to ``blocklimit``
+        postings, each a pickled info tuple and a pickled, maybe compressed,
+        data tuple), laid out here in one pass per term instead of one
+        Python call per posting: most terms have one or two postings, and
+        Whoosh's per-term machinery cost more than analysing the text.
+        tests/test_segment_builder.py compares the files byte for byte.
+        """
+        field = self.schema[name]
+        terms = self.postings[name]
+        writer.start_field(name, field)
+        tindex, postfile = writer._tindex, writer._postfile
+        prefix = pack_ushort(writer._fieldid)
+        blocklimit, level = self.codec._blocklimit, self.codec._compression
+        frequency = _value_encoder(field.format) is pack_uint
+        lens = self.lengths.get(name)
+        to_length = _BYTE_TO_LENGTH
+        base = postfile.tell()
+        buf = bytearray()
+        keys = sorted(terms)
+        # str order is UTF-8 byte order: the sort needs no encoding
+        btexts = [k.encode("utf-8") for k in keys] if isinstance(keys[0], str) else keys
+        for key, btext in zip(keys, btexts):
+            data = terms[key]
+            docs, freqs = data[0::2], data[1::2]
+            start = base + len(buf)
+            n = len(docs)
+            minlength, maxlength = None, 0
+            for at in range(0, n, blocklimit):
+                ids, fs = docs[at:at + blocklimit], freqs[at:at + blocklimit]
+                if at == 0:
+                    buf += _HEADER_MAGIC
+                count = len(ids)
+                deltas = [ids[0]]
+                deltas += [b - a for a, b in zip(ids, ids[1:])]
+                top = max(fs)
+                weights = None if top == 1 else (float(top) if min(fs) == top else
+                                                 tuple(map(float, fs)))
+                values = pack(f"!{count}I", *fs) if frequency else None
+                block = dumps((tuple(deltas), weights, values), 2)
+                comp = level if len(block) >= COMPRESSION_MIN_SIZE else 0
+                if comp:
+                    block = compress(block, comp)
+                if lens is not None:
+                    ls = [to_length[lens[d]] for d in ids]
+                    bmin, bmax = min(ls), max(ls)
+                    minlength = bmin if minlength is None else min(minlength, bmin)
+                    maxlength = max(maxlength, bmax)
+                else:
+                    bmin, bmax = None, 0
+                info = dumps((count, ids[-1], float(top), comp, length_to_byte(bmin),
+                              length_to_byte(bmax)), 2)
+                size = len(info) + len(block)
+                buf += pack_int(-size if at + blocklimit >= n else size)
+                buf += info
+                buf += block
+            weight, top = sum(freqs), max(freqs)
+            tindex.add(prefix + btext, _TERMINFO.pack(
+                0, weight, n, 0 if minlength is None else length_to_byte(minlength),
+                length_to_byte(maxlength), top, docs[0], docs[-1],
+            ) + pack_long(start) + pack_int(base + len(buf) - start))
+            if len(buf) > 1 << 20:
+                postfile.write(bytes(buf))
+                base += len(buf)
+                buf.clear()
+        postfile.write(bytes(buf))
+        writer.finish_field()
+
+    def cancel(self) -> None:
+        if not self.perdoc.is_closed:
+            self.perdoc.close()
+
+
+_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
+_HEADER_MAGIC = WHOOSH3_HEADER_MAGIC
+_TERMINFO = W3TermInfo._struct
+
+
+def _value_encoder(fmt):
+    """freq -> the value bytes ``fmt`` stores for a posting without boosts."""
+    if isinstance(fmt, formats.Frequency) and type(fmt) is formats.Frequency:
+        return pack_uint
+    if type(fmt) is formats.Existence:
+        return lambda freq: b""
+    raise ValueError(f"format {type(fmt).__name__} is not supported by SegmentBuilder")
+
+
+def _values_encoder(fmt):
+    """freqs -> the block's value list as the postings writer would hold it."""
+    if _value_encoder(fmt) is pack_uint:
+        return lambda fs: [pack(f"!{len(fs)}I", *fs)]
+    return lambda fs: []
 
 
 def _merge_policy(writer, segments):
@@ -241,14 +484,19 @@ def _cores() -> int:
 # --- worker processes ---------------------------------------------------------
 
 
-def _analyse_in_workers(folder: str, docs: list[Document], procs: int, bar) -> list:
-    """Analyse ``docs`` in ``procs`` processes; return the segments they wrote.
+def _analyse_in_workers(folder: str, corpus: Corpus, procs: int, bar,
+                        model: Path | None) -> list:
+    """Parse and index the corpus's pending files and its documents in
+    ``procs`` processes; return the segments they wrote.
 
-    Each worker loads pyvi once, takes batches of documents off a queue (so
-    the faster one takes more) and writes one segment into ``folder``. Spawned,
-    not forked: a worker must not inherit the build lock or a thread's lock.
+    Each worker loads pyvi once, takes batches of files off a queue (so the
+    faster one takes more), parses them, and writes one segment into
+    ``folder``; it sends each document back (the manifest and the accent
+    model need them), or why a file was skipped. The accent model is
+    trained here meanwhile, on a thread fed with the documents as they come.
+    Spawned, not forked: a worker must not inherit the build lock or a
+    thread's lock.
     """
-    total = sum(len(d.paragraphs) for d in docs)
     ctx = multiprocessing.get_context("spawn")
     jobs, results = ctx.Queue(maxsize=2 * procs), ctx.Queue()
     workers = [ctx.Process(target=_worker, args=(folder, jobs, results, os.getpid()),
@@ -256,16 +504,32 @@ def _analyse_in_workers(folder: str, docs: list[Document], procs: int, bar) -> l
     for w in workers:
         w.start()
     segments: list = []
+    parsed = [d for d in corpus.documents]
+    items = [("doc", d) for d in corpus.documents] + [("file", f) for f in corpus.pending]
+    corpus.pending = []
+    expected, received = len(items), 0
+    trainer = _Trainer(model, parsed) if model else None
+    bar.update(sum(len(d.paragraphs) for d in parsed))
 
     def handle(kind, value) -> None:
+        nonlocal received
         if kind == "error":
             raise RuntimeError(f"an indexing worker failed:\n{value}")
-        if kind == "done":
-            bar.update(value)
-            if bar.n >= total:
-                bar.set_description(WRITING)
-        else:
+        if kind == "segment":
             segments.append(value)
+            return
+        received += 1
+        if kind == "doc":
+            if value is not None:  # None: one of corpus.documents, already known
+                corpus.documents.append(value)
+                bar.update(len(value.paragraphs))
+                if trainer:
+                    trainer.feed(value)
+        else:
+            corpus.skipped.append(value)
+        if received == expected:
+            bar.total = bar.n
+            bar.set_description(WRITING)
 
     def receive(wait: float = 0) -> None:
         """Handle every message there is, after waiting up to ``wait`` s for one."""
@@ -281,7 +545,7 @@ def _analyse_in_workers(folder: str, docs: list[Document], procs: int, bar) -> l
             raise RuntimeError(f"an indexing worker died (exit code {dead[0]})")
 
     try:
-        for batch in _batches(docs):
+        for batch in _batches(items):
             while True:
                 try:
                     jobs.put(batch, timeout=0.2)
@@ -298,6 +562,8 @@ def _analyse_in_workers(folder: str, docs: list[Document], procs: int, bar) -> l
                 raise RuntimeError("the indexing workers stopped without their segments")
         for w in workers:
             w.join()
+        if trainer:
+            trainer.finish()
     except BaseException:
         for w in workers:
             w.kill()
@@ -305,15 +571,63 @@ def _analyse_in_workers(folder: str, docs: list[Document], procs: int, bar) -> l
         # Batches nobody will read would hold up interpreter exit.
         jobs.cancel_join_thread()
         results.cancel_join_thread()
+        if trainer:
+            trainer.abandon()
         raise
     return [s for s in segments if s is not None]
 
 
-def _batches(docs: list[Document]):
+class _Trainer:
+    """Trains the accent model on a thread, on documents fed as they come."""
+
+    def __init__(self, model: Path, docs: list[Document]):
+        self.model, self.docs = model, queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.cancelled = False
+        for d in docs:
+            self.docs.put(d)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def feed(self, doc: Document) -> None:
+        self.docs.put(doc)
+
+    def _paragraphs(self):
+        while (doc := self.docs.get()) is not None:
+            yield from doc.paragraphs
+        if self.cancelled:
+            raise _Cancelled
+
+    def _run(self) -> None:
+        try:
+            AccentModel.train(self._paragraphs()).save(self.model)
+        except BaseException as e:  # re-raised by finish()
+            self.error = e
+
+    def finish(self) -> None:
+        self.docs.put(None)
+        self.thread.join()
+        if self.error:
+            raise self.error
+
+    def abandon(self) -> None:
+        """Stop without saving: the generation is being thrown away."""
+        self.cancelled = True
+        self.docs.put(None)
+        self.thread.join()
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _batches(items):
+    """Jobs of about ``_BATCH_PARAGRAPHS`` paragraphs: ("doc", Document) or
+    ("file", (path, raw bytes, sha256)) items."""
     batch, size = [], 0
-    for d in docs:
-        batch.append(d)
-        size += len(d.paragraphs)
+    for kind, item in items:
+        batch.append((kind, item))
+        size += len(item.paragraphs) if kind == "doc" else estimated_paragraphs(item[1], item[0].suffix)
         if size >= _BATCH_PARAGRAPHS:
             yield batch
             batch, size = [], 0
@@ -329,16 +643,15 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
         from . import segment
 
         segment._pyvi()
-        writer = SegmentWriter(whoosh_index.open_dir(folder), _lk=False, limitmb=LIMIT_MB)
+        builder = SegmentBuilder(whoosh_index.open_dir(folder))
         while (batch := jobs.get()) is not None:
-            for doc in batch:
-                _add(writer, doc)
-                results.put(("done", len(doc.paragraphs)))
-        if writer._added:
-            results.put(("segment", writer._finalize_segment()))
-        else:
-            writer._close_segment()
-            results.put(("segment", None))
+            for kind, item in batch:
+                parsed = item if kind == "doc" else parse_file(*item)
+                if isinstance(parsed, Document):
+                    builder.add(parsed)
+                results.put(("doc", parsed if kind == "file" else None)
+                            if isinstance(parsed, Document) else ("skipped", parsed))
+        results.put(("segment", builder.finish()))
     except BaseException:
         results.put(("error", traceback.format_exc()))
 

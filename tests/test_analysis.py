@@ -94,3 +94,16 @@ def test_tone_variants_segment_the_same():
 def test_compounds_never_cross_punctuation():
     tokens = [t.text for t in compound_analyzer()("Tỉnh, ủy ban")]
     assert "tỉnh_ủy" not in tokens
+
+
+def test_index_terms_are_what_each_fields_analyzer_gives():
+    from collections import Counter
+
+    from search.analysis import FAST_ANALYZERS, index_terms
+
+    odd = ["Bí thư Tỉnh uỷ,\u00a0Chủ\u200b tịch UBND", unicodedata.normalize("NFD", "Hoà Bình, Thuý"),
+           "GRDP 13,4%; 05-CT/TW ngày 02/07/2021 (KHVATEC) — café ΟΔΟΣ Σ_Α 北京", "", "...", "Ủy ban"]
+    for text in seed_paragraphs() + odd:
+        fast = index_terms(text)
+        for make, terms in zip(FAST_ANALYZERS, fast):
+            assert Counter(t.text for t in make()(text)) == terms, (make.__name__, text)

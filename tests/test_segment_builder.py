@@ -1,0 +1,88 @@
+"""SegmentBuilder writes the segment Whoosh's own writer would, term for term."""
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from conftest import ROOT, SEEDS
+from search.corpus import read_corpus
+from search.indexer import SegmentBuilder, _add
+from search.schema import make_schema
+
+
+def dump(folder: Path) -> dict:
+    """Everything a reader can tell about an index, by docnum."""
+    ix = whoosh_index.open_dir(str(folder))
+    out = {}
+    with ix.reader() as r:
+        out["docs"] = r.doc_count_all()
+        out["stored"] = [dict(f) for _, f in r.iter_docs()]
+        for name, field in r.schema.items():
+            if field.column_type:
+                out["column", name] = list(r.column_reader(name))
+            if field.scorable:
+                out["length", name] = [r.doc_field_length(n, name) for n in range(r.doc_count_all())]
+                out["total", name] = r.field_length(name)
+                out["minmax", name] = (r.min_field_length(name), r.max_field_length(name))
+        for name, tbytes in r.all_terms():
+            info = r.term_info(name, tbytes)
+            m = r._terms.matcher(name, tbytes, r.schema[name].format)
+            postings = []
+            while m.is_active():
+                postings.append((m.id(), m.weight(), m.value()))
+                m.next()
+            out["term", name, tbytes] = (info.weight(), info.doc_frequency(), info.min_length(),
+                                         info.max_length(), info.max_weight(), postings)
+    return out
+
+
+def segment_files(folder: Path) -> dict:
+    """The bytes of each file inside the index's one compound segment, by extension."""
+    ix = whoosh_index.open_dir(str(folder))
+    (segment,) = ix._segments()
+    storage = segment.open_compound_file(ix.storage)
+    return {name.rsplit(".", 1)[-1]: storage.open_file(name).read() for name in storage.list()}
+
+
+def build_both(docs, tmp_path):
+    reference, built = tmp_path / "reference", tmp_path / "built"
+    for folder in (reference, built):
+        folder.mkdir()
+    writer = whoosh_index.create_in(str(reference), make_schema()).writer()
+    for d in docs:
+        _add(writer, d)
+    writer.commit(merge=False)
+    ix = whoosh_index.create_in(str(built), make_schema())
+    builder = SegmentBuilder(ix)
+    for d in docs:
+        builder.add(d)
+    writer = ix.writer()
+    writer._close_segment()
+    writer._commit_toc([builder.finish()])
+    writer._finish()
+    # Postings and term files byte for byte, beyond what a reader decodes.
+    files, expected = segment_files(built), segment_files(reference)
+    for ext in ("pst", "trm"):
+        assert files[ext] == expected[ext], ext
+    return dump(reference), dump(built)
+
+
+def test_builder_matches_whooshs_writer_on_the_seeds(tmp_path):
+    reference, built = build_both(read_corpus(SEEDS).documents, tmp_path)
+    assert reference["docs"] == 49
+    assert built == reference
+
+
+def test_builder_matches_on_long_postings_and_many_paragraphs(tmp_path):
+    # Enough paragraphs for posting lists longer than one block (128).
+    corpus = ROOT / "bench" / "data" / "corpus-10000"
+    docs = read_corpus(SEEDS).documents * 3
+    if corpus.is_dir():
+        from search.corpus import read_document
+        docs += [read_document(p) for p in sorted(corpus.iterdir())[:4]]
+    docs = [d for d in docs]
+    reference, built = build_both(docs, tmp_path)
+    assert reference["docs"] > 140
+    assert built.keys() == reference.keys()
+    for key in reference:
+        assert built[key] == reference[key], key
