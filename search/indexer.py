@@ -12,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+from collections import defaultdict
+from functools import partial
 from array import array
 from pickle import dumps
 from struct import pack
@@ -29,6 +31,7 @@ from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
 from whoosh.reading import SegmentReader
+from whoosh.filedb.filetables import _lengths
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -271,7 +274,8 @@ class SegmentBuilder:
         # (name, field, stored, column) for the fields field.index() handles
         self.other = [(name, schema[name]) for name in names if name not in fast]
         self.order = names
-        self.postings: dict[str, dict] = {name: {} for name in names if schema[name].indexed}
+        self.postings: dict[str, dict] = {name: defaultdict(partial(array, "I"))
+                                          for name in names if schema[name].indexed}
         # length bytes per docnum, for the fields whose lengths are kept
         self.lengths = {name: bytearray() for name in names if schema[name].scorable}
         self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
@@ -292,9 +296,7 @@ class SegmentBuilder:
                 counts = terms[k]
                 posts = postings[name]
                 for term, freq in counts.items():
-                    p = posts.get(term)
-                    if p is None:
-                        p = posts[term] = array("I")
+                    p = posts[term]
                     p.append(docnum)
                     p.append(freq)
                 length = sum(counts.values())
@@ -304,37 +306,46 @@ class SegmentBuilder:
             value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
             if value is None:
                 continue
-            length = 0
-            if field.indexed:
-                key = (name, value) if isinstance(value, (str, int)) else None
-                items = self._items.get(key) if key else None
-                if items is None:
-                    items = list(field.index(value))
-                    if key and len(self._items) < 100_000:
-                        self._items[key] = items
+            key = (name, value) if isinstance(value, (str, int)) else None
+            cached = self._items.get(key) if key else None
+            if cached is None:
+                cached = self._index(name, field, value)
+                if key and len(self._items) < 100_000:
+                    self._items[key] = cached
+            items, length, column = cached
+            if items:
                 posts = postings[name]
-                encode = _value_encoder(field.format)
-                for tbytes, freq, weight, vbytes in items:
-                    if weight != freq or vbytes != encode(freq):
-                        raise ValueError(f"field {name!r}: postings with boosts are not supported")
-                    p = posts.get(tbytes)
-                    if p is None:
-                        p = posts[tbytes] = array("I")
+                for tbytes, freq in items:
+                    p = posts[tbytes]
                     p.append(docnum)
                     p.append(freq)
-                    length += freq
-                if field.scorable:
-                    lengths[name].append(length_to_byte(length))
-                else:
-                    length = 0
+            if name in lengths:
+                lengths[name].append(length_to_byte(length))
             perdoc.add_field(name, field, value if field.stored else None, length)
-            if field.column_type:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+            if column is not None:
+                perdoc.add_column_value(name, field.column_type, column)
         for name in self.lengths:
             if len(lengths[name]) <= docnum:  # a field the paragraph had no value for
                 lengths[name].append(0)
         perdoc.finish_doc()
         self.docnum += 1
+
+    @staticmethod
+    def _index(name, field, value) -> tuple[list, int, object]:
+        """What a field other than index_terms' five makes of ``value``:
+        ``([(term bytes, freq)], length, column value or None)``."""
+        items, length = [], 0
+        if field.indexed:
+            encode = _value_encoder(field.format)
+            for tbytes, freq, weight, vbytes in field.index(value):
+                if weight != freq or vbytes != encode(freq):
+                    raise ValueError(f"field {name!r}: postings with boosts are not supported")
+                items.append((tbytes, freq))
+                length += freq
+        if not field.scorable:
+            length = 0
+        column = field.to_column_value(value) if field.column_type else None
+        return items, length, column
 
     def finish(self):
         """Write the postings and close the segment; None if nothing was added."""
@@ -374,56 +385,90 @@ class SegmentBuilder:
         blocklimit, level = self.codec._blocklimit, self.codec._compression
         frequency = _value_encoder(field.format) is pack_uint
         lens = self.lengths.get(name)
-        to_length = _BYTE_TO_LENGTH
+        to_length, roundtrip = _BYTE_TO_LENGTH, _BYTE_ROUNDTRIP
         base = postfile.tell()
         buf = bytearray()
         keys = sorted(terms)
         # str order is UTF-8 byte order: the sort needs no encoding
         btexts = [k.encode("utf-8") for k in keys] if isinstance(keys[0], str) else keys
+        # OrderedHashWriter.add, inlined: the term file's record and hash slot.
+        tfile, index, buckets, hashfn = tindex.dbfile, tindex.index, tindex.buckets, tindex.hashfn
+        record = _HASH_LENGTHS.pack
+        if tindex.lastkey >= prefix + btexts[0]:
+            raise ValueError("terms out of order")
+        tpos = tfile.tell()
+        tbuf = bytearray()
         for key, btext in zip(keys, btexts):
             data = terms[key]
-            docs, freqs = data[0::2], data[1::2]
             start = base + len(buf)
-            n = len(docs)
-            minlength, maxlength = None, 0
-            for at in range(0, n, blocklimit):
-                ids, fs = docs[at:at + blocklimit], freqs[at:at + blocklimit]
-                if at == 0:
-                    buf += _HEADER_MAGIC
-                count = len(ids)
-                deltas = [ids[0]]
-                deltas += [b - a for a, b in zip(ids, ids[1:])]
-                top = max(fs)
-                weights = None if top == 1 else (float(top) if min(fs) == top else
-                                                 tuple(map(float, fs)))
-                values = pack(f"!{count}I", *fs) if frequency else None
-                block = dumps((tuple(deltas), weights, values), 2)
+            if len(data) == 2:  # one posting: most terms
+                d, f = data
+                lb = roundtrip[lens[d]] if lens is not None else 0
+                block = dumps(((d,), None if f == 1 else float(f),
+                               pack_uint(f) if frequency else None), 2)
                 comp = level if len(block) >= COMPRESSION_MIN_SIZE else 0
                 if comp:
                     block = compress(block, comp)
-                if lens is not None:
-                    ls = [to_length[lens[d]] for d in ids]
-                    bmin, bmax = min(ls), max(ls)
-                    minlength = bmin if minlength is None else min(minlength, bmin)
-                    maxlength = max(maxlength, bmax)
-                else:
-                    bmin, bmax = None, 0
-                info = dumps((count, ids[-1], float(top), comp, length_to_byte(bmin),
-                              length_to_byte(bmax)), 2)
-                size = len(info) + len(block)
-                buf += pack_int(-size if at + blocklimit >= n else size)
+                info = dumps((1, d, float(f), comp, lb, lb), 2)
+                buf += _HEADER_MAGIC
+                buf += pack_int(-len(info) - len(block))
                 buf += info
                 buf += block
-            weight, top = sum(freqs), max(freqs)
-            tindex.add(prefix + btext, _TERMINFO.pack(
-                0, weight, n, 0 if minlength is None else length_to_byte(minlength),
-                length_to_byte(maxlength), top, docs[0], docs[-1],
-            ) + pack_long(start) + pack_int(base + len(buf) - start))
+                value = _TERMINFO.pack(0, f, 1, lb, lb, f, d, d)
+            else:
+                docs, freqs = data[0::2], data[1::2]
+                n = len(docs)
+                minlength, maxlength = None, 0
+                for at in range(0, n, blocklimit):
+                    ids, fs = docs[at:at + blocklimit], freqs[at:at + blocklimit]
+                    if at == 0:
+                        buf += _HEADER_MAGIC
+                    count = len(ids)
+                    deltas = [ids[0]]
+                    deltas += [b - a for a, b in zip(ids, ids[1:])]
+                    top = max(fs)
+                    weights = None if top == 1 else (float(top) if min(fs) == top else
+                                                     tuple(map(float, fs)))
+                    values = pack(f"!{count}I", *fs) if frequency else None
+                    block = dumps((tuple(deltas), weights, values), 2)
+                    comp = level if len(block) >= COMPRESSION_MIN_SIZE else 0
+                    if comp:
+                        block = compress(block, comp)
+                    if lens is not None:
+                        ls = [lens[d] for d in ids]
+                        bmin, bmax = to_length[min(ls)], to_length[max(ls)]
+                        minlength = bmin if minlength is None else min(minlength, bmin)
+                        maxlength = max(maxlength, bmax)
+                    else:
+                        bmin, bmax = None, 0
+                    info = dumps((count, ids[-1], float(top), comp, length_to_byte(bmin),
+                                  length_to_byte(bmax)), 2)
+                    size = len(info) + len(block)
+                    buf += pack_int(-size if at + blocklimit >= n else size)
+                    buf += info
+                    buf += block
+                value = _TERMINFO.pack(
+                    0, sum(freqs), n, 0 if minlength is None else length_to_byte(minlength),
+                    length_to_byte(maxlength), max(freqs), docs[0], docs[-1])
+            value += pack_long(start) + pack_int(base + len(buf) - start)
+            tkey = prefix + btext
+            index.append(tpos)
+            h = hashfn(tkey)
+            buckets[h & 255].append((h, tpos))
+            tbuf += record(len(tkey), len(value))
+            tbuf += tkey
+            tbuf += value
+            tpos += 8 + len(tkey) + len(value)
             if len(buf) > 1 << 20:
                 postfile.write(bytes(buf))
                 base += len(buf)
                 buf.clear()
+            if len(tbuf) > 1 << 20:
+                tfile.write(bytes(tbuf))
+                tbuf.clear()
         postfile.write(bytes(buf))
+        tfile.write(bytes(tbuf))
+        tindex.lastkey = prefix + btexts[-1]
         writer.finish_field()
 
     def cancel(self) -> None:
@@ -432,6 +477,8 @@ class SegmentBuilder:
 
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
+_BYTE_ROUNDTRIP = [length_to_byte(n) for n in _BYTE_TO_LENGTH]
+_HASH_LENGTHS = _lengths
 _HEADER_MAGIC = WHOOSH3_HEADER_MAGIC
 _TERMINFO = W3TermInfo._struct
 

@@ -41,7 +41,21 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     if not tokens:
         return ()
     vt = _pyvi()
+    labels = vt.model.tagger_.tag(features(tokens))
+    return _guard(tokens, labels)
+
+
+def pyvi_joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
+    """``joins`` through pyvi's own feature extraction and ``predict``: the
+    reference ``features`` is held to (tests), and the bench's limit."""
+    if not tokens:
+        return ()
+    vt = _pyvi()
     labels = vt.model.predict([vt.sent2features(list(tokens), False)])[0]
+    return _guard(tokens, labels)
+
+
+def _guard(tokens, labels) -> tuple[bool, ...]:
     out = [False]
     for i in range(1, len(tokens)):
         cur, prev = tokens[i], tokens[i - 1]
@@ -55,3 +69,67 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
             and not (cur[0].istitle() and not prev[0].istitle())
         )
     return tuple(out)
+
+
+# pyvi's word2features builds a dict per token, with ~15 keys, from scratch;
+# crfsuite reads it as attributes: "key:value" for a string value, the key
+# with its value for a number or bool. ``features`` gives crfsuite the same
+# attributes in the same order, as lists of names (weight 1.0), built from
+# per-syllable pieces computed once. A False attribute weighs 0.0 and adds
+# exactly nothing to a label's score, so it is left out; the labels are
+# pyvi's (tests/test_analysis.py compares them with pyvi_joins).
+_own: dict[str, list[str]] = {}
+_prev: dict[str, list[str]] = {}
+_next: dict[str, list[str]] = {}
+
+
+def _pieces(word: str) -> None:
+    low, up, title = word.lower(), word.isupper(), word.istitle()
+    own = ["bias", "word.lower():" + low]
+    if up:
+        own.append("word.isupper()")
+    if title:
+        own.append("word.istitle()")
+    if word.isdigit():
+        own.append("word.isdigit()")
+    prev, nxt = ["-1:word.lower():" + low], ["+1:word.lower():" + low]
+    if title:
+        prev.append("-1:word.istitle()")
+        nxt.append("+1:word.istitle()")
+    if up:
+        prev.append("-1:word.isupper()")
+        nxt.append("+1:word.isupper()")
+    _own[word], _prev[word], _next[word] = own, prev, nxt
+
+
+def features(tokens) -> list[list[str]]:
+    """crfsuite's input for ``tokens``, as pyvi's sent2features makes it."""
+    vt = _pyvi()
+    bi, tri = vt.bi_grams, vt.tri_grams
+    if len(_own) > 200_000:
+        _own.clear(), _prev.clear(), _next.clear()
+    for w in tokens:
+        if w not in _own:
+            _pieces(w)
+    n = len(tokens)
+    # pyvi lower-cases the joined words (not each word: str.lower is contextual)
+    pair = [(tokens[i - 1] + " " + tokens[i]).lower() in bi for i in range(1, n)]
+    triple = [(tokens[i - 2] + " " + tokens[i - 1] + " " + tokens[i]).lower() in tri
+              for i in range(2, n)]
+    out = []
+    for i, w in enumerate(tokens):
+        f = list(_own[w])
+        if i > 0:
+            f += _prev[tokens[i - 1]]
+            if pair[i - 1]:
+                f.append("-1:word.bi_gram()")
+            if i > 1 and triple[i - 2]:
+                f.append("-2:word.tri_gram()")
+        if i < n - 1:
+            f += _next[tokens[i + 1]]
+            if pair[i]:
+                f.append("+1:word.bi_gram()")
+            if i < n - 2 and triple[i]:
+                f.append("+2:word.tri_gram()")
+        out.append(f)
+    return out

@@ -107,3 +107,40 @@ def test_index_terms_are_what_each_fields_analyzer_gives():
         fast = index_terms(text)
         for make, terms in zip(FAST_ANALYZERS, fast):
             assert Counter(t.text for t in make()(text)) == terms, (make.__name__, text)
+
+
+def test_fast_pyvi_features_give_pyvis_labels():
+    from search import segment
+
+    def attributes(features: dict) -> list[str]:
+        """The attributes crfsuite reads from one of pyvi's dicts, but for
+        those weighing 0.0 (False), which add nothing to a score."""
+        out = []
+        for key, value in features.items():
+            if isinstance(value, str):
+                out.append(f"{key}:{value}")
+            elif value:
+                assert value == 1.0
+                out.append(key)
+        return out
+
+    sequences = []
+    real = segment.joins
+
+    def capture(tokens):
+        sequences.append(tokens)
+        return real(tokens)
+
+    segment.joins = capture
+    try:
+        for text in seed_paragraphs() + ["Ủy ban nhân dân TP. HCM, Σ ΟΔΟΣ 2021 ĐẢNG BỘ Tỉnh Ủy"]:
+            for _ in compound_analyzer()(text):
+                pass
+    finally:
+        segment.joins = real
+    assert len(sequences) > 45
+    vt = segment._pyvi()
+    for tokens in sequences:
+        expected = vt.sent2features(list(tokens), False)
+        assert segment.features(tokens) == [attributes(f) for f in expected]
+        assert segment.joins.__wrapped__(tokens) == segment.pyvi_joins(tokens)
