@@ -43,9 +43,11 @@ test: $(BIN)/.installed system-deps
 fuzz: $(BIN)/.installed
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -s tests/test_hostile.py -k hostile_queries
 
-# 8 clients for 30 s against `vnsearch serve` on 127.0.0.1.
+# 8 keep-alive clients against `vnsearch serve` on 127.0.0.1, repeated and
+# never-repeated queries: one process without cache vs pre-forked without and
+# with the result cache, measured in turns.
 load: $(BIN)/.installed
-	$(BIN)/python bench/load.py --clients 8 --seconds 30
+	$(BIN)/python bench/load.py --clients 8 --seconds 10 --rounds 2 --server 1x8:0,0x4:0,0x4
 
 # Ranking quality on UIT-ViQuAD dev (read from ../shared), project vs baselines.
 eval: $(BIN)/.installed

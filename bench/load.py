@@ -1,12 +1,14 @@
 """Bounded HTTP load on 127.0.0.1 against `vnsearch serve`.
 
     .venv/bin/python bench/load.py [--index DIR] [--clients 8] [--seconds 30]
-        [--server 2x4,1x8] [--cache 1000]
+        [--server 1x8:0,0x4] [--cache N] [--rounds 3]
 
-Starts the server as a child process (building a seeds index first when no
---index is given), and for each --server configuration (WORKERSxTHREADS, run
-one after the other against the same index) runs CLIENTS keep-alive clients
-(http.client, in one separate process) for SECONDS on two query streams:
+Starts `vnsearch serve` for each --server configuration (WORKERSxTHREADS[:CACHE];
+0 workers: one per core) as child processes on the same index (a seeds index
+built first when no --index is given), and measures them in turns (ROUNDS
+times each, so that other load on the machine falls on all alike): CLIENTS
+keep-alive clients (http.client threads, in one separate process) for SECONDS
+on each of two query streams:
 
 - repeated: a fixed mix of realistic queries (the seed queries, accented and
   folded), drawn at random, so the same requests come back (what a response
@@ -133,6 +135,7 @@ def memory_mb(pid: int) -> dict:
         "rss": sum(_status_kb(p, "VmRSS") for p in pids) / 1024,
         "pss": sum(_pss_kb(p) for p in pids) / 1024,
         "peak_rss_max": max(_status_kb(p, "VmHWM") for p in pids) / 1024,
+        "pss_each": [round(_pss_kb(p) / 1024) for p in pids],
     }
 
 
@@ -192,6 +195,7 @@ def run_load(port: int, clients: int, seconds: float, max_requests: int, paths=N
     """CLIENTS keep-alive clients (threads of this process) for SECONDS, each
     capped at MAX_REQUESTS. ``distinct``: the clients share one pass over
     ``paths`` (no request twice); otherwise each draws from them at random.
+    "each": every client asks every path once, in order.
     Returns (latencies ms, errors, wall seconds)."""
     latencies, errors, lock = [], [], threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -201,10 +205,14 @@ def run_load(port: int, clients: int, seconds: float, max_requests: int, paths=N
     def client(seed: int):
         rnd = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for _ in range(max_requests):
+        for n in range(max_requests):
             if time.perf_counter() >= deadline:
                 break
-            if distinct:
+            if distinct == "each":
+                if n >= len(paths):
+                    break
+                path = paths[n]
+            elif distinct:
                 with lock:
                     i = next(cursor, None)
                 if i is None:
@@ -272,45 +280,85 @@ def summary(latencies, errors, took, client_cpu, server_cpu) -> dict:
         "p50": pct(latencies, 50), "p95": pct(latencies, 95), "p99": pct(latencies, 99),
         "max": max(latencies) if latencies else float("nan"),
         "client_cpu": client_cpu / took, "server_cpu": server_cpu / took,
+        "cpu_ms_per_request": server_cpu * 1000 / max(1, len(latencies)),
     }
 
 
-def measure(index, workers: int, threads: int, clients: int, seconds: float,
-            repeated_paths, distinct_paths, cache: int | None = None,
-            warm_seconds: float = 3.0) -> dict:
-    """Start a server, warm it, run both streams, read its memory, stop it."""
-    port = free_port()
-    proc = start_server(index, port, workers, threads, cache)
+STREAMS = ("repeated", "distinct")
+
+
+def compare(index, configs, clients: int, seconds: float, repeated_paths, distinct_paths,
+            rounds: int = 1, warm_seconds: float = 3.0) -> list[dict]:
+    """Start one server per configuration (workers, threads, cache), all at
+    once, warm each, then measure them in turns: each round runs each stream
+    on each server, one after the other, so that whatever else loads the
+    machine falls on all of them alike. On the distinct stream every server
+    gets the same queries (a fresh slice each round). Then reads each server's
+    memory and stops them all. Returns one result per configuration."""
+    servers = []
     try:
-        wait_until_up(port, proc)
-        pids = server_pids(proc.pid)
-        # Warm-up: the repeated mix, and the distinct list's tail (not measured).
-        warm_tail = distinct_paths[len(distinct_paths) * 3 // 4:]
-        load_in_process(port, clients, warm_seconds, 10_000, repeated_paths)
-        load_in_process(port, clients, warm_seconds, 10_000, warm_tail, True)
-        out = {}
-        for name, paths, distinct in (("repeated", repeated_paths, False),
-                                      ("distinct", distinct_paths[:len(distinct_paths) * 3 // 4], True)):
-            cpu0 = cpu_seconds(server_pids(proc.pid))
-            lat, errs, took, ccpu = load_in_process(port, clients, seconds, 1_000_000, paths, distinct)
-            out[name] = summary(lat, errs, took, ccpu, cpu_seconds(server_pids(proc.pid)) - cpu0)
-        out["memory"] = memory_mb(proc.pid)
-        out["pids"] = pids
+        for workers, threads, cache in configs:
+            port = free_port()
+            servers.append((port, start_server(index, port, workers, threads, cache)))
+        # The tail of the distinct list warms, the rest is measured in slices.
+        measured = len(distinct_paths) * 3 // 4
+        warm_tail, slice_len = distinct_paths[measured:], measured // rounds
+        for port, proc in servers:
+            wait_until_up(port, proc)
+            # Not measured: every client asks the whole repeated mix once (each
+            # worker process sees every query, as in a server that has run for
+            # a while), then distinct queries for a few seconds.
+            load_in_process(port, clients, 120, len(repeated_paths), repeated_paths, "each")
+            load_in_process(port, clients, warm_seconds, 10_000, warm_tail, True)
+        runs = [{name: [] for name in STREAMS} for _ in servers]
+        for r in range(rounds):
+            for name in STREAMS:
+                paths = repeated_paths if name == "repeated" else \
+                    distinct_paths[r * slice_len:(r + 1) * slice_len]
+                for i, (port, proc) in enumerate(servers):
+                    pids = server_pids(proc.pid)
+                    cpu0 = cpu_seconds(pids)
+                    out = load_in_process(port, clients, seconds, 1_000_000, paths, name == "distinct")
+                    runs[i][name].append(out + (cpu_seconds(pids) - cpu0,))
+        results = []
+        for i, (port, proc) in enumerate(servers):
+            res = {"memory": memory_mb(proc.pid)}
+            for name in STREAMS:
+                lat = [x for run in runs[i][name] for x in run[0]]
+                errs = [x for run in runs[i][name] for x in run[1]]
+                res[name] = summary(lat, errs, sum(run[2] for run in runs[i][name]),
+                                    sum(run[3] for run in runs[i][name]),
+                                    sum(run[4] for run in runs[i][name]))
+                res[name]["round_p50"] = [pct(run[0], 50) for run in runs[i][name]]
+            results.append(res)
+        return results
     finally:
-        stop_server(proc)
-    return out
+        for _, proc in servers:
+            stop_server(proc)
+
+
+def measure(index, workers: int, threads: int, clients: int, seconds: float,
+            repeated_paths, distinct_paths, cache: int | None = None) -> dict:
+    """One configuration alone."""
+    return compare(index, [(workers, threads, cache)], clients, seconds, repeated_paths,
+                   distinct_paths)[0]
 
 
 def print_report(label: str, res: dict, file=sys.stdout) -> None:
     m = res["memory"]
     print(f"\n{label}: memory after load, {m['processes']} processes: RSS sum {m['rss']:.0f} MB, "
-          f"PSS sum {m['pss']:.0f} MB (largest process peak RSS {m['peak_rss_max']:.0f} MB)", file=file)
-    for name in ("repeated", "distinct"):
+          f"PSS sum {m['pss']:.0f} MB (master first: {' + '.join(map(str, m['pss_each']))}; "
+          f"largest process peak RSS {m['peak_rss_max']:.0f} MB)", file=file)
+    for name in STREAMS:
         r = res[name]
+        rounds = ""
+        if len(r.get("round_p50", ())) > 1:
+            rounds = " (p50 per round: " + ", ".join(f"{x:.0f}" for x in r["round_p50"]) + ")"
         print(f"  {name:8s}: {r['requests']:6d} req in {r['seconds']:.1f} s = {r['rps']:6.1f}/s, "
               f"errors {r['errors']}; ms p50 {r['p50']:7.1f} p95 {r['p95']:7.1f} "
-              f"p99 {r['p99']:7.1f} max {r['max']:7.1f}; CPU cores: server {r['server_cpu']:.2f}, "
-              f"clients {r['client_cpu']:.2f}", file=file)
+              f"p99 {r['p99']:7.1f} max {r['max']:7.1f}{rounds}", file=file)
+        print(f"            CPU: server {r['server_cpu']:.2f} cores = {r['cpu_ms_per_request']:.1f} ms "
+              f"per request; clients {r['client_cpu']:.2f} cores", file=file)
         for e in r["error_samples"]:
             print("     error:", e, file=file)
 
@@ -334,6 +382,8 @@ def main():
                     help="WORKERSxTHREADS[:CACHE][,...]: configurations to compare in this run "
                          "(0 workers: one per core; CACHE: --cache of vnsearch serve)")
     ap.add_argument("--cache", type=int, help="--cache of vnsearch serve (default: its own)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="measure the configurations in turns, this many times each")
     ap.add_argument("--distinct", type=int, default=4000, help="distinct queries to draw")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
@@ -345,12 +395,12 @@ def main():
     repeated = api_paths(QUERIES)
     distinct = api_paths(distinct_queries(index, args.distinct))
     print(f"index {index}; {args.clients} keep-alive clients in one process, {args.seconds:.0f} s "
-          f"per stream; repeated: {len(repeated)} queries drawn at random; distinct: "
+          f"per stream x {args.rounds} rounds, servers measured in turns; repeated: {len(repeated)} queries drawn at random; distinct: "
           f"{len(distinct) * 3 // 4} queries never repeated; {os.cpu_count()} cores")
+    configs = parse_servers(args.server, args.cache)
+    results = compare(index, configs, args.clients, args.seconds, repeated, distinct, args.rounds)
     failed = False
-    for workers, threads, cache in parse_servers(args.server, args.cache):
-        res = measure(index, workers, threads, args.clients, args.seconds, repeated, distinct,
-                      cache)
+    for (workers, threads, cache), res in zip(configs, results):
         label = f"serve --workers {workers or 'auto'} --threads {threads}" + (
             f" --cache {cache}" if cache is not None else "")
         print_report(label, res)

@@ -7,8 +7,8 @@ Generates the corpus (bench/make_corpus.py, git-ignored bench/data/), builds
 or updates the project's index there, then reports query latency through the
 library and over HTTP (8 keep-alive clients on 127.0.0.1), the same query mix
 through plain Whoosh (accent_map) and SQLite FTS5 (unicode61 remove_diacritics
-2), index size and the server's peak RSS. Indexing throughput and incremental
-updates: bench/indexing.py.
+2), index size and the server's memory (RSS and PSS summed over its processes).
+Indexing throughput and incremental updates: bench/indexing.py.
 """
 
 from __future__ import annotations
@@ -100,20 +100,23 @@ def main():
         fts.name: time_queries(lambda q: fts.search(q), args.rounds),
     }
 
-    port = load.free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", str(index),
-                             "--port", str(port), "--threads", "8"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        load.wait_until_up(port, proc)
-        paths = ["/api/search?q=" + load.urllib.parse.quote(q) for q in QUERIES]
-        load.run_load(port, 8, 3, 500, paths)  # warm-up
-        latencies, errors, took = load.run_load(port, 8, args.http_seconds, 100_000, paths)
-        rss = load.peak_rss_mb(proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    rows["vnsearch over HTTP, 8 clients"] = percentiles(latencies)
+    # Over HTTP, 8 keep-alive clients (their own process): the old one-process
+    # server and the pre-forked one (one worker per core), both without the
+    # result cache, and the pre-forked one with it, measured in turns; each on
+    # the repeated query mix and on distinct queries never repeated.
+    repeated = load.api_paths(QUERIES)
+    distinct = load.api_paths(load.distinct_queries(index, 4000))
+    configs = {"1 process x 8 threads, no cache": (1, 8, 0),
+               "pre-forked, no cache": (0, 4, 0),
+               "pre-forked, cache": (0, 4, None)}
+    results = load.compare(index, list(configs.values()), 8, args.http_seconds / 2, repeated,
+                           distinct, rounds=2)
+    http = dict(zip(configs, results))
+    for label, res in http.items():
+        for stream in load.STREAMS:
+            r = res[stream]
+            rows[f"vnsearch over HTTP, 8 clients, {label}, {stream}"] = {
+                50: r["p50"], 95: r["p95"], 99: r["p99"]}
 
     print(f"\n{n:,} paragraphs, {len(QUERIES)} queries x {args.rounds} rounds; "
           f"{time.strftime('%Y-%m-%d')}, {subprocess.getoutput('nproc')} cores\n")
@@ -123,8 +126,8 @@ def main():
         print(f"| {name} | {p[50]:.2f} | {p[95]:.2f} | {p[99]:.2f} |")
     base = rows[plain.name][50]
     print(f"\nlibrary p50 / plain Whoosh p50: {rows['vnsearch (library, with snippets)'][50] / base:.2f}")
-    print(f"HTTP: {len(latencies)} requests in {took:.1f} s ({len(latencies) / took:.0f}/s), "
-          f"{len(errors)} errors; serve peak RSS {rss:.0f} MB")
+    for label, res in http.items():
+        load.print_report(f"HTTP, {label}", res)
 
 
 if __name__ == "__main__":
