@@ -305,18 +305,20 @@ def test_kill_9_during_update_leaves_previous_index_serving(tmp_path):
     before = current_generation(index)
     engine = Engine(index)
     expected = hits(engine, "tinh uy")
-    copy_seeds(source, 6)  # 25 documents to add
+    # 145 documents (1,400 paragraphs) to add: enough work that the kills
+    # below land while the update runs, in its worker processes.
+    copy_seeds(source, 30)
     changed = next(source.glob("*-0.txt"))
     changed.write_text(changed.read_text(encoding="utf-8") + "\nMột đoạn mới, mã KILO9.\n", encoding="utf-8")
     rnd, kills = random.Random(11), 0
     for _ in range(4):
-        killed, _ = run_cli_killed_at(source, index, rnd.uniform(0.5, 5.0))
+        killed, _ = run_cli_killed_at(source, index, rnd.uniform(0.5, 3.0))
         kills += killed
         if current_generation(index) == before:
             assert hits(engine, "tinh uy") == expected and hits(engine, "KILO9") == set()
     assert kills >= 2
     report = build_index(source, index)  # recovers: no lock held, debris cleaned
-    assert report.documents == 30
+    assert report.documents == 150
     last = Engine(index).document(changed.stem)["paragraphs"][-1]
     assert last["text"] == "Một đoạn mới, mã KILO9." and hits(engine, "KILO9") == {(changed.stem, last["n"])}
     assert len(list(index.glob("gen-*"))) <= 2 and not list(index.glob(".current.*"))
