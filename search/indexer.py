@@ -3,8 +3,12 @@
 An update re-analyses only the files whose sha256 differs from the manifest's:
 the new generation starts as hard links to the current one's files (see
 ``store.link_generation``), loses the changed and deleted documents, gains the
-new text, and is published like a full build. Analysis (pyvi above all) is the
-cost, so big batches go to worker processes, each writing its own segment.
+new text, and is published like a full build. Parsing files and analysing
+paragraphs (pyvi above all) are the cost, so big batches go to worker
+processes, each parsing its files and writing its own segment with a
+``SegmentBuilder``: one analysis pass per paragraph for all five text fields,
+postings gathered per term, the segment written straight through whoosh3's
+file formats, byte for byte what Whoosh's own writer makes of the same text.
 """
 
 from __future__ import annotations
@@ -12,27 +16,28 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-from collections import defaultdict
-from functools import partial
-from array import array
-from pickle import dumps
-from struct import pack
-from zlib import compress
 import shutil
 import signal
 import threading
 import time
 import traceback
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import count, repeat
 from pathlib import Path
+from pickle import dumps
+from struct import pack
+from zlib import compress
 
+import numpy as np
 from tqdm import tqdm
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
-from whoosh.reading import SegmentReader
-from whoosh.filedb.filetables import _lengths
 from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import _lengths
+from whoosh.reading import SegmentReader
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
@@ -274,8 +279,11 @@ class SegmentBuilder:
         # (name, field, stored, column) for the fields field.index() handles
         self.other = [(name, schema[name]) for name in names if name not in fast]
         self.order = names
-        self.postings: dict[str, dict] = {name: defaultdict(partial(array, "I"))
-                                          for name in names if schema[name].indexed}
+        # Postings by field, as three parallel columns (term id, docnum,
+        # frequency) appended a paragraph at a time; term ids are handed out
+        # in order of first sight. finish() groups them by term with numpy.
+        self.postings: dict[str, _Postings] = {name: _Postings()
+                                               for name in names if schema[name].indexed}
         # length bytes per docnum, for the fields whose lengths are kept
         self.lengths = {name: bytearray() for name in names if schema[name].scorable}
         self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
@@ -294,11 +302,7 @@ class SegmentBuilder:
             terms = index_terms(text)
             for name, k in self.fast:
                 counts = terms[k]
-                posts = postings[name]
-                for term, freq in counts.items():
-                    p = posts[term]
-                    p.append(docnum)
-                    p.append(freq)
+                postings[name].add(docnum, counts)
                 length = sum(counts.values())
                 lengths[name].append(length_to_byte(length))
                 perdoc.add_field(name, schema[name], None, length)
@@ -314,11 +318,7 @@ class SegmentBuilder:
                     self._items[key] = cached
             items, length, column = cached
             if items:
-                posts = postings[name]
-                for tbytes, freq in items:
-                    p = posts[tbytes]
-                    p.append(docnum)
-                    p.append(freq)
+                postings[name].add(docnum, items)
             if name in lengths:
                 lengths[name].append(length_to_byte(length))
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -333,14 +333,14 @@ class SegmentBuilder:
     @staticmethod
     def _index(name, field, value) -> tuple[list, int, object]:
         """What a field other than index_terms' five makes of ``value``:
-        ``([(term bytes, freq)], length, column value or None)``."""
-        items, length = [], 0
+        ``({term bytes: freq}, length, column value or None)``."""
+        items, length = {}, 0
         if field.indexed:
             encode = _value_encoder(field.format)
             for tbytes, freq, weight, vbytes in field.index(value):
                 if weight != freq or vbytes != encode(freq):
                     raise ValueError(f"field {name!r}: postings with boosts are not supported")
-                items.append((tbytes, freq))
+                items[tbytes] = items.get(tbytes, 0) + freq
                 length += freq
         if not field.scorable:
             length = 0
@@ -355,7 +355,7 @@ class SegmentBuilder:
             writer.close()
             return None
         for name in sorted(self.postings):
-            if self.postings[name]:
+            if self.postings[name].ids:
                 self._write_field(writer, name)
         writer.close()
         self.postings.clear()
@@ -378,7 +378,7 @@ class SegmentBuilder:
         tests/test_segment_builder.py compares the files byte for byte.
         """
         field = self.schema[name]
-        terms = self.postings[name]
+        keys, starts, docs_of, freqs_of = self.postings[name].grouped()
         writer.start_field(name, field)
         tindex, postfile = writer._tindex, writer._postfile
         prefix = pack_ushort(writer._fieldid)
@@ -388,9 +388,8 @@ class SegmentBuilder:
         to_length, roundtrip = _BYTE_TO_LENGTH, _BYTE_ROUNDTRIP
         base = postfile.tell()
         buf = bytearray()
-        keys = sorted(terms)
         # str order is UTF-8 byte order: the sort needs no encoding
-        btexts = [k.encode("utf-8") for k in keys] if isinstance(keys[0], str) else keys
+        btexts = [k.encode("utf-8") for k, _ in keys] if isinstance(keys[0][0], str) else [k for k, _ in keys]
         # OrderedHashWriter.add, inlined: the term file's record and hash slot.
         tfile, index, buckets, hashfn = tindex.dbfile, tindex.index, tindex.buckets, tindex.hashfn
         record = _HASH_LENGTHS.pack
@@ -398,11 +397,11 @@ class SegmentBuilder:
             raise ValueError("terms out of order")
         tpos = tfile.tell()
         tbuf = bytearray()
-        for key, btext in zip(keys, btexts):
-            data = terms[key]
+        for (key, tid), btext in zip(keys, btexts):
+            first, last = starts[tid], starts[tid + 1]
             start = base + len(buf)
-            if len(data) == 2:  # one posting: most terms
-                d, f = data
+            if last - first == 1:  # one posting: most terms
+                d, f = docs_of[first], freqs_of[first]
                 lb = roundtrip[lens[d]] if lens is not None else 0
                 block = dumps(((d,), None if f == 1 else float(f),
                                pack_uint(f) if frequency else None), 2)
@@ -416,7 +415,7 @@ class SegmentBuilder:
                 buf += block
                 value = _TERMINFO.pack(0, f, 1, lb, lb, f, d, d)
             else:
-                docs, freqs = data[0::2], data[1::2]
+                docs, freqs = docs_of[first:last], freqs_of[first:last]
                 n = len(docs)
                 minlength, maxlength = None, 0
                 for at in range(0, n, blocklimit):
@@ -474,6 +473,34 @@ class SegmentBuilder:
     def cancel(self) -> None:
         if not self.perdoc.is_closed:
             self.perdoc.close()
+
+
+class _Postings:
+    """One field's postings in a segment being built, in arrival order."""
+
+    def __init__(self):
+        self.ids = defaultdict(count().__next__)  # term -> id, assigned in C
+        self.terms, self.docs, self.freqs = array("I"), array("I"), array("I")
+
+    def add(self, docnum: int, counts: dict) -> None:
+        """``counts``: term -> frequency in the paragraph ``docnum``."""
+        self.terms.extend(map(self.ids.__getitem__, counts))
+        self.freqs.extend(counts.values())
+        self.docs.extend(repeat(docnum, len(counts)))
+
+    def grouped(self):
+        """``(sorted [(term, id)], starts, docnums, freqs)``: term ``id``'s
+        postings are ``docnums[starts[id]:starts[id + 1]]`` (ascending) and
+        the same slice of ``freqs``."""
+        terms = np.frombuffer(self.terms, dtype=np.uint32)
+        order = np.argsort(terms, kind="stable")  # docnums stay ascending per term
+        starts = np.zeros(len(self.ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(self.ids)), out=starts[1:])
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order].tolist()
+        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order].tolist()
+        keys = sorted(self.ids.items())
+        self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
+        return keys, starts.tolist(), docs, freqs
 
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
