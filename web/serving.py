@@ -14,8 +14,9 @@ master; a worker whose master dies is told to stop by the kernel
 (PR_SET_PDEATHSIG) and, where that is missing, notices within a second.
 
 A rebuilt index is picked up by each worker thread as before (the Engine
-reopens when ``current`` changes); the master also warms the new generation
-so that workers forked later share it.
+reopens when ``current`` changes), each worker loading the new generation's
+arrays for itself; the master, which looks at ``current`` every second, then
+lets go of the old generation, and warms the new one before it forks again.
 """
 
 from __future__ import annotations
@@ -188,8 +189,12 @@ def _raise_stop(signum, frame):
 class Master:
     """Forks and supervises the workers; replaces any that die."""
 
-    def __init__(self, engine, app, sock: socket.socket, workers: int, threads: int):
-        self.engine, self.app, self.sock = engine, app, sock
+    # How often the master looks at `current` while it waits on its workers.
+    POLL_SECONDS = 1.0
+
+    def __init__(self, engine, make_app, sock: socket.socket, workers: int, threads: int):
+        self.engine, self.make_app, self.sock = engine, make_app, sock
+        self.app = make_app(engine)
         self.workers, self.threads = workers, threads
         self.children: dict[int, tuple[float, int]] = {}  # pid -> start time, slot
         self.generation = None
@@ -216,6 +221,29 @@ class Master:
         # collector does not touch them.
         gc.collect()
         gc.freeze()
+
+    def _release_old_generation(self) -> None:
+        """Once ``current`` moved on, the workers load the new generation
+        themselves (each Engine thread reopens) and let go of the arrays they
+        shared with the master; the master lets go of them too, or they would
+        stay in memory as its own. A worker forked later gets the new one
+        warmed (``_prepare_fork``)."""
+        from search.searcher import Engine
+        from search.store import current_generation
+
+        if self.generation is None:
+            return
+        try:
+            gen = current_generation(self.engine.index_dir)
+            if gen == self.generation:
+                return
+            engine = Engine(self.engine.index_dir)
+            engine.close()
+        except Exception:  # noqa: BLE001 - mid-swap or gone: look again later
+            return
+        self.engine, self.app, self.generation = engine, self.make_app(engine), None
+        gc.unfreeze()  # the old app and engine are in reference cycles
+        gc.collect()
 
     def spawn(self, slot: int) -> int:
         self._prepare_fork()
@@ -245,7 +273,11 @@ class Master:
             for slot in range(self.workers):
                 self.spawn(slot)
             while True:
-                pid, status = os.wait()
+                pid, status = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    time.sleep(self.POLL_SECONDS)  # a signal ends it with _Stop
+                    self._release_old_generation()
+                    continue
                 if pid not in self.children:
                     continue
                 started, slot = self.children.pop(pid)
@@ -315,8 +347,10 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
     engine = Engine(index_dir)  # IndexMissing: the caller explains it
     from .cache import DEFAULT_ENTRIES
 
-    app = create_app(engine=engine,
-                     SEARCH_CACHE_SIZE=DEFAULT_ENTRIES if cache_size is None else cache_size)
+    def make_app(engine):
+        return create_app(engine=engine,
+                          SEARCH_CACHE_SIZE=DEFAULT_ENTRIES if cache_size is None else cache_size)
+
     try:
         sock = bind(host, port)
     except OSError as e:
@@ -327,7 +361,7 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
         from waitress.server import create_server
 
         engine.warm(WARM_QUERIES)
-        server = create_server(app, sockets=[sock], **waitress_options(threads))
+        server = create_server(make_app(engine), sockets=[sock], **waitress_options(threads))
         old = signal.signal(signal.SIGTERM, _raise_exit)
         try:
             server.run()  # until Ctrl-C or SIGTERM
@@ -335,4 +369,4 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
             signal.signal(signal.SIGTERM, old)
             sock.close()
         return 0
-    return Master(engine, app, sock, workers, threads).run()
+    return Master(engine, make_app, sock, workers, threads).run()
