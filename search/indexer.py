@@ -199,6 +199,7 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
         for item in corpus.pending:
             corpus.add(parse_file(*item))
         corpus.pending = []
+        corpus.documents.sort(key=lambda d: d.path)  # file order, as read_corpus gives
     writer = ix.writer(limitmb=LIMIT_MB)
     bar = tqdm(total=estimate, desc=ANALYSING, unit="đoạn",
                disable=not progress, leave=False)
@@ -578,12 +579,13 @@ def _analyse_in_workers(folder: str, corpus: Corpus, procs: int, bar,
     for w in workers:
         w.start()
     segments: list = []
-    parsed = [d for d in corpus.documents]
-    items = [("doc", d) for d in corpus.documents] + [("file", f) for f in corpus.pending]
-    corpus.pending = []
-    expected, received = len(items), 0
-    trainer = _Trainer(model, parsed) if model else None
-    bar.update(sum(len(d.paragraphs) for d in parsed))
+    # In file order, as a one-process build reads them: the accent model is
+    # trained in this order, so it does not depend on which worker is faster.
+    items = sorted([("doc", d) for d in corpus.documents] + [("file", f) for f in corpus.pending],
+                   key=lambda item: item[1].path if item[0] == "doc" else item[1][0])
+    corpus.documents, corpus.pending = [], []
+    received = 0
+    trainer = _Trainer(model) if model else None
 
     def handle(kind, value) -> None:
         nonlocal received
@@ -592,16 +594,17 @@ def _analyse_in_workers(folder: str, corpus: Corpus, procs: int, bar,
         if kind == "segment":
             segments.append(value)
             return
+        i, parsed = value
+        parsed = parsed or items[i][1]  # None: a document parsed here, sent as is
         received += 1
-        if kind == "doc":
-            if value is not None:  # None: one of corpus.documents, already known
-                corpus.documents.append(value)
-                bar.update(len(value.paragraphs))
-                if trainer:
-                    trainer.feed(value)
+        if isinstance(parsed, Document):
+            corpus.documents.append(parsed)
+            bar.update(len(parsed.paragraphs))
         else:
-            corpus.skipped.append(value)
-        if received == expected:
+            corpus.skipped.append(parsed)
+        if trainer:
+            trainer.feed(i, parsed if isinstance(parsed, Document) else None)
+        if received == len(items):
             bar.total = bar.n
             bar.set_description(WRITING)
 
@@ -619,7 +622,7 @@ def _analyse_in_workers(folder: str, corpus: Corpus, procs: int, bar,
             raise RuntimeError(f"an indexing worker died (exit code {dead[0]})")
 
     try:
-        for batch in _batches(items):
+        for batch in _batches(list(enumerate(items))):
             while True:
                 try:
                     jobs.put(batch, timeout=0.2)
@@ -638,6 +641,7 @@ def _analyse_in_workers(folder: str, corpus: Corpus, procs: int, bar,
             w.join()
         if trainer:
             trainer.finish()
+        corpus.documents.sort(key=lambda d: d.path)
     except BaseException:
         for w in workers:
             w.kill()
@@ -652,19 +656,26 @@ def _analyse_in_workers(folder: str, corpus: Corpus, procs: int, bar,
 
 
 class _Trainer:
-    """Trains the accent model on a thread, on documents fed as they come."""
+    """Trains the accent model on a thread, on the documents as they come,
+    put back in file order."""
 
-    def __init__(self, model: Path, docs: list[Document]):
+    def __init__(self, model: Path):
         self.model, self.docs = model, queue.SimpleQueue()
+        self.waiting: dict[int, Document | None] = {}
+        self.next = 0
         self.error: BaseException | None = None
         self.cancelled = False
-        for d in docs:
-            self.docs.put(d)
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
-    def feed(self, doc: Document) -> None:
-        self.docs.put(doc)
+    def feed(self, i: int, doc: Document | None) -> None:
+        """The ``i``-th file's document (None: the file was skipped)."""
+        self.waiting[i] = doc
+        while self.next in self.waiting:
+            doc = self.waiting.pop(self.next)
+            self.next += 1
+            if doc is not None:
+                self.docs.put(doc)
 
     def _paragraphs(self):
         while (doc := self.docs.get()) is not None:
@@ -679,6 +690,7 @@ class _Trainer:
             self.error = e
 
     def finish(self) -> None:
+        assert not self.waiting, "documents missing from the accent model's sequence"
         self.docs.put(None)
         self.thread.join()
         if self.error:
@@ -696,11 +708,11 @@ class _Cancelled(Exception):
 
 
 def _batches(items):
-    """Jobs of about ``_BATCH_PARAGRAPHS`` paragraphs: ("doc", Document) or
-    ("file", (path, raw bytes, sha256)) items."""
+    """Jobs of about ``_BATCH_PARAGRAPHS`` paragraphs, of ``(i, item)`` with
+    items ("doc", Document) or ("file", (path, raw bytes, sha256))."""
     batch, size = [], 0
-    for kind, item in items:
-        batch.append((kind, item))
+    for i, (kind, item) in items:
+        batch.append((i, kind, item))
         size += len(item.paragraphs) if kind == "doc" else estimated_paragraphs(item[1], item[0].suffix)
         if size >= _BATCH_PARAGRAPHS:
             yield batch
@@ -719,12 +731,12 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
         segment._pyvi()
         builder = SegmentBuilder(whoosh_index.open_dir(folder))
         while (batch := jobs.get()) is not None:
-            for kind, item in batch:
+            for i, kind, item in batch:
                 parsed = item if kind == "doc" else parse_file(*item)
                 if isinstance(parsed, Document):
                     builder.add(parsed)
-                results.put(("doc", parsed if kind == "file" else None)
-                            if isinstance(parsed, Document) else ("skipped", parsed))
+                # A document the parent sent is not sent back.
+                results.put(("parsed", (i, None if kind == "doc" else parsed)))
         results.put(("segment", builder.finish()))
     except BaseException:
         results.put(("error", traceback.format_exc()))

@@ -251,6 +251,12 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     segments = whoosh_index.open_dir(str(current_generation(parallel)))._segments()
     assert 1 <= len(segments) <= 2  # one per worker that got a batch
     assert content(parallel) == content(serial)
+    # The accent model, trained alongside the workers, saw the files in order.
+    import numpy as np
+
+    models = [np.load(current_generation(i) / "accents.npz") for i in (serial, parallel)]
+    assert sorted(models[0].files) == sorted(models[1].files)
+    assert all(np.array_equal(models[0][k], models[1][k]) for k in models[0].files)
 
 
 def copy_seeds(dest: Path, copies: int) -> Path:
