@@ -62,9 +62,11 @@ from .store import (
 # paragraph is indexed as: an index built with another version is rebuilt.
 ANALYSIS_VERSION = 3
 
-# Starting a process and loading pyvi in it costs about what analysing a few
-# hundred paragraphs does: measured from a fresh process, two workers tie with
-# one process at 300 paragraphs and win by 1.3x at 1,000, 1.6x at 2,000.
+# Starting a process and loading pyvi in it costs about what indexing a few
+# hundred paragraphs does (measured before SegmentBuilder, when a paragraph
+# cost three times as much: two workers tied with one process at 300
+# paragraphs and won by 1.3x at 1,000; the tie is higher now). Compared with
+# an estimate made before parsing (estimated_paragraphs).
 PARALLEL_MIN_PARAGRAPHS = 1000
 LIMIT_MB = 256
 MERGE_FACTOR = 10
