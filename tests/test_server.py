@@ -24,6 +24,7 @@ from search.indexer import build_index
 from search.searcher import Engine
 from web import create_app
 from web.cache import SearchCache
+from web.serving import Master
 
 
 def free_port() -> int:
@@ -255,3 +256,28 @@ def test_serve_on_a_busy_port_says_so(index):
         out = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", str(port)])
     assert out.exit_code == 1 and "cannot listen on 127.0.0.1" in out.output
     assert "Traceback" not in out.output
+
+
+def test_master_lets_go_of_a_superseded_generation(tmp_path, index):
+    import gc
+    import weakref
+
+    engine = Engine(index)
+    master = Master(engine, lambda e: create_app(engine=e), socket.socket(), 2, 1)
+    try:
+        master._prepare_fork()  # what it does before forking: warm, close its searcher
+        assert master.generation is not None
+        master._release_old_generation()  # nothing changed: kept
+        assert master.engine is engine
+        (tmp_path / "src" / "new.txt").write_text("Tiêu đề\nMột đoạn mới.\n", encoding="utf-8")
+        build_index(tmp_path / "src", index)
+        old = weakref.ref(engine)
+        del engine
+        master._release_old_generation()
+        assert master.generation is None and old() is None
+        assert master.app.extensions["engine"] is master.engine
+        master._prepare_fork()  # the next fork gets the new generation warmed
+        assert master.generation is not None
+    finally:
+        gc.unfreeze()
+        master.sock.close()

@@ -22,7 +22,6 @@ lets go of the old generation, and warms the new one before it forks again.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 import logging
 import mmap
@@ -73,6 +72,18 @@ def waitress_options(threads: int) -> dict:
     }
 
 
+_LIBC = None
+
+
+def _libc():
+    """The C library's own symbols (no find_library: it runs ldconfig in a
+    subprocess, a child the master would then have to tell from its workers)."""
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    return _LIBC
+
+
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """glibc gives each thread that contends for malloc an arena of its own (up
     to 8 per core) and returns little of it: with numpy arrays coming and going
@@ -81,30 +92,45 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
     if "MALLOC_ARENA_MAX" in os.environ:
         return
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
         M_ARENA_MAX = -8
-        libc.mallopt(M_ARENA_MAX, arenas)
+        _libc().mallopt(M_ARENA_MAX, arenas)
     except (OSError, AttributeError):  # not glibc
         pass
+
+
+def trim_malloc() -> None:
+    """Give the pages malloc holds free back to the system (glibc): arrays of
+    a superseded generation, freed, would otherwise stay counted in RSS."""
+    try:
+        _libc().malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+# A worker gives freed memory back this often (a few ms of work each time).
+TRIM_SECONDS = 30.0
 
 
 def _die_with_parent() -> None:
     """Ask the kernel to SIGTERM this process when its parent exits (Linux)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
         PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        _libc().prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the watchdog thread covers it
         pass
 
 
 def _watch_parent(parent: int) -> None:
     def watch():
+        last_trim = time.monotonic()
         while True:
             time.sleep(1.0)
             if os.getppid() != parent:
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
+            if time.monotonic() - last_trim > TRIM_SECONDS:
+                trim_malloc()
+                last_trim = time.monotonic()
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
@@ -244,6 +270,7 @@ class Master:
         self.engine, self.app, self.generation = engine, self.make_app(engine), None
         gc.unfreeze()  # the old app and engine are in reference cycles
         gc.collect()
+        trim_malloc()
 
     def spawn(self, slot: int) -> int:
         self._prepare_fork()
