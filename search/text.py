@@ -30,7 +30,8 @@ def normal_text(text: str) -> str:
     loop a character; NFC text with odd spaces (the usual &nbsp;) is one
     translate."""
     if unicodedata.is_normalized("NFC", text):
-        return text.translate(_SPACES)
+        # str.translate is a Python-level call a character: only when needed.
+        return text.translate(_SPACES) if _NEEDS_WORK.search(text) else text
     return normalize(text)[0]
 
 
