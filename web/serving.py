@@ -281,9 +281,14 @@ class Master:
         if pid == 0:
             code = 0
             try:
+                # The master's handlers first: a SIGTERM while this worker
+                # starts is a quiet exit, not the master's stop.
+                signal.signal(signal.SIGTERM, _raise_exit)
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 _run_worker(self.app, self.sock, self.threads, parent, self.balance, slot)
-            except SystemExit:
+            except (SystemExit, _Stop):
                 pass
             except BaseException:  # noqa: BLE001 - a worker must never return into the master's code
                 logging.getLogger("vnsearch.serve").exception("worker %d failed", os.getpid())
@@ -294,6 +299,8 @@ class Master:
         return pid
 
     def run(self) -> int:
+        import waitress.server  # noqa: F401 - imported once, shared by the workers
+
         old = {s: signal.signal(s, _raise_stop) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
         quick_deaths = 0
         try:
