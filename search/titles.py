@@ -161,13 +161,16 @@ def better_title(title: str, paragraphs: list[str]) -> str:
     """
     clean = _clean(title)
     body_paragraphs = [p for p in paragraphs if _clean(p) != clean]
-    body = _Body(body_paragraphs)
     if is_date_line(clean):
-        return _first_heading(body_paragraphs, body.accented) or title
+        return _first_heading(body_paragraphs, _Body(body_paragraphs).accented) or title
     if " " not in clean:
         clean = re.sub(r"[-_]+", " ", clean)  # a URL slug: hyphens were spaces
     words = _WORD.findall(clean)
-    if not words or any(has_diacritics(w) for w in words) or not body.accented:
+    if not words or any(has_diacritics(w) for w in words):
+        return title
+    # Reading the whole body is the costly part: only for a title to mend.
+    body = _Body(body_paragraphs)
+    if not body.accented:
         return title
     restored, vouched = _restore(words, body)
     if vouched * 2 < len(words):
