@@ -45,6 +45,7 @@ from whoosh.writing import SegmentWriter
 from .analysis import FAST_ANALYZERS, index_terms
 from .corpus import Corpus, Document, Skipped, estimated_paragraphs, parse_file, read_corpus
 from .facets import column_values
+from .hot import HOT_MIN_DF, write_hot_postings
 from .restore import MODEL_FILE, AccentModel
 from .schema import ANALYZED_FIELDS, make_schema
 from .store import (
@@ -357,9 +358,12 @@ class SegmentBuilder:
         if not self.docnum:
             writer.close()
             return None
+        hot = {}
         for name in sorted(self.postings):
             if self.postings[name].ids:
                 self._write_field(writer, name)
+                if name in ANALYZED_FIELDS:
+                    hot[name] = self.postings[name].hot
         writer.close()
         self.postings.clear()
         segment = self.segment
@@ -367,6 +371,9 @@ class SegmentBuilder:
         if segment.should_assemble():
             segment.create_compound_file(self.storage)
             segment.compound = True
+        # After the compound file, which would swallow it; named after the
+        # segment, so Whoosh deletes it with the segment.
+        write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot)
         return segment
 
     def _write_field(self, writer, name: str) -> None:
@@ -497,13 +504,19 @@ class _Postings:
         the same slice of ``freqs``."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         order = np.argsort(terms, kind="stable")  # docnums stay ascending per term
+        counts = np.bincount(terms, minlength=len(self.ids))
         starts = np.zeros(len(self.ids) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(terms, minlength=len(self.ids)), out=starts[1:])
-        docs = np.frombuffer(self.docs, dtype=np.uint32)[order].tolist()
-        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order].tolist()
+        np.cumsum(counts, out=starts[1:])
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
         keys = sorted(self.ids.items())
+        # Terms in HOT_MIN_DF paragraphs or more, for the hot postings file.
+        frequent = counts >= HOT_MIN_DF
+        mask = np.repeat(frequent, counts)
+        self.hot = ({term: tid for term, tid in keys if frequent[tid]}, starts[:-1][frequent],
+                    counts[frequent], docs[mask], freqs[mask])
         self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
-        return keys, starts.tolist(), docs, freqs
+        return keys, starts.tolist(), docs.tolist(), freqs.tolist()
 
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]

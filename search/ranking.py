@@ -21,12 +21,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from .facets import FacetColumns, Filters
+from .hot import HotPostings
 from .query import Group, ParsedQuery
 from .schema import ANALYZED_FIELDS
 from .text import fold
@@ -126,12 +128,17 @@ class Ranked:
 class Ranker:
     """Scores queries against one searcher (one thread, one generation)."""
 
-    def __init__(self, searcher, cache: PostingCache):
+    def __init__(self, searcher, cache: PostingCache, folder: Path | None = None):
         self.searcher = searcher
         self.cache = cache
         # An empty index has one leaf with no segment behind it: nothing to read.
         self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()
                        if s.reader().doc_count_all()]
+        # Each segment's frequent terms as flat arrays (hot.py), when written.
+        self.hot = [cache.once(("hot", r.segment().segment_id()),
+                               lambda r=r: HotPostings.open(folder, r.segment().segment_id()))
+                    if folder is not None and r.segment() is not None else None
+                    for r, _ in self.leaves]
         self.n = searcher.doc_count_all()
         live = max(1, searcher.doc_count())
         self.avg_length = {f: max(1e-9, searcher.field_length(f) / live) for f in FIELDS}
@@ -160,8 +167,15 @@ class Ranker:
     def postings(self, fieldname: str, text: str):
         """(docnums, BM25 scores) of one term, read and scored once per
         generation: the scores depend only on the term and the index."""
+        def read(leaf: int):
+            reader, offset = self.leaves[leaf]
+            hot = self.hot[leaf] and self.hot[leaf].get(fieldname, text)
+            if hot:
+                return hot[0].astype(np.int32) + offset, hot[1].astype(np.float32)
+            return _read_postings(reader, offset, fieldname, text)
+
         def load():
-            parts = [_read_postings(r, off, fieldname, text) for r, off in self.leaves]
+            parts = [read(k) for k in range(len(self.leaves))]
             parts = [p for p in parts if len(p[0])]
             if not parts:
                 return _EMPTY

@@ -58,7 +58,7 @@ class Engine:
                 # counted the whole index once per thread in the server's RSS.
                 searcher = FileStorage(str(gen), supports_mmap=False).open_index().searcher()
                 cache, local.accents = self._shared(gen)
-                ranker = Ranker(searcher, cache)
+                ranker = Ranker(searcher, cache, gen)
             except Exception as e:  # a damaged index: say so, name it
                 raise IndexMissing(f"index {gen} cannot be opened ({e})") from e
             old = getattr(local, "searcher", None)

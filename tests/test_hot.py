@@ -1,0 +1,55 @@
+"""Hot postings (search/hot.py): the same answers, read from flat arrays."""
+
+import shutil
+from pathlib import Path
+
+import search.indexer
+from conftest import SEEDS
+from search.indexer import build_index
+from search.searcher import Engine
+from search.store import current_generation
+from seed_queries import SEED_QUERIES
+
+
+def _build(tmp_path: Path, name: str, min_df: int, monkeypatch) -> Path:
+    monkeypatch.setattr(search.indexer, "HOT_MIN_DF", min_df)
+    build_index(SEEDS, tmp_path / name)
+    return tmp_path / name
+
+
+def test_hot_postings_give_the_same_answers(tmp_path, monkeypatch):
+    hot = _build(tmp_path, "hot", 2, monkeypatch)
+    cold = _build(tmp_path, "cold", 10**9, monkeypatch)
+    assert list(current_generation(hot).glob("*.hot_docs.npy"))
+    assert not list(current_generation(cold).glob("*.hot_docs.npy"))
+    with_hot, without = Engine(hot), Engine(cold)
+    with_hot.search("x")
+    ranker = with_hot._local.ranker
+    assert ranker.hot[0].get("fold", "tinh") is not None  # the arrays are what is read
+    queries = [q for q, _ in SEED_QUERIES] + ['"ban chap hanh"', "UBND tỉnh", "kinh te -covid"]
+    for q in queries:
+        a, b = with_hot.search(q, limit=20), without.search(q, limit=20)
+        assert [(h["doc_id"], h["paragraph"], h["score"]) for h in a["hits"]] == \
+               [(h["doc_id"], h["paragraph"], h["score"]) for h in b["hits"]], q
+        assert (a["total"], a["facets"]) == (b["total"], b["facets"]), q
+
+
+def test_hot_postings_after_an_update_that_deletes_paragraphs(tmp_path, monkeypatch):
+    source = tmp_path / "src"
+    shutil.copytree(SEEDS, source)
+    monkeypatch.setattr(search.indexer, "HOT_MIN_DF", 2)
+    build_index(source, tmp_path / "updated")
+    first = sorted(source.iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("tỉnh", "huyện"), encoding="utf-8")
+    report = build_index(source, tmp_path / "updated")
+    assert report.changed == 1 and not report.full
+    build_index(source, tmp_path / "fresh")
+    gen = current_generation(tmp_path / "updated")
+    segments = {p.name.split(".")[0] for p in gen.glob("*.seg")}
+    assert {p.name.split(".")[0] for p in gen.glob("*.hot*")} == segments
+    updated, fresh = Engine(tmp_path / "updated"), Engine(tmp_path / "fresh")
+    for q in ["tinh", "tỉnh ủy", "huyện", "huyen uy", "Đảng bộ"]:
+        a, b = updated.search(q, limit=50), fresh.search(q, limit=50)
+        assert a["total"] == b["total"], q
+        assert {(h["doc_id"], h["paragraph"]) for h in a["hits"]} == \
+               {(h["doc_id"], h["paragraph"]) for h in b["hits"]}, q
