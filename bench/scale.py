@@ -65,6 +65,7 @@ def du_mb(path: Path) -> float:
 
 
 def main():
+    began = time.perf_counter()
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--paragraphs", type=int)
@@ -146,6 +147,7 @@ def main():
               f"p99 {rows[ours][99] / rows[theirs][99]:.3f}")
     for label, res in http.items():
         load.print_report(f"HTTP, {label}", res)
+    print(f"\nthis run: {time.perf_counter() - began:.0f} s in all")
 
 
 if __name__ == "__main__":

@@ -44,8 +44,6 @@ EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
 MAX_COMPOUND = 4
-# Terms in fewer paragraphs than this read in about 2 ms or less cold.
-PREWARM_MIN_DF = 1500
 K1, B = 1.2, 0.75
 FIELDS = ANALYZED_FIELDS
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
@@ -255,34 +253,6 @@ class Ranker:
         for tids, tscore in terms:
             dense[tids] += tscore
         return dense[ids]
-
-    def prewarm(self, budget: int, lexicon=None, min_df: int = PREWARM_MIN_DF) -> int:
-        """Read the postings of the most frequent terms of every field, up to
-        ``budget`` postings in all; returns how many were read.
-
-        Whoosh decodes postings at about a microsecond each, so the first
-        query with a word in half the paragraphs pays tens of milliseconds per
-        field; a server pays it at start-up instead. Rarer terms (fewer than
-        ``min_df`` paragraphs) cost little to read when asked for, and there
-        are millions of them. ``lexicon``: a reader of the same index to scan
-        the terms with (a memory-mapped one scans several times faster).
-        """
-        df: dict[tuple[str, str], int] = {}
-        readers = [lexicon] if lexicon is not None else [r for r, _ in self.leaves]
-        for reader in readers:
-            for fieldname in FIELDS:
-                for text, info in reader.iter_field(fieldname):
-                    n = info.doc_frequency()
-                    if n >= min_df or len(readers) > 1:
-                        key = (fieldname, text.decode("utf-8") if isinstance(text, bytes) else text)
-                        df[key] = df.get(key, 0) + n
-        held = 0
-        for (fieldname, text), n in sorted(df.items(), key=lambda kv: -kv[1]):
-            if held + n > budget or n < min_df:
-                break
-            self.postings(fieldname, text)
-            held += n
-        return held
 
     def has(self, fieldname: str, text: str) -> bool:
         return len(self.postings(fieldname, text)[0]) > 0

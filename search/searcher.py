@@ -18,9 +18,6 @@ from .suggest import Vocabulary, did_you_mean
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
-# Postings read at start-up (8 bytes each in memory): at 100,000 paragraphs the
-# terms in more than about 20,000 of them, which cost 20-90 ms each cold.
-PREWARM_POSTINGS = 4_000_000
 
 
 class Engine:
@@ -153,20 +150,13 @@ class Engine:
             ],
         }
 
-    def warm(self, queries=(), postings: int = PREWARM_POSTINGS) -> None:
+    def warm(self, queries=()) -> None:
         """Do now what the first requests would otherwise pay for: open the
-        generation, read its per-paragraph arrays and vocabulary, cache the
-        postings of the most frequent terms (up to ``postings`` of them) and
-        of ``queries``."""
+        generation, read its per-paragraph arrays and vocabulary, and cache
+        the postings of ``queries``. (Frequent terms need no warming: their
+        postings are memory-mapped arrays, hot.py.)"""
         searcher = self._searcher()
         self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
-        if postings:
-            # Scanning the lexicon through a memory map is several times faster
-            # than through reads; the map goes away with this reader.
-            gen = self._local.generation
-            with FileStorage(str(gen)).open_index().reader() as lexicon:
-                self._local.ranker.prewarm(min(postings, self._local.ranker.cache.max_postings),
-                                           lexicon)
         for q in queries:
             self.search(q)
 

@@ -4,7 +4,6 @@ import pytest
 
 from conftest import top
 from seed_queries import SEED_QUERIES, VARIANT_PAIRS
-from search.searcher import Engine
 from search.text import fold
 
 
@@ -164,16 +163,3 @@ def test_code_abbreviation_kt_xh(seed_engine):
     assert result["total"] > 3
     assert all("kinh tế" in h["text"].lower() for h in result["hits"])
 
-
-def test_prewarm_reads_the_most_frequent_terms_within_budget(seed_index):
-    engine = Engine(seed_index)
-    engine.search("x")
-    ranker = engine._local.ranker
-    held = ranker.prewarm(200, min_df=1)
-    assert 0 < held <= 200
-    cached = {key for key in ranker.cache._lru}
-    # "tỉnh" is in most seed paragraphs: among the first read; a rare code is not.
-    assert ("fold", "tinh") in cached and ("syl", "tỉnh") in cached
-    assert ("fold", "khvatec") not in cached
-    # Prewarmed or not, a query's answer is the same.
-    assert engine.search("tinh khvatec")["hits"] == Engine(seed_index).search("tinh khvatec")["hits"]
