@@ -58,10 +58,10 @@ class PostingCache:
     the common words, which are the expensive ones to read, stay.
     """
 
-    # 16 MB of arrays a process: frequent terms are memory-mapped (hot.py)
+    # 24 MB of arrays a process: frequent terms are memory-mapped (hot.py)
     # and cheap to read again; the cache saves their scoring, and the slow
     # reads of mid-frequency terms.
-    def __init__(self, max_postings: int = 2_000_000, max_terms: int = 200_000):
+    def __init__(self, max_postings: int = 3_000_000, max_terms: int = 200_000):
         self.max_postings = max_postings
         self.max_terms = max_terms  # terms not in the index are cached too
         self._held = 0

@@ -16,7 +16,7 @@ from search.facets import Filters
 from search.store import current_generation
 
 DEFAULT_ENTRIES = 1000
-MAX_CHARS = 8_000_000  # ~ 16-32 MB of result text per process
+MAX_CHARS = 4_000_000  # ~ 8-16 MB of result text per process
 
 
 def _size(result: dict) -> int:
