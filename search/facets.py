@@ -89,13 +89,12 @@ class FacetColumns:
         size = int(np.prod(self._shape))
         cube = np.bincount(self._combo[docnums], minlength=size).reshape(self._shape)
         out = {}
-        for name, counts, label in (
-            ("province", cube.sum(axis=(1, 2)), self.province_names.__getitem__),
-            ("term", cube.sum(axis=(0, 2)), self._terms.__getitem__),
-            ("year", cube.sum(axis=(0, 1)), self._years.__getitem__),
+        for name, counts, labels in (
+            ("province", cube.sum(axis=(1, 2)), self.province_names),
+            ("term", cube.sum(axis=(0, 2)), self._terms.tolist()),
+            ("year", cube.sum(axis=(0, 1)), self._years.tolist()),
         ):
-            pairs = [(int(label(i)), c) if name != "province" else (label(i), c)
-                     for i, c in enumerate(counts.tolist()) if c]
+            pairs = [(label, c) for label, c in zip(labels, counts.tolist()) if c]
             # 0 / "" is "unknown": not a value to offer.
             pairs = sorted((p for p in pairs if p[0]), key=lambda p: (-p[1], p[0]))
             out[name] = dict(pairs)

@@ -30,17 +30,12 @@ def _names(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
 
 
 def write_hot_postings(folder: Path, segment_id: str, fields: dict) -> None:
-    """``fields``: name -> ({term: id}, starts, counts, docs, freqs) where
-    the frequent terms' postings lie in ``docs``/``freqs`` one term after
-    another in the order of their ids."""
+    """``fields``: name -> (terms, counts, docs, freqs), where the postings
+    of ``terms[k]`` are the k-th run of ``counts[k]`` in ``docs``/``freqs``."""
     index, docs, freqs, at = {}, [], [], 0
-    for name, (ids, _starts, counts, field_docs, field_freqs) in fields.items():
-        offsets = np.concatenate([[0], np.cumsum(counts)])
-        # ids are in order of first sight; counts/docs in order of id, so
-        # the k-th frequent id's postings are the k-th run.
-        rank = {tid: k for k, tid in enumerate(sorted(ids.values()))}
-        index[name] = {term: [at + int(offsets[rank[tid]]), int(counts[rank[tid]])]
-                       for term, tid in ids.items()}
+    for name, (terms, counts, field_docs, field_freqs) in fields.items():
+        starts = at + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        index[name] = {term: [int(start), int(n)] for term, start, n in zip(terms, starts, counts)}
         docs.append(field_docs)
         freqs.append(field_freqs)
         at += len(field_docs)

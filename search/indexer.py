@@ -513,8 +513,9 @@ class _Postings:
         # Terms in HOT_MIN_DF paragraphs or more, for the hot postings file.
         frequent = counts >= HOT_MIN_DF
         mask = np.repeat(frequent, counts)
-        self.hot = ({term: tid for term, tid in keys if frequent[tid]}, starts[:-1][frequent],
-                    counts[frequent], docs[mask], freqs[mask])
+        # Their postings lie one term after another in the order of term ids.
+        by_id = sorted((tid, term) for term, tid in keys if frequent[tid])
+        self.hot = ([term for _, term in by_id], counts[frequent], docs[mask], freqs[mask])
         self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
         return keys, starts.tolist(), docs.tolist(), freqs.tolist()
 

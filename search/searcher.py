@@ -112,8 +112,7 @@ class Engine:
         when the query was typed without any."""
         suggestion = None
         if not total:
-            vocabulary = self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
-            suggestion = did_you_mean(text, vocabulary)
+            suggestion = did_you_mean(text, self._vocabulary(searcher))
         accents = self._local.accents
         if accents is not None and all(g.exact is None for g in parsed.positive):
             suggestion = accents.restore(suggestion or text) or suggestion
@@ -150,13 +149,16 @@ class Engine:
             ],
         }
 
+    def _vocabulary(self, searcher) -> Vocabulary:
+        """The generation's words, for did-you-mean: read once, shared."""
+        return self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
+
     def warm(self, queries=()) -> None:
         """Do now what the first requests would otherwise pay for: open the
         generation, read its per-paragraph arrays and vocabulary, and cache
         the postings of ``queries``. (Frequent terms need no warming: their
         postings are memory-mapped arrays, hot.py.)"""
-        searcher = self._searcher()
-        self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
+        self._vocabulary(self._searcher())
         for q in queries:
             self.search(q)
 
