@@ -7,7 +7,7 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test index install system-deps clean fuzz load eval bench bench-quick bench-indexing
+.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -38,6 +38,12 @@ system-deps:
 
 test: $(BIN)/.installed system-deps
 	$(BIN)/python -m pytest
+
+# The suite again with both cores kept busy by two `yes`, started and stopped
+# here: a test that guesses how fast the machine is fails one run or the other.
+test-loaded: $(BIN)/.installed system-deps
+	@yes >/dev/null & a=$$!; yes >/dev/null & b=$$!; \
+	trap 'kill $$a $$b' EXIT; echo "loaded: yes as $$a and $$b"; $(BIN)/python -m pytest
 
 # 10,000 hostile queries through the library, /api/search, /search and /doc.
 fuzz: $(BIN)/.installed

@@ -41,7 +41,9 @@ def main():
 @index_option
 @click.option("--full", is_flag=True, help="Re-analyse every file, not only the changed ones.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 when any file was skipped.")
-def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool):
+@click.option("--workers", default=0, type=click.IntRange(0, 64),
+              help="Processes that parse and analyse a big batch  [default: one per core]")
+def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool, workers: int):
     """Bring the index of SOURCE up to date and swap it in atomically.
 
     Only files added, changed or deleted since the last build are analysed.
@@ -49,7 +51,7 @@ def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool):
     from .indexer import build_index
 
     try:
-        report = build_index(source, index_dir, progress=True, full=full)
+        report = build_index(source, index_dir, progress=True, full=full, workers=workers or None)
     except (FileNotFoundError, IndexBusy) as e:
         raise click.ClickException(str(e)) from None
     for s in report.skipped:

@@ -46,6 +46,7 @@ from .analysis import FAST_ANALYZERS, index_terms
 from .corpus import Corpus, Document, Skipped, estimated_paragraphs, parse_file, read_corpus
 from .facets import column_values
 from .hot import HOT_MIN_DF, write_hot_postings
+from .pause import point
 from .restore import MODEL_FILE, AccentModel
 from .schema import ANALYZED_FIELDS, make_schema
 from .store import (
@@ -111,6 +112,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
     started = time.perf_counter()
     with build_lock(index_dir):
         recover(index_dir)
+        point("locked")
         base, old, reason = (None, {}, "") if full else _reusable(index_dir)
         known = {doc_id: d["sha256"] for doc_id, d in old.get("documents", {}).items()}
         corpus = read_corpus(source, known, defer=(workers or _cores()) > 1)
@@ -119,6 +121,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
         delete = sorted(set(known) - set(corpus.unchanged))
         generation = link_generation(index_dir, base) if base else new_generation(index_dir)
         try:
+            point("generation")
             if base:
                 ix = whoosh_index.open_dir(str(generation))
             else:
@@ -222,6 +225,7 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
             except BaseException:
                 builder.cancel()
                 raise
+        point("segment")
         # What MpWriter(multisegment=True) does at commit, with our merge policy.
         kept = writer._merge_segments(_merge_policy, False, True)
         if writer._added:
@@ -746,13 +750,16 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
 
         segment._pyvi()
         builder = SegmentBuilder(whoosh_index.open_dir(folder))
-        while (batch := jobs.get()) is not None:
+        batch = jobs.get()
+        point("worker")
+        while batch is not None:
             for i, kind, item in batch:
                 parsed = item if kind == "doc" else parse_file(*item)
                 if isinstance(parsed, Document):
                     builder.add(parsed)
                 # A document the parent sent is not sent back.
                 results.put(("parsed", (i, None if kind == "doc" else parsed)))
+            batch = jobs.get()
         results.put(("segment", builder.finish()))
     except BaseException:
         results.put(("error", traceback.format_exc()))

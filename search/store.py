@@ -20,6 +20,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from .pause import point
+
 CURRENT = "current"
 MANIFEST = "manifest.json"
 
@@ -105,6 +107,7 @@ def publish(index_dir: Path, generation: Path, manifest: dict) -> None:
     if link_tmp.is_symlink():
         link_tmp.unlink()
     os.symlink(generation.name, link_tmp)
+    point("swap")
     os.replace(link_tmp, index_dir / CURRENT)
     remove_generations(index_dir, keep={generation.name} | previous)
 
