@@ -42,8 +42,8 @@ test: $(BIN)/.installed system-deps
 # The suite again with both cores kept busy by two `yes`, started and stopped
 # here: a test that guesses how fast the machine is fails one run or the other.
 test-loaded: $(BIN)/.installed system-deps
-	@yes >/dev/null & a=$$!; yes >/dev/null & b=$$!; \
-	trap 'kill $$a $$b' EXIT; echo "loaded: yes as $$a and $$b"; $(BIN)/python -m pytest
+	@yes >/dev/null & a=$$!; yes >/dev/null & b=$$!; echo "loaded: yes as $$a and $$b"; \
+	trap 'kill $$a $$b' INT TERM; $(BIN)/python -m pytest; rc=$$?; kill $$a $$b; exit $$rc
 
 # 10,000 hostile queries through the library, /api/search, /search and /doc.
 fuzz: $(BIN)/.installed
