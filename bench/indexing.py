@@ -40,13 +40,14 @@ sys.path.insert(0, str(ROOT))
 from whoosh import index as whoosh_index  # noqa: E402
 
 from search import analysis, segment  # noqa: E402
-from search.corpus import read_corpus  # noqa: E402
-from search.corpus import parse_document  # noqa: E402
-from search.indexer import SegmentBuilder, build_index  # noqa: E402
-from search.restore import AccentModel  # noqa: E402
-from search.schema import make_schema  # noqa: E402
-from search.searcher import Engine  # noqa: E402
-from search.store import current_generation  # noqa: E402
+from search.ingest.corpus import read_corpus  # noqa: E402
+from search.ingest.corpus import parse_document  # noqa: E402
+from search import build_index  # noqa: E402
+from search.index.whoosh_write import SegmentBuilder  # noqa: E402
+from search.lang.restore import AccentModel  # noqa: E402
+from search.index.schema import make_schema  # noqa: E402
+from search import Engine  # noqa: E402
+from search.index.store import current_generation  # noqa: E402
 
 
 def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
@@ -69,7 +70,7 @@ def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
 
 
 def _load_pyvi():
-    segment._pyvi()
+    segment.load_pyvi()
 
 
 def _ready(_):
@@ -107,7 +108,7 @@ def breakdown(docs, sequences, sample: int, work: Path) -> dict[str, float]:
         picked.append(d)
         n += len(d.paragraphs)
     texts = [p for d in picked for p in d.paragraphs]
-    segment._pyvi()
+    segment.load_pyvi()
     out = {}
     started = time.perf_counter()
     _segment_all(sequences[:n], fast=True)
@@ -198,9 +199,9 @@ def run(args, work: Path):
 
     pyvi_import = float(subprocess.run(
         [sys.executable, "-c", "import time; t = time.perf_counter(); from search import segment; "
-         "segment._pyvi(); print(time.perf_counter() - t)"],
+         "segment.load_pyvi(); print(time.perf_counter() - t)"],
         check=True, cwd=ROOT, capture_output=True, text=True).stdout)
-    segment._pyvi()  # the updates below are timed with pyvi loaded
+    segment.load_pyvi()  # the updates below are timed with pyvi loaded
     updates = [("nothing changed", *timed_update(source, index))]
     victim = sorted(source.glob("*.txt"), key=lambda p: p.stat().st_size)[len(docs) // 2]
     lines = victim.read_text(encoding="utf-8").splitlines()

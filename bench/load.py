@@ -45,7 +45,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from seed_queries import SEED_QUERIES  # noqa: E402
 
-from search.text import fold  # noqa: E402
+from search.lang.text import fold  # noqa: E402
 
 QUERIES = [q for q, _ in SEED_QUERIES] + [fold(q) for q, _ in SEED_QUERIES] + [
     '"Ban Thường vụ Tỉnh ủy"', "tinh uy -covid", "xyzzy plugh", "05-CT/TW", "GRDP"]
@@ -67,7 +67,7 @@ def distinct_queries(index: str | Path, count: int = 4000, seed: int = 5) -> lis
     every other one folded; the same list for the same index and seed."""
     from whoosh.filedb.filestore import FileStorage
 
-    from search.store import current_generation
+    from search.index.store import current_generation
 
     rnd = random.Random(seed)
     out, seen = [], set()

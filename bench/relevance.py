@@ -23,9 +23,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from baselines import PlainWhoosh, SqliteFts5  # noqa: E402
 
-from search.indexer import build_index  # noqa: E402
-from search.searcher import Engine  # noqa: E402
-from search.text import fold  # noqa: E402
+from search import build_index  # noqa: E402
+from search import Engine  # noqa: E402
+from search.lang.text import fold  # noqa: E402
 
 DATASET = ROOT.parent / "shared" / "eval-data" / "uit-viquad-1.0" / "dev_ViQuAD.json"
 

@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search.analysis import syllables  # noqa: E402
-from search.restore import AccentModel  # noqa: E402
-from search.text import canonical_tones, fold  # noqa: E402
+from search.lang.tokens import syllables  # noqa: E402
+from search.lang.restore import AccentModel  # noqa: E402
+from search.lang.text import canonical_tones, fold  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval-data" / "uit-viquad-1.0" / "dev_ViQuAD.json"
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+(?=[A-ZĐÀ-Ỹ0-9“\"(])")

@@ -26,9 +26,9 @@ import load  # noqa: E402
 from baselines import PlainWhoosh, SqliteFts5  # noqa: E402
 from make_corpus import make  # noqa: E402
 
-from search.corpus import read_corpus  # noqa: E402
-from search.indexer import build_index  # noqa: E402
-from search.searcher import Engine  # noqa: E402
+from search.ingest.corpus import read_corpus  # noqa: E402
+from search import build_index  # noqa: E402
+from search import Engine  # noqa: E402
 
 # 1-6 words, with and without accents, phrases, abbreviations, codes, and a
 # few that find nothing.

@@ -21,10 +21,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 from baselines import PlainWhoosh, SqliteFts5  # noqa: E402
 from seed_queries import SEED_QUERIES  # noqa: E402
 
-from search.corpus import read_corpus  # noqa: E402
-from search.indexer import build_index  # noqa: E402
-from search.searcher import Engine  # noqa: E402
-from search.text import fold  # noqa: E402
+from search.ingest.corpus import read_corpus  # noqa: E402
+from search import build_index  # noqa: E402
+from search import Engine  # noqa: E402
+from search.lang.text import fold  # noqa: E402
 
 
 class Project:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from .store import IndexBusy, IndexMissing
+from .index.store import IndexBusy, IndexMissing
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCE = "seeds"
@@ -20,7 +20,7 @@ index_option = click.option(
 
 
 def _engine(index_dir: Path):
-    from .searcher import Engine
+    from .query.engine import Engine
 
     try:
         return Engine(index_dir)
@@ -48,7 +48,7 @@ def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool, workers: 
 
     Only files added, changed or deleted since the last build are analysed.
     """
-    from .indexer import build_index
+    from .index.build import build_index
 
     try:
         report = build_index(source, index_dir, progress=True, full=full, workers=workers or None)
@@ -99,19 +99,20 @@ def search_cmd(query, index_dir: Path, limit: int, as_json: bool, batch: bool):
     click.echo(f"{result['total']} kết quả ({result['took_ms']:.1f} ms)")
     for rank, hit in enumerate(result["hits"], start=1):
         click.echo(f"\n{rank}. {hit['title']}  [{hit['doc_id']} #p{hit['paragraph']}]")
-        click.echo("   " + _terminal_snippet(hit["snippet"]))
+        click.echo("   " + _terminal_snippet(hit))
 
 
-def _terminal_snippet(html: str) -> str:
-    """The snippet with marks shown in bold on a terminal, as plain text."""
-    from markupsafe import Markup
-
-    parts = html.split("<mark>")
-    out = [Markup(parts[0]).unescape()]
-    for part in parts[1:]:
-        marked, _, rest = part.partition("</mark>")
-        out.append(click.style(Markup(marked).unescape(), bold=True))
-        out.append(Markup(rest).unescape())
+def _terminal_snippet(hit: dict) -> str:
+    """The hit's fragment with the matched words in bold (when the terminal
+    shows styles; click strips them otherwise)."""
+    text, (start, end) = hit["text"], hit["fragment"]
+    out, at = ["… " if start > 0 else ""], start
+    for s, e in hit["spans"]:
+        s, e = max(s, start), min(e, end)
+        if s < e:
+            out += [text[at:s], click.style(text[s:e], bold=True)]
+            at = e
+    out += [text[at:end], " …" if end < len(text) else ""]
     return "".join(out)
 
 

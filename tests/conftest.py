@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import build_index
-from search.searcher import Engine
+from search import build_index
+from search import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -45,6 +45,11 @@ def make_engine(tmp_path):
 
 def top(result: dict, n: int = 1) -> list[tuple[str, int]]:
     return [(h["doc_id"], h["paragraph"]) for h in result["hits"][:n]]
+
+
+def marked(hit: dict) -> list[str]:
+    """The words a hit's spans mark, as the page would show them."""
+    return [hit["text"][s:e] for s, e in hit["spans"]]
 
 
 class Pauses:

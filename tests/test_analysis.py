@@ -1,15 +1,15 @@
 import unicodedata
 
 from conftest import SEEDS
-from search.analysis import (
-    SyllableTokenizer,
+from search.analysis.analyzers import (
     compound_analyzer,
     folded_analyzer,
     folded_compound_analyzer,
     syllable_analyzer,
 )
-from search.corpus import read_corpus
-from search.text import fold
+from search.analysis.tokenizers import SyllableTokenizer
+from search.ingest.corpus import read_corpus
+from search.lang.text import fold
 
 
 def _tokens(analyzer, text):
@@ -99,18 +99,19 @@ def test_compounds_never_cross_punctuation():
 def test_index_terms_are_what_each_fields_analyzer_gives():
     from collections import Counter
 
-    from search.analysis import FAST_ANALYZERS, index_terms
+    from search.analysis.analyzers import FIELD_ANALYZERS
+    from search.analysis.terms import index_terms
 
     odd = ["Bí thư Tỉnh uỷ,\u00a0Chủ\u200b tịch UBND", unicodedata.normalize("NFD", "Hoà Bình, Thuý"),
            "GRDP 13,4%; 05-CT/TW ngày 02/07/2021 (KHVATEC) — café ΟΔΟΣ Σ_Α 北京", "", "...", "Ủy ban"]
     for text in seed_paragraphs() + odd:
         fast = index_terms(text)
-        for make, terms in zip(FAST_ANALYZERS, fast):
+        for make, terms in zip(FIELD_ANALYZERS.values(), fast, strict=True):
             assert Counter(t.text for t in make()(text)) == terms, (make.__name__, text)
 
 
 def test_fast_pyvi_features_give_pyvis_labels():
-    from search import segment
+    from search.lang import segment
 
     def attributes(features: dict) -> list[str]:
         """The attributes crfsuite reads from one of pyvi's dicts, but for
@@ -139,7 +140,7 @@ def test_fast_pyvi_features_give_pyvis_labels():
     finally:
         segment.joins = real
     assert len(sequences) > 45
-    vt = segment._pyvi()
+    vt = segment.load_pyvi()
     for tokens in sequences:
         expected = vt.sent2features(list(tokens), False)
         assert segment.features(tokens) == [attributes(f) for f in expected]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.boilerplate import is_boilerplate_line, strip_boilerplate
-from search.corpus import paragraphs_of
+from search.ingest.boilerplate import is_boilerplate_line, strip_boilerplate
+from search.ingest.corpus import paragraphs_of
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

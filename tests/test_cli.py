@@ -21,8 +21,9 @@ def test_index_then_search_human_and_json(tmp_path):
     data = json.loads(out.output)
     assert set(data) == {"query", "total", "with_all_words", "suggestion", "facets", "took_ms", "hits"}
     assert data["query"] == "GRDP" and data["total"] == 2
-    assert set(data["hits"][0]) == {"doc_id", "title", "paragraph", "text", "snippet", "score", "meta"}
-    assert "<mark>GRDP</mark>" in data["hits"][0]["snippet"]
+    hit = data["hits"][0]
+    assert set(hit) == {"doc_id", "title", "paragraph", "text", "spans", "fragment", "score", "meta"}
+    assert [hit["text"][s:e] for s, e in hit["spans"]] == ["GRDP"]
 
 
 def test_batch_answers_each_line_in_order(seed_index):

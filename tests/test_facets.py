@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.facets import Filters
+from search.query.facets import Filters
 from web import create_app
 
 

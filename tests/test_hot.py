@@ -1,18 +1,18 @@
-"""Hot postings (search/hot.py): the same answers, read from flat arrays."""
+"""Hot postings (search/index/hot.py): the same answers, read from flat arrays."""
 
 import shutil
 from pathlib import Path
 
-import search.indexer
+import search.index.whoosh_write
 from conftest import SEEDS
-from search.indexer import build_index
-from search.searcher import Engine
-from search.store import current_generation
+from search import build_index
+from search import Engine
+from search.index.store import current_generation
 from seed_queries import SEED_QUERIES
 
 
 def _build(tmp_path: Path, name: str, min_df: int, monkeypatch) -> Path:
-    monkeypatch.setattr(search.indexer, "HOT_MIN_DF", min_df)
+    monkeypatch.setattr(search.index.whoosh_write, "HOT_MIN_DF", min_df)
     build_index(SEEDS, tmp_path / name)
     return tmp_path / name
 
@@ -37,7 +37,7 @@ def test_hot_postings_give_the_same_answers(tmp_path, monkeypatch):
 def test_hot_postings_after_an_update_that_deletes_paragraphs(tmp_path, monkeypatch):
     source = tmp_path / "src"
     shutil.copytree(SEEDS, source)
-    monkeypatch.setattr(search.indexer, "HOT_MIN_DF", 2)
+    monkeypatch.setattr(search.index.whoosh_write, "HOT_MIN_DF", 2)
     build_index(source, tmp_path / "updated")
     first = sorted(source.iterdir())[0]
     first.write_text(first.read_text(encoding="utf-8").replace("tỉnh", "huyện"), encoding="utf-8")

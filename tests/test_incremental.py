@@ -15,15 +15,18 @@ from click.testing import CliRunner
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-import search.analysis
-import search.corpus
-import search.indexer
+import search.analysis.terms
+import search.index.build
+import search.index.merge
+import search.index.workers
+import search.ingest.corpus
 from conftest import ROOT, SEEDS, write_corpus
 from search.cli import main
-from search.indexer import build_index
-from search.schema import ANALYZED_FIELDS
-from search.searcher import Engine
-from search.store import MANIFEST, build_lock, current_generation
+from search import build_index
+from search.index.schema import ANALYZED_FIELDS
+from search import Engine
+from search.index.whoosh_write import segments as segments_of
+from search.index.store import MANIFEST, build_lock, current_generation
 
 DOCS = {
     "a.txt": "Báo cáo A\nHội nghị Tỉnh ủy bàn về cây chè Tân Cương, mã ALPHA1.\n",
@@ -63,7 +66,7 @@ def files_by_hash(folder: Path) -> dict[str, str]:
 def counting(monkeypatch):
     """Which files get decoded and which texts get analysed, while recording."""
     seen = {"parsed": [], "analysed": []}
-    parse, scan = search.corpus.parse_document, search.analysis.syllables
+    parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllables
 
     def parse_document(path, raw, sha256):
         seen["parsed"].append(path.name)
@@ -73,8 +76,8 @@ def counting(monkeypatch):
         seen["analysed"].append(value)
         return scan(value)
 
-    monkeypatch.setattr(search.corpus, "parse_document", parse_document)
-    monkeypatch.setattr(search.analysis, "syllables", syllables)
+    monkeypatch.setattr(search.ingest.corpus, "parse_document", parse_document)
+    monkeypatch.setattr(search.analysis.terms, "syllables", syllables)
     return seen
 
 
@@ -192,19 +195,19 @@ def test_another_analysis_version_rebuilds_everything(tmp_path, counting, monkey
         del manifest["analysis_version"]
         path.write_text(json.dumps(manifest), encoding="utf-8")
     else:
-        monkeypatch.setattr(search.indexer, "ANALYSIS_VERSION", search.indexer.ANALYSIS_VERSION + 1)
+        monkeypatch.setattr(search.index.build, "analysis_version", lambda: "another")
     counting["parsed"].clear()
     out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(index)])
     assert out.exit_code == 0, out.output
     assert "rebuilding from scratch: it was built with analysis version" in out.output
     assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
-    assert Engine(index).manifest["analysis_version"] == search.indexer.ANALYSIS_VERSION
+    assert Engine(index).manifest["analysis_version"] == search.index.build.analysis_version()
 
 
 def test_a_different_schema_rebuilds_everything(tmp_path, monkeypatch):
     source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
     build_index(source, index)
-    real = search.indexer.make_schema
+    real = search.index.build.make_schema
 
     def schema_with_a_new_field():
         from whoosh.fields import STORED
@@ -212,7 +215,7 @@ def test_a_different_schema_rebuilds_everything(tmp_path, monkeypatch):
         schema.add("extra", STORED())
         return schema
 
-    monkeypatch.setattr(search.indexer, "make_schema", schema_with_a_new_field)
+    monkeypatch.setattr(search.index.build, "make_schema", schema_with_a_new_field)
     report = build_index(source, index)
     assert report.full and "schema" in report.reason
 
@@ -222,14 +225,14 @@ def test_small_segments_are_merged_and_deletions_reclaimed(tmp_path):
     build_index(source, index)
 
     def segments():
-        return whoosh_index.open_dir(str(current_generation(index)))._segments()
+        return segments_of(current_generation(index))
 
-    for n in range(search.indexer.MERGE_FACTOR + 2):
+    for n in range(search.index.merge.MERGE_FACTOR + 2):
         write_corpus(source, {f"n{n:02}.txt": f"Tin {n}\nBản tin số {n}, mã NEWS{n}.\n"})
         build_index(source, index)
-        assert len(segments()) <= search.indexer.MERGE_FACTOR
+        assert len(segments()) <= search.index.merge.MERGE_FACTOR
     # Deleting half of a segment rewrites it: no dead paragraphs left behind.
-    for n in range(search.indexer.MERGE_FACTOR + 2):
+    for n in range(search.index.merge.MERGE_FACTOR + 2):
         (source / f"n{n:02}.txt").unlink()
     build_index(source, index)
     assert all(s.deleted_count() == 0 for s in segments())
@@ -242,12 +245,12 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     build_index(SEEDS, serial, workers=1)
     counting["analysed"].clear()
-    monkeypatch.setattr(search.indexer, "PARALLEL_MIN_PARAGRAPHS", 0)
-    monkeypatch.setattr(search.indexer, "_BATCH_PARAGRAPHS", 5)
+    monkeypatch.setattr(search.index.build, "PARALLEL_MIN_PARAGRAPHS", 0)
+    monkeypatch.setattr(search.index.workers, "BATCH_PARAGRAPHS", 5)
     report = build_index(SEEDS, parallel, workers=2)
     assert report.paragraphs == 49
     assert counting["analysed"] == []  # all of it happened in the workers
-    segments = whoosh_index.open_dir(str(current_generation(parallel)))._segments()
+    segments = segments_of(current_generation(parallel))
     assert 1 <= len(segments) <= 2  # one per worker that got a batch
     assert content(parallel) == content(serial)
     # The accent model, trained alongside the workers, saw the files in order.
@@ -322,7 +325,7 @@ def test_kill_9_during_parallel_build_takes_its_workers_down(tmp_path, pauses):
     source, index = copy_seeds(tmp_path / "src", 1), tmp_path / "index"
     per_copy = build_index(source, index).paragraphs
     before = current_generation(index)
-    copy_seeds(source, search.indexer.PARALLEL_MIN_PARAGRAPHS // per_copy + 2)
+    copy_seeds(source, search.index.build.PARALLEL_MIN_PARAGRAPHS // per_copy + 2)
     pauses.hold("worker")
     proc = start_cli_build(source, index, "--workers", "2")
     held = pauses.wait("worker", processes=2, build=proc)  # both workers busy with a batch

@@ -19,8 +19,8 @@ def test_docx_pdf_html_are_indexed_and_found_by_unaccented_queries(tmp_path, fon
     (source / "report.docx").write_bytes(docx_bytes(report_docx))
     (source / "scan.pdf").write_bytes(report_pdf(font, PDF_TITLE, PDF_BODY))
     (source / "page.html").write_bytes(semantic_page().encode("utf-8"))
-    from search.indexer import build_index
-    from search.searcher import Engine
+    from search import build_index
+    from search import Engine
 
     report = build_index(source, tmp_path / "index2")
     assert report.skipped == [] and report.documents == 3

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import paragraphs_of
-from search.legacy import ENCODINGS, detect_and_convert, to_legacy
+from search.ingest.corpus import paragraphs_of
+from search.ingest.legacy import ENCODINGS, detect_and_convert, to_legacy
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from search.metadata import (MERGED_2025, PROVINCES, PROVINCES_2025, extract, province_of,
+from search.ingest.metadata import (MERGED_2025, PROVINCES, PROVINCES_2025, extract, province_of,
                              unit_2025)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

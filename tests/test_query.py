@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.query import parse_query
+from search.query.parse import parse_query
 
 
 def test_words_phrases_and_exclusions():

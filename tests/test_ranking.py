@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import top
+from conftest import marked, top
 from seed_queries import SEED_QUERIES, VARIANT_PAIRS
-from search.text import fold
+from search.lang.text import fold
 
 
 def _first(engine, query):
@@ -126,21 +126,23 @@ def test_codes_and_numbers_are_searchable(seed_engine):
 
 def test_unaccented_query_highlights_accented_words(seed_engine):
     hit = seed_engine.search("phat trien ben vung cay che")["hits"][0]
-    assert "<mark>chè</mark>" in hit["snippet"]
-    assert "<mark>bền</mark>" in hit["snippet"]
+    assert "chè" in marked(hit) and "bền" in marked(hit)
 
 
 def test_highlight_offsets_mark_exactly_the_source(seed_engine):
     hit = seed_engine.search("tinh uy")["hits"][0]
-    assert "<mark>Tỉnh</mark>" in hit["snippet"] and ("<mark>uỷ</mark>" in hit["snippet"] or "<mark>ủy</mark>" in hit["snippet"])
+    assert "Tỉnh" in marked(hit) and ("uỷ" in marked(hit) or "ủy" in marked(hit))
+    for s, e in hit["spans"]:  # each span is one word of the source, exactly
+        assert hit["text"][s:e].strip() == hit["text"][s:e] and " " not in hit["text"][s:e]
 
 
 def test_long_paragraph_snippet_is_the_best_fragment(seed_engine):
     hit = seed_engine.search("Điềm Thụy")["hits"][0]
     assert len(hit["text"]) > 400
-    assert hit["snippet"].startswith("… ")
-    assert "<mark>Điềm</mark> <mark>Thụy</mark>" in hit["snippet"]
-    assert len(hit["snippet"]) < len(hit["text"])
+    start, end = hit["fragment"]
+    assert 0 < start and end - start < len(hit["text"])
+    assert marked(hit)[:2] == ["Điềm", "Thụy"]
+    assert all(start <= s and e <= end for s, e in hit["spans"][:2])
 
 
 def test_abbreviations_expand_both_ways(make_engine):
@@ -154,8 +156,8 @@ def test_abbreviations_expand_both_ways(make_engine):
         assert {d for d, _ in top(result, 2)} == {"short", "full"}, query
         assert result["total"] == 2 or top(result, 3)[2][0] == "other", query
     snippet = engine.search("ubnd")["hits"]
-    marks = " ".join(h["snippet"] for h in snippet)
-    assert "<mark>UBND</mark>" in marks and "<mark>Ủy ban nhân dân</mark>" in marks
+    marks = [m for h in snippet for m in marked(h)]
+    assert "UBND" in marks and "Ủy ban nhân dân" in marks
 
 
 def test_code_abbreviation_kt_xh(seed_engine):

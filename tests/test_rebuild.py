@@ -17,9 +17,9 @@ from waitress.server import create_server
 
 from conftest import SEEDS
 from search.cli import main
-from search.indexer import build_index
-from search.searcher import Engine
-from search.store import current_generation
+from search import build_index
+from search import Engine
+from search.index.store import current_generation
 from web import create_app
 
 QUERIES = ["tinh uy", "Ban Chấp hành", "che thai nguyen", "GRDP", "05-CT/TW", "nghi quyet"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.restore import AccentModel
+from search.lang.restore import AccentModel
 
 CORPUS = [
     "Ủy ban nhân dân tỉnh Thái Nguyên ban hành kế hoạch triển khai nghị quyết.",

@@ -5,9 +5,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from conftest import ROOT, SEEDS
-from search.corpus import read_corpus, read_document
-from search.indexer import SegmentBuilder, _add
-from search.schema import make_schema
+from search.index.schema import ANALYZED_FIELDS, column_values, make_schema
+from search.index.whoosh_write import SegmentBuilder, commit, segments
+from search.ingest.corpus import read_corpus, read_document
 
 
 def dump(folder: Path) -> dict:
@@ -26,7 +26,7 @@ def dump(folder: Path) -> dict:
                 out["minmax", name] = (r.min_field_length(name), r.max_field_length(name))
         for name, tbytes in r.all_terms():
             info = r.term_info(name, tbytes)
-            m = r._terms.matcher(name, tbytes, r.schema[name].format)
+            m = r.postings(name, tbytes)
             postings = []
             while m.is_active():
                 postings.append((m.id(), m.weight(), m.value()))
@@ -39,9 +39,18 @@ def dump(folder: Path) -> dict:
 def segment_files(folder: Path) -> dict:
     """The bytes of each file inside the index's one compound segment, by extension."""
     ix = whoosh_index.open_dir(str(folder))
-    (segment,) = ix._segments()
+    (segment,) = segments(folder)
     storage = segment.open_compound_file(ix.storage)
     return {name.rsplit(".", 1)[-1]: storage.open_file(name).read() for name in storage.list()}
+
+
+def add_through_whoosh(writer, doc) -> None:
+    """The reference: ``doc``'s paragraphs through Whoosh's own writer, every
+    analyzed field fed the paragraph's text."""
+    columns = column_values(doc.meta)
+    for n, text in enumerate(doc.paragraphs, start=1):
+        writer.add_document(doc_id=doc.doc_id, para=n, title=doc.title, text=text,
+                            meta=doc.meta, **columns, **dict.fromkeys(ANALYZED_FIELDS, text))
 
 
 def build_both(docs, tmp_path):
@@ -50,16 +59,13 @@ def build_both(docs, tmp_path):
         folder.mkdir()
     writer = whoosh_index.create_in(str(reference), make_schema()).writer()
     for d in docs:
-        _add(writer, d)
+        add_through_whoosh(writer, d)
     writer.commit(merge=False)
     ix = whoosh_index.create_in(str(built), make_schema())
     builder = SegmentBuilder(ix)
     for d in docs:
         builder.add(d)
-    writer = ix.writer()
-    writer._close_segment()
-    writer._commit_toc([builder.finish()])
-    writer._finish()
+    commit(ix.writer(), [builder.finish()], lambda writer, existing: existing)
     # Postings and term files byte for byte, beyond what a reader decodes.
     files, expected = segment_files(built), segment_files(reference)
     for ext in ("pst", "trm"):

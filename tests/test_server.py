@@ -20,10 +20,10 @@ from click.testing import CliRunner
 
 from conftest import ROOT, SEEDS
 from search.cli import main
-from search.indexer import build_index
-from search.searcher import Engine
+from search import build_index
+from search import Engine
 from web import create_app
-from web.cache import SearchCache
+from web.cache import CHARS_PER_RESULT, SearchCache
 from web.serving import Master
 
 
@@ -233,10 +233,15 @@ def test_cache_answers_repeats_and_forgets_an_old_generation(tmp_path, index):
     assert client.get("/api/search?q=quokkaword").get_json()["total"] == 1
     assert "quokkaword" in client.get("/search?q=quokkaword").get_data(as_text=True)
     assert "Tìm thấy" not in page
-    # Bounded: the oldest requests go first.
+    # Bounded by the characters it holds: the oldest requests go first.
     for n in range(15):
         client.get(f"/api/search?q=tinh+{n}")
-    assert len(cache._lru) == 10
+    assert 0 < cache.held <= cache.budget == 10 * CHARS_PER_RESULT
+    hits = cache.hits
+    client.get("/api/search?q=tinh+14")
+    assert cache.hits == hits + 1
+    client.get("/api/search?q=tinh+0")
+    assert cache.hits == hits + 1
 
 
 def test_cache_off_by_default_in_the_app(index):
@@ -245,7 +250,7 @@ def test_cache_off_by_default_in_the_app(index):
     client.get("/api/search?q=tinh")
     client.get("/api/search?q=tinh")
     cache = app.extensions["search_cache"]
-    assert cache.hits == 0 and len(cache._lru) == 0
+    assert cache.hits == 0 and cache.held == 0
 
 
 def test_serve_on_a_busy_port_says_so(index):

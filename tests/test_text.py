@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from search.text import canonical_tones, fold, has_diacritics, normalize
+from search.lang.text import canonical_tones, fold, has_diacritics, normalize
 
 TONES = [
     # (written, canonical) — old and new placement must meet.

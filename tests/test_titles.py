@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from search.corpus import paragraphs_of
-from search.titles import better_title, is_date_line
+from search.ingest.corpus import paragraphs_of
+from search.ingest.titles import better_title, is_date_line
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -14,7 +14,7 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON
     app.json.sort_keys = False
     if engine is None:
-        from search.searcher import Engine
+        from search import Engine
 
         engine = Engine(index_dir or "index")
     app.extensions["engine"] = engine
@@ -23,7 +23,10 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
     # Off unless asked for (`vnsearch serve` asks): results of repeated requests.
     app.extensions["search_cache"] = SearchCache(engine, app.config.get("SEARCH_CACHE_SIZE", 0))
 
+    from .marks import marked
     from .views import bp
+
+    app.add_template_filter(marked)
 
     app.register_blueprint(bp)
     app.logger.setLevel(logging.INFO)

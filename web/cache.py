@@ -2,65 +2,72 @@
 
 People page back and forth and ask the popular questions again; a result is
 kept under the index generation it came from and the exact request (query
-text, limit, offset, filters). When ``current`` points at a new generation
-everything kept is dropped. Bounded by entries and by the characters held.
+text, limit, offset, filters). When the engine's ``current`` generation
+changes, everything kept is dropped. Bounded, like the engine's own caches,
+by what it holds (``search.query.caching.SharedLRU``): characters of result
+text, at most MAX_CHARS (~8-16 MB a process; see search/query/generation.py
+for the rest of a process's budget).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 
-from search.facets import Filters
-from search.store import current_generation
+from search import Filters
+from search.query.caching import SharedLRU
 
 DEFAULT_ENTRIES = 1000
-MAX_CHARS = 4_000_000  # ~ 8-16 MB of result text per process
+# A result page of 10 paragraphs averages about this many characters: the
+# budget for ``entries`` results, capped at MAX_CHARS.
+CHARS_PER_RESULT = 4_000
+MAX_CHARS = 4_000_000
 
 
 def _size(result: dict) -> int:
-    return 200 + sum(len(h["text"]) + len(h["snippet"]) + 200 for h in result["hits"])
+    return 200 + sum(len(h["text"]) + 8 * len(h["spans"]) + 200 for h in result["hits"])
 
 
 class SearchCache:
     def __init__(self, engine, max_entries: int = DEFAULT_ENTRIES, max_chars: int = MAX_CHARS):
         self.engine = engine
-        self.max_entries, self.max_chars = max_entries, max_chars
-        self._lru: OrderedDict = OrderedDict()
-        self._chars = 0
+        self.enabled = max_entries > 0
+        self._results = SharedLRU(min(max_chars, max_entries * CHARS_PER_RESULT), _size)
         self._generation = None
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def search(self, text: str, limit: int = 10, offset: int = 0,
                filters: Filters = Filters()) -> dict:
-        if self.max_entries <= 0:
+        if not self.enabled:
             return self.engine.search(text, limit=limit, offset=offset, filters=filters)
         started = time.perf_counter()
         # The engine reads `current` after this: what it answers is from this
         # generation or a newer one, never older than the key says.
-        gen = current_generation(self.engine.index_dir)
-        key = (text, limit, offset, filters)
+        gen = self.engine.current()
         with self._lock:
             if gen != self._generation:
-                self._lru.clear()
-                self._chars = 0
+                self._results.clear()
                 self._generation = gen
-            kept = self._lru.get(key)
-            if kept is not None:
-                self._lru.move_to_end(key)
-                self.hits += 1
-        if kept is not None:
-            return dict(kept[0], took_ms=round((time.perf_counter() - started) * 1000, 3))
-        result = self.engine.search(text, limit=limit, offset=offset, filters=filters)
-        size = _size(result)
+        missed = []
+
+        def load():
+            missed.append(True)
+            return self.engine.search(text, limit=limit, offset=offset, filters=filters)
+
+        result = self._results.get((gen, text, limit, offset, filters), load)
         with self._lock:
-            self.misses += 1
-            if gen == self._generation and key not in self._lru and size <= self.max_chars:
-                self._lru[key] = (result, size)
-                self._chars += size
-                while len(self._lru) > self.max_entries or self._chars > self.max_chars:
-                    _, (_, old_size) = self._lru.popitem(last=False)
-                    self._chars -= old_size
-        return result
+            if missed:
+                self.misses += 1
+                return result
+            self.hits += 1
+        return dict(result, took_ms=round((time.perf_counter() - started) * 1000, 3))
+
+    @property
+    def budget(self) -> int:
+        """Characters of results it may hold."""
+        return self._results.budget
+
+    @property
+    def held(self) -> int:
+        return self._results.weight

@@ -229,7 +229,7 @@ class Master:
     def _prepare_fork(self) -> None:
         """Warm the current generation if it changed and close the master's
         own searcher: workers open their own files."""
-        from search.store import current_generation
+        from search.index.store import current_generation
 
         try:
             gen = current_generation(self.engine.index_dir)
@@ -254,8 +254,8 @@ class Master:
         shared with the master; the master lets go of them too, or they would
         stay in memory as its own. A worker forked later gets the new one
         warmed (``_prepare_fork``)."""
-        from search.searcher import Engine
-        from search.store import current_generation
+        from search import Engine
+        from search.index.store import current_generation
 
         if self.generation is None:
             return
@@ -372,7 +372,7 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
     """Serve the app on ``host:port`` until SIGTERM/SIGINT; returns the exit status.
 
     ``workers`` 1 serves in this process (no fork)."""
-    from search.searcher import Engine
+    from search import Engine
 
     from . import create_app
 

@@ -13,9 +13,9 @@ from flask import (
     request,
 )
 
-from search.facets import Filters
-from search.searcher import MAX_LIMIT, MAX_OFFSET
-from search.store import IndexMissing
+from search import MAX_LIMIT, MAX_OFFSET, Filters, IndexMissing
+
+from .marks import with_snippets
 
 bp = Blueprint("search", __name__)
 
@@ -124,7 +124,7 @@ def api_search():
         filters = _filters()
     except BadRequest as e:
         return jsonify(error=str(e)), 400
-    return jsonify(_search(q, limit, offset, filters))
+    return jsonify(with_snippets(_search(q, limit, offset, filters)))
 
 
 @bp.get("/doc/<doc_id>")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold, normal_text
+from ..lang.text import fold, normal_text
 
 # Headings that open a list of other articles: after one, headlines follow.
 _RELATED = [

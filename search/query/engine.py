@@ -6,15 +6,14 @@ import threading
 import time
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage
-
+from ..index.store import IndexMissing, current_generation
 from .facets import Filters
-from .highlight import marked_spans, render, snippet
-from .query import ParsedQuery, parse_query
-from .ranking import PostingCache, Ranker
-from .restore import MODEL_FILE, AccentModel
-from .store import IndexMissing, current_generation, read_manifest
-from .suggest import Vocabulary, did_you_mean
+from .generation import Generation
+from .highlight import marked_spans, snippet
+from .parse import ParsedQuery, parse_query
+from .ranking import Ranker
+from .suggest import did_you_mean
+from .whoosh_read import open_searcher
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
@@ -26,41 +25,39 @@ class Engine:
     Each thread keeps one open searcher and ranker and reuses them until
     ``current`` points at a new generation; then it opens the new one (Whoosh
     searchers are not meant to be shared between threads). The threads of a
-    generation share one cache of postings.
+    generation share one ``Generation``: its arrays and its postings cache.
     """
 
     def __init__(self, index_dir: str | Path):
         self.index_dir = Path(index_dir)
         self._local = threading.local()
-        self._caches: dict[Path, tuple] = {}
+        self._generations: dict[Path, Generation] = {}
         self._lock = threading.Lock()
         self._searcher()  # fail now, with a clear message, if there is no index
 
-    def _shared(self, gen: Path) -> tuple[PostingCache, AccentModel | None]:
-        """What the threads of one generation share: postings, accent model."""
+    def current(self) -> Path:
+        """The generation ``current`` points at now (raises ``IndexMissing``)."""
+        return current_generation(self.index_dir)
+
+    def _generation(self, path: Path) -> Generation:
         with self._lock:
-            if gen not in self._caches:
-                model_file = gen / MODEL_FILE
-                model = AccentModel.load(model_file) if model_file.is_file() else None
+            if path not in self._generations:
                 # Threads still on an older generation keep theirs alive.
-                self._caches = {gen: (PostingCache(), model)}
-            return self._caches[gen]
+                self._generations = {path: Generation(path)}
+            return self._generations[path]
 
     def _searcher(self):
-        gen = current_generation(self.index_dir)
+        gen = self.current()
         local = self._local
-        if getattr(local, "generation", None) != gen:
+        if getattr(local, "generation", None) is None or local.generation.path != gen:
             try:
-                # Read files, not memory-map them: a map per thread's searcher
-                # counted the whole index once per thread in the server's RSS.
-                searcher = FileStorage(str(gen), supports_mmap=False).open_index().searcher()
-                cache, local.accents = self._shared(gen)
-                ranker = Ranker(searcher, cache, gen)
+                generation = self._generation(gen)
+                searcher = open_searcher(gen)
+                ranker = Ranker(searcher, generation)
             except Exception as e:  # a damaged index: say so, name it
                 raise IndexMissing(f"index {gen} cannot be opened ({e})") from e
             old = getattr(local, "searcher", None)
-            local.searcher, local.ranker, local.generation = searcher, ranker, gen
-            local.manifest = read_manifest(gen)
+            local.searcher, local.ranker, local.generation = searcher, ranker, generation
             if old is not None:
                 old.close()
         return local.searcher
@@ -77,11 +74,13 @@ class Engine:
     @property
     def manifest(self) -> dict:
         self._searcher()
-        return self._local.manifest
+        return self._local.generation.manifest
 
     def search(self, text: str, limit: int = 10, offset: int = 0,
                filters: Filters = Filters()) -> dict:
-        """Ranked paragraphs for ``text``, in the JSON shape of the API."""
+        """Ranked paragraphs for ``text``, in the JSON shape of the API
+        (less the rendered snippet: each hit has its ``spans`` and
+        ``fragment`` as offsets into its ``text``)."""
         started = time.perf_counter()
         limit = max(1, min(int(limit), MAX_LIMIT))
         offset = max(0, min(int(offset), MAX_OFFSET))
@@ -111,9 +110,10 @@ class Engine:
         """Unknown words corrected when nothing was found; accents restored
         when the query was typed without any."""
         suggestion = None
+        generation = self._local.generation
         if not total:
-            suggestion = did_you_mean(text, self._vocabulary(searcher))
-        accents = self._local.accents
+            suggestion = did_you_mean(text, generation.vocabulary(searcher.reader()))
+        accents = generation.accents
         if accents is not None and all(g.exact is None for g in parsed.positive):
             suggestion = accents.restore(suggestion or text) or suggestion
         return suggestion
@@ -125,13 +125,14 @@ class Engine:
             "title": stored["title"],
             "paragraph": stored["para"],
             "text": stored["text"],
-            "snippet": str(snippet(stored["text"], parsed.positive)),
+            **snippet(stored["text"], parsed.positive),
             "score": round(score, 4),
             "meta": stored.get("meta") or {},
         }
 
     def document(self, doc_id: str, highlight: str = "") -> dict | None:
-        """The whole document: title and paragraphs, marked for ``highlight``."""
+        """The whole document: title and paragraphs, each with the ``spans``
+        of ``highlight``'s words."""
         stored = self._with_searcher(
             lambda s: [s.stored_fields(n) for n in s.document_numbers(doc_id=doc_id)])
         if not stored:
@@ -144,21 +145,18 @@ class Engine:
             "meta": stored[0].get("meta") or {},
             "paragraphs": [
                 {"n": f["para"], "text": f["text"],
-                 "html": render(f["text"], marked_spans(f["text"], groups))}
+                 "spans": [list(s) for s in marked_spans(f["text"], groups)]}
                 for f in stored
             ],
         }
 
-    def _vocabulary(self, searcher) -> Vocabulary:
-        """The generation's words, for did-you-mean: read once, shared."""
-        return self._local.ranker.cache.once("vocabulary", lambda: Vocabulary(searcher.reader()))
-
     def warm(self, queries=()) -> None:
         """Do now what the first requests would otherwise pay for: open the
-        generation, read its per-paragraph arrays and vocabulary, and cache
-        the postings of ``queries``. (Frequent terms need no warming: their
-        postings are memory-mapped arrays, hot.py.)"""
-        self._vocabulary(self._searcher())
+        generation (its per-paragraph arrays are read on open), read its
+        vocabulary, and cache the postings of ``queries``. (Frequent terms
+        need no warming: their postings are memory-mapped, index/hot.py.)"""
+        searcher = self._searcher()
+        self._local.generation.vocabulary(searcher.reader())
         for q in queries:
             self.search(q)
 
@@ -167,4 +165,3 @@ class Engine:
         if searcher is not None:
             searcher.close()
             self._local.searcher = self._local.ranker = self._local.generation = None
-

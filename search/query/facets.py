@@ -1,8 +1,9 @@
 """Metadata facets: filter by province, term, year and date; count per value.
 
-Each paragraph carries its document's metadata in sortable Whoosh columns;
-they are read once per searcher into arrays, so a filter is a mask and the
-facet counts are one ``np.bincount`` over the matching paragraphs.
+Each paragraph carries its document's metadata in sortable Whoosh columns
+(``index.schema.column_values``); they are read once per generation into
+arrays, so a filter is a mask and the facet counts are one ``np.bincount``
+over the matching paragraphs.
 """
 
 from __future__ import annotations
@@ -11,10 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .text import fold
-
-# Schema columns (see schema.py); 0 / "" mean unknown.
-COLUMNS = ("province", "term", "year", "date")
+from ..lang.text import fold
+from .whoosh_read import column
 
 
 @dataclass(frozen=True)
@@ -32,17 +31,6 @@ class Filters:
                                           self.date_from, self.date_to))
 
 
-def column_values(meta: dict) -> dict:
-    """The facet columns of one document, from its extracted metadata."""
-    date = meta.get("meeting_date") or meta.get("published") or ""
-    return {
-        "province": meta.get("province") or "",
-        "term": int(meta.get("term") or 0),
-        "year": int(date[:4]) if date else 0,
-        "date": int(date.replace("-", "")) if date else 0,
-    }
-
-
 class FacetColumns:
     def __init__(self, leaves, n: int):
         names: dict[str, int] = {"": 0}
@@ -52,12 +40,12 @@ class FacetColumns:
         self.date = np.zeros(n, dtype=np.int32)
         for reader, offset in leaves:
             count = reader.doc_count_all()
-            if not reader.has_column("province"):
+            provinces = column(reader, "province")
+            if provinces is None:
                 continue
-            provinces = list(reader.column_reader("province"))
             self.province[offset:offset + count] = [names.setdefault(p, len(names)) for p in provinces]
             for name in ("term", "year", "date"):
-                getattr(self, name)[offset:offset + count] = list(reader.column_reader(name))
+                getattr(self, name)[offset:offset + count] = column(reader, name)
         self.province_names = list(names)
         self._by_fold = {fold(p): i for p, i in names.items() if p}
         # One code per (province, term, year) combination: counting all three

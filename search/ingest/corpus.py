@@ -11,7 +11,7 @@ from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs
 from .metadata import extract
-from .text import normal_text
+from ..lang.text import normal_text
 from .titles import better_title
 
 SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}

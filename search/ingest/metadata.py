@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .text import canonical_tones, fold, normal_text
+from ..lang.text import canonical_tones, fold, normal_text
 
 # --- provinces ---------------------------------------------------------------
 

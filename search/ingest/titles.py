@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from .boilerplate import is_boilerplate_line
-from .text import fold, has_diacritics, normal_text
+from ..lang.text import fold, has_diacritics, normal_text
 
 _WORD = re.compile(r"[^\W_]+")
 _ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")

@@ -1,5 +1,8 @@
 """From what a person typed to a parsed query (ranking is in ranking.py).
 
+Each word becomes the terms the index holds (``analysis.terms``): folded,
+and accented when the query was typed with any diacritic.
+
 The only operators are ``"a phrase"`` and ``-word``; every other character is
 text. Nothing here raises on odd input: an unbalanced quote is dropped and
 the rest is searched as plain words.
@@ -10,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .abbreviations import expand
-from .analysis import SyllableTokenizer
-from .text import canonical_tones, fold, has_diacritics, normal_text
+from ..analysis.terms import accented, folded
+from ..lang.abbreviations import expand
+from ..lang.text import has_diacritics, normal_text
+from ..lang.tokens import syllables
 
 # Like the big web engines: words past this many are ignored, so a pasted
 # page cannot build a query tree thousands of nodes deep.
@@ -20,7 +24,6 @@ MAX_GROUPS = 32
 
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟«»＂"})
 _CHUNK = re.compile(r'(-?)"([^"]*)"|(\S+)')
-_tokenizer = SyllableTokenizer()
 
 
 @dataclass(frozen=True)
@@ -51,14 +54,14 @@ class ParsedQuery:
 
 
 def _syllables(chunk: str) -> list[str]:
-    return [t.text for t in _tokenizer(chunk)]
+    return [word for word, *_ in syllables(chunk)]
 
 
 def _group(syllables: list[str], exact: bool) -> Group:
     syllables = syllables[:MAX_GROUPS]
     return Group(
-        folded=tuple(fold(s) for s in syllables),
-        exact=tuple(canonical_tones(s.lower()) for s in syllables) if exact else None,
+        folded=tuple(folded(s) for s in syllables),
+        exact=tuple(accented(s) for s in syllables) if exact else None,
     )
 
 

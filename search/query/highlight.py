@@ -1,27 +1,22 @@
-"""Marking the query's words in a paragraph, by exact character offsets.
+"""Where the query's words are in a paragraph, by exact character offsets.
 
-The paragraph is re-tokenized with the index's own tokenizer, so every mark
-spans exactly the characters of the original text that matched, whatever
-their accents, case or Unicode form.
+The paragraph is re-tokenized with the index's own scan and its syllables
+compared through the index's own term forms (``analysis.terms``), so every
+span covers exactly the characters of the original text that matched,
+whatever their accents, case or Unicode form. The library returns offsets;
+the web page and the command line each render them their own way.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from markupsafe import Markup
-
-from .analysis import syllables
-from .query import Group
-from .text import canonical_tones, fold
+from ..analysis.terms import accented, folded
+from ..lang.tokens import syllables
+from .parse import Group
 
 SNIPPET_CHARS = 320
 _CONTEXT_BEFORE = 60
-
-
-@lru_cache(maxsize=65536)
-def _exact(word: str) -> str:
-    return canonical_tones(word.lower())
 
 
 @lru_cache(maxsize=512)
@@ -33,11 +28,11 @@ def _scan(text: str):
     server process); a repeated query is answered by the result cache anyway.
     """
     tokens = list(syllables(text))
-    folded = [fold(t[0]) for t in tokens]
+    forms = [folded(t[0]) for t in tokens]
     at: dict[str, list[int]] = {}
-    for i, f in enumerate(folded):
+    for i, f in enumerate(forms):
         at.setdefault(f, []).append(i)
-    return tokens, folded, at
+    return tokens, forms, at
 
 
 def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
@@ -46,15 +41,15 @@ def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
     A group typed with accents marks its exact occurrences when the paragraph
     has any, and its folded ones otherwise (that is how it matched).
     """
-    tokens, folded, at = _scan(text)
+    tokens, forms, at = _scan(text)
     spans = []
     for g in groups:
         for seq, exact in [(g.folded, g.exact)] + [(alt, None) for alt in g.alternatives]:
             n = len(seq)
-            hits = [i for i in at.get(seq[0], ()) if tuple(folded[i:i + n]) == seq]
+            hits = [i for i in at.get(seq[0], ()) if tuple(forms[i:i + n]) == seq]
             if exact is not None:
                 exact_hits = [i for i in hits
-                              if tuple(_exact(t[0]) for t in tokens[i:i + n]) == exact]
+                              if tuple(accented(t[0]) for t in tokens[i:i + n]) == exact]
                 hits = exact_hits or hits
             spans.extend((tokens[i][1], tokens[i + n - 1][2]) for i in hits)
     merged: list[tuple[int, int]] = []
@@ -87,35 +82,12 @@ def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, in
     return start, end
 
 
-def _escape(text: str) -> str:
-    """markupsafe's escaping, as a plain string: one Markup per snippet, not
-    one per piece (each costs an escape and a subclass instance)."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
-
-
-def render(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> Markup:
-    """HTML of ``text[start:end]``, escaped, with ``<mark>`` around ``spans``."""
-    return Markup(_render(text, spans, start, end))
-
-
-def _render(text: str, spans, start: int = 0, end: int | None = None) -> str:
-    end = len(text) if end is None else end
-    out = []
-    at = start
-    for s, e in spans:
-        s, e = max(s, start), min(e, end)
-        if s >= e:
-            continue
-        out += (_escape(text[at:s]), "<mark>", _escape(text[s:e]), "</mark>")
-        at = e
-    out.append(_escape(text[at:end]))
-    return "".join(out)
-
-
-def snippet(text: str, groups: list[Group], size: int = SNIPPET_CHARS) -> Markup:
-    """The paragraph, or its best fragment when long, with its marks."""
+def snippet(text: str, groups: list[Group], size: int = SNIPPET_CHARS) -> dict:
+    """Where the query's words are in ``text`` and which stretch to show:
+    ``{"spans": [[start, end], ...], "fragment": [start, end]}``, offsets into
+    ``text``. The fragment is the whole paragraph, or when it is long its
+    ``size`` characters holding the most marks, cut between words. Rendering
+    (HTML marks, bold on a terminal) is the caller's."""
     spans = marked_spans(text, groups)
     start, end = _window(text, spans, size)
-    return Markup("".join(("… " if start > 0 else "", _render(text, spans, start, end),
-                           " …" if end < len(text) else "")))
+    return {"spans": [list(s) for s in spans], "fragment": [start, end]}

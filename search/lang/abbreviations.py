@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import syllables
+from .tokens import syllables
 from .text import fold
 
 DATA = Path(__file__).with_name("abbreviations.tsv")

@@ -18,20 +18,15 @@ than everything below it can add up to:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
 
-from .facets import FacetColumns, Filters
-from .hot import HotPostings
-from .query import Group, ParsedQuery
-from .schema import ANALYZED_FIELDS
-from .text import fold
+from ..analysis.terms import compound, folded, pair, pairs
+from .facets import Filters
+from .generation import Generation
+from .parse import Group, ParsedQuery
+from .whoosh_read import EMPTY, leaves, read_postings, segment_id
 
 # Short queries are keywords, each one meant: the ladder is strict. Long ones
 # are sentences or questions whose small words ("của", "là", "gì") must not
@@ -45,76 +40,6 @@ COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
 MAX_COMPOUND = 4
 K1, B = 1.2, 0.75
-FIELDS = ANALYZED_FIELDS
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-# Paragraph numbers as int32: half the memory of the cache, faster scatters.
-_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
-
-
-class PostingCache:
-    """Term postings as arrays, shared by the threads of one index generation.
-
-    Bounded by the number of postings held, least recently used out first:
-    the common words, which are the expensive ones to read, stay.
-    """
-
-    # 24 MB of arrays a process: frequent terms are memory-mapped (hot.py)
-    # and cheap to read again; the cache saves their scoring, and the slow
-    # reads of mid-frequency terms.
-    def __init__(self, max_postings: int = 3_000_000, max_terms: int = 200_000):
-        self.max_postings = max_postings
-        self.max_terms = max_terms  # terms not in the index are cached too
-        self._held = 0
-        self._lru: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-        self._once: dict = {}
-
-    def once(self, key, compute):
-        """``compute()`` the first time ``key`` is asked for, then the same value:
-        per-paragraph arrays every thread of a generation can share."""
-        with self._lock:
-            if key not in self._once:
-                self._once[key] = compute()
-            return self._once[key]
-
-    def get(self, key, load):
-        with self._lock:
-            hit = self._lru.get(key)
-            if hit is not None:
-                self._lru.move_to_end(key)
-                return hit
-        value = load()
-        with self._lock:
-            if key not in self._lru:
-                self._lru[key] = value
-                self._held += len(value[0])
-                while (self._held > self.max_postings or len(self._lru) > self.max_terms) \
-                        and len(self._lru) > 1:
-                    _, old = self._lru.popitem(last=False)
-                    self._held -= len(old[0])
-        return value
-
-
-def _read_postings(reader, offset: int, fieldname: str, text: str):
-    """All (docnum, term frequency) of a term in one segment, block by block.
-
-    Uses whoosh3's leaf matcher internals (pinned whoosh3==3.54.0): reading a
-    whole block's ids and weights at once is what makes this fast.
-    """
-    btext = text.encode("utf-8")
-    if (fieldname, btext) not in reader:
-        return _EMPTY
-    m = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-    ids, weights = [], []
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        ids.append(np.asarray(m._ids, dtype=np.int32))
-        weights.append(np.asarray(m._weights, dtype=np.float32))
-        m._next_block()
-    if not ids:
-        return _EMPTY
-    return np.concatenate(ids) + offset, np.concatenate(weights)
 
 
 @dataclass
@@ -127,43 +52,17 @@ class Ranked:
 
 
 class Ranker:
-    """Scores queries against one searcher (one thread, one generation)."""
+    """Scores queries against one searcher (one thread) of a generation."""
 
-    def __init__(self, searcher, cache: PostingCache, folder: Path | None = None):
+    def __init__(self, searcher, generation: Generation):
         self.searcher = searcher
-        self.cache = cache
-        # An empty index has one leaf with no segment behind it: nothing to read.
-        self.leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers()
-                       if s.reader().doc_count_all()]
-        # Each segment's frequent terms as flat arrays (hot.py), when written.
-        self.hot = [cache.once(("hot", r.segment().segment_id()),
-                               lambda r=r: HotPostings.open(folder, r.segment().segment_id()))
-                    if folder is not None and r.segment() is not None else None
-                    for r, _ in self.leaves]
-        self.n = searcher.doc_count_all()
-        live = max(1, searcher.doc_count())
-        self.avg_length = {f: max(1e-9, searcher.field_length(f) / live) for f in FIELDS}
-        # Read once per generation, not once per thread: seconds at 100,000.
-        self.length = cache.once("lengths", lambda: {f: self._lengths(f) for f in FIELDS})
-        self.alive = cache.once("alive", self._alive)
-        self.facets = cache.once("facets", lambda: FacetColumns(self.leaves, self.n))
-
-    def _alive(self) -> np.ndarray:
-        alive = np.ones(self.n, dtype=bool)
-        for reader, offset in self.leaves:
-            deleted = list(reader.deleted_docs_set)
-            if deleted:
-                alive[np.asarray(deleted, dtype=np.int64) + offset] = False
-        return alive
-
-    def _lengths(self, fieldname: str) -> np.ndarray:
-        out = np.zeros(self.n, dtype=np.float32)
-        for reader, offset in self.leaves:
-            col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if col is not None:
-                raw = np.frombuffer(bytes(col.load()), dtype=np.uint8)
-                out[offset:offset + len(raw)] = _BYTE_TO_LENGTH[raw]
-        return out
+        self.generation = generation
+        self.cache = generation.postings
+        self.leaves = leaves(searcher)
+        self.hot = [generation.hot.get(segment_id(r)) for r, _ in self.leaves]
+        self.n = generation.n
+        self.avg_length, self.length = generation.avg_length, generation.length
+        self.alive, self.facets = generation.alive, generation.facets
 
     def postings(self, fieldname: str, text: str):
         """(docnums, BM25 scores) of one term, read and scored once per
@@ -173,13 +72,13 @@ class Ranker:
             hot = self.hot[leaf] and self.hot[leaf].get(fieldname, text)
             if hot:
                 return hot[0].astype(np.int32) + offset, hot[1].astype(np.float32)
-            return _read_postings(reader, offset, fieldname, text)
+            return read_postings(reader, offset, fieldname, text)
 
         def load():
             parts = [read(k) for k in range(len(self.leaves))]
             parts = [p for p in parts if len(p[0])]
             if not parts:
-                return _EMPTY
+                return EMPTY
             ids = np.concatenate([p[0] for p in parts])
             tf = np.concatenate([p[1] for p in parts])
             idf = self.searcher.idf(fieldname, text)
@@ -201,17 +100,17 @@ class Ranker:
         sentences of real text almost never do."""
         def load():
             ids = None
-            folded = [fold(w) for w in words]
-            sets = [np.union1d(self.postings("fbig", f"{a}_{b}")[0],
-                               self.postings("fbig", f"{a}~{b}")[0])
-                    for a, b in zip(folded, folded[1:])]
+            syllables = [folded(w) for w in words]
+            sets = [np.union1d(self.postings("fbig", pair(a, b))[0],
+                               self.postings("fbig", pair(a, b, before="-"))[0])
+                    for a, b in zip(syllables, syllables[1:])]
             if fieldname == "syl":
                 sets += [self.postings("syl", w)[0] for w in words]
             for docs in sorted(sets, key=len):
                 ids = docs if ids is None else np.intersect1d(ids, docs, assume_unique=True)
                 if not len(ids):
                     break
-            return ids, _EMPTY[1]
+            return ids, EMPTY[1]
 
         return self.cache.get(("phrase", fieldname, words), load)[0]
 
@@ -269,7 +168,7 @@ class Ranker:
         for fieldname, seq in (("fcomp", folded), ("comp", exact)):
             for n in range(2, MAX_COMPOUND + 1):
                 for i in range(len(seq) - n + 1):
-                    term = "_".join(seq[i:i + n])
+                    term = compound(seq[i:i + n])
                     if self.has(fieldname, term):
                         out.append((fieldname, term))
         return out
@@ -297,9 +196,9 @@ class Ranker:
         for fieldname, term in self.compounds(parsed):
             ids, s = self.term(fieldname, term, COMPOUND_BOOST)
             score[ids] += s
-        folded = [s for g in parsed.positive for s in g.folded]
-        for pair in {f"{a}_{b}" for a, b in zip(folded, folded[1:])}:
-            ids, s = self.term("fbig", pair, BIGRAM_BOOST)
+        in_a_row = [s for g in parsed.positive for s in g.folded]
+        for term in set(pairs(in_a_row)):
+            ids, s = self.term("fbig", term, BIGRAM_BOOST)
             score[ids] += s
         for g in parsed.excluded:
             keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False

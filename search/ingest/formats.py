@@ -63,7 +63,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .decoding import NotText, decode
-from .text import fold, normal_text
+from ..lang.text import fold, normal_text
 
 # A compressed .docx of a few MB can declare gigabytes; no meeting record does.
 MAX_UNPACKED_BYTES = 200 * 2**20

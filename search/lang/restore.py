@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import syllables
+from .tokens import syllables
 from .text import canonical_tones, fold, has_diacritics
 
 BOS, EOS, NUM, UNK = 0, 1, 2, 3

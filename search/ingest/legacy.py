@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import split_tones
+from ..lang.text import split_tones
 
 ENCODINGS = ("tcvn3", "vni", "cp1258")
 

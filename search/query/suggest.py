@@ -8,8 +8,9 @@ words when it is two run together ("kinhte" -> "kinh te").
 
 from __future__ import annotations
 
-from .analysis import syllables
-from .text import fold
+from ..lang.text import fold
+from ..lang.tokens import syllables
+from .whoosh_read import field_terms
 
 MAX_DISTANCE = 2
 
@@ -21,9 +22,8 @@ class Vocabulary:
     def __init__(self, reader):
         self.df: dict[str, int] = {}
         self._buckets: dict[tuple[str, int], list[str]] = {}
-        for term, info in reader.iter_field("fold"):
-            word = term.decode("utf-8") if isinstance(term, bytes) else term
-            self.df[word] = info.doc_frequency()
+        for word, df in field_terms(reader, "fold"):
+            self.df[word] = df
             self._buckets.setdefault((word[:1], len(word)), []).append(word)
 
     def nearest(self, word: str) -> str | None:

@@ -7,6 +7,9 @@ token whose offsets we know: alignment is exact by construction.
 
 pyvi takes about a second to import; it is loaded on first use, once per
 process, and only by indexing (queries use the index's own compound lexicon).
+
+    >>> compound_spans([("Ủy", ""), ("ban", ""), ("nhân", ""), ("dân", ""), ("tỉnh", "")])
+    [(0, 2), (2, 4)]
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import string
 import warnings
 from functools import lru_cache
 
+from .text import canonical_tones
+
 _PUNCT = set(string.punctuation)
 _model = None
 
 
-def _pyvi():
+def load_pyvi():
     global _model
     if _model is None:
         with warnings.catch_warnings():
@@ -40,9 +45,37 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     """
     if not tokens:
         return ()
-    vt = _pyvi()
+    vt = load_pyvi()
     labels = vt.model.tagger_.tag(features(tokens))
     return _guard(tokens, labels)
+
+
+def compound_spans(words, modern=None) -> list[tuple[int, int]]:
+    """``(start, end)`` index ranges of the multi-syllable words pyvi finds
+    in ``words``, a sequence of ``(syllable, before)`` as the tokenizer gives.
+
+    pyvi sees the sequence it was trained on: syllables and punctuation, with
+    the newer tone placement its dictionary uses (``modern``, when given,
+    holds each syllable's already). Words never cross punctuation.
+    """
+    if not words:
+        return []
+    sequence, index_of = [], []
+    for k, (word, before) in enumerate(words):
+        sequence.extend(before)
+        index_of.append(len(sequence))
+        sequence.append(modern[k] if modern is not None else canonical_tones(word, modern=True))
+    joined = joins(tuple(sequence))
+    spans, start = [], 0
+    for k in range(1, len(words)):
+        i = index_of[k]
+        if not (joined[i] and index_of[k - 1] == i - 1):
+            if k - start > 1:
+                spans.append((start, k))
+            start = k
+    if len(words) - start > 1:
+        spans.append((start, len(words)))
+    return spans
 
 
 def pyvi_joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
@@ -50,7 +83,7 @@ def pyvi_joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     reference ``features`` is held to (tests), and the bench's limit."""
     if not tokens:
         return ()
-    vt = _pyvi()
+    vt = load_pyvi()
     labels = vt.model.predict([vt.sent2features(list(tokens), False)])[0]
     return _guard(tokens, labels)
 
@@ -104,7 +137,7 @@ def _pieces(word: str) -> None:
 
 def features(tokens) -> list[list[str]]:
     """crfsuite's input for ``tokens``, as pyvi's sent2features makes it."""
-    vt = _pyvi()
+    vt = load_pyvi()
     bi, tri = vt.bi_grams, vt.tri_grams
     if len(_own) > 200_000:
         _own.clear(), _prev.clear(), _next.clear()

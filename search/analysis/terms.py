@@ -1,0 +1,121 @@
+"""The terms of a text: one definition for what the index holds and what a
+query asks for.
+
+Five fields hold each paragraph (``index.schema.ANALYZED_FIELDS``):
+
+    syl    accented syllables, lower-case, canonical tones    ủy, ban
+    fold   folded syllables                                    uy, ban
+    comp   pyvi's multi-syllable words, accented               ủy_ban
+    fcomp  the same, folded                                    uy_ban
+    fbig   adjacent folded syllables                           uy_ban, ct~tw
+
+Every form below is made here and nowhere else: the Whoosh filters
+(``filters.py``) call these functions, ``index_terms`` derives all five fields
+in one pass for the indexer, and the query side (``query.parse``,
+``query.ranking``) asks for terms built by the same functions. Change a rule
+here and both sides follow; ``analysis_version`` changes with the output, so
+an index built the old way is rebuilt.
+
+    >>> accented("Uỷ"), folded("Đảng"), compound(["ủy", "ban"]), pair("ct", "tw", "/")
+    ('ủy', 'dang', 'ủy_ban', 'ct~tw')
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from ..lang.segment import compound_spans
+from ..lang.text import canonical_tones, fold
+from ..lang.tokens import syllables
+
+JOIN = "_"     # between the syllables of a compound, and of an adjacent pair
+ACROSS = "~"   # between two syllables with punctuation between them (05-CT/TW)
+PROBE = Path(__file__).with_name("probe.txt")
+
+
+def accented(word: str) -> str:
+    """A syllable as the ``syl`` field holds it: lower-case, canonical tones."""
+    return canonical_tones(word.lower())
+
+
+def folded(word: str) -> str:
+    """A syllable as the ``fold`` field holds it."""
+    return fold(word)
+
+
+def compound(parts) -> str:
+    """The term of a word of several syllables, each already ``accented`` or
+    ``folded`` (both rules work syllable by syllable, so the joined term is
+    the same either way round)."""
+    return JOIN.join(parts)
+
+
+def pair(first: str, second: str, before: str = "") -> str:
+    """The ``fbig`` term of two adjacent folded syllables; ``before`` is the
+    punctuation between them (``ct~tw``), none for words in a row (``uy_ban``).
+    Ranking scores only the first kind; a phrase matches either."""
+    return f"{first}{ACROSS if before else JOIN}{second}"
+
+
+def pairs(folded_syllables) -> list[str]:
+    """The ``fbig`` terms of syllables typed in a row (no punctuation)."""
+    return [pair(a, b) for a, b in zip(folded_syllables, folded_syllables[1:])]
+
+
+# --- every field of a paragraph in one pass ------------------------------------
+#
+# The Whoosh analyzers (analyzers.py) run one field at a time, a Token object
+# per syllable per field, and would ask pyvi about the same paragraph twice
+# (comp and fcomp). Indexing needs only each field's terms and their counts:
+# ``index_terms`` derives all five from one scan and one pyvi call, each
+# distinct syllable's forms computed once. The indexer uses it while the
+# schema's analyzers are analyzers.FIELD_ANALYZERS; tests/test_analysis.py
+# holds the two to the same terms.
+
+
+@lru_cache(maxsize=500_000)
+def _syllable_forms(word: str) -> tuple[str, str, str]:
+    """(accented, folded, pyvi's tone placement) of one syllable."""
+    return accented(word), folded(word), canonical_tones(word, modern=True)
+
+
+@lru_cache(maxsize=500_000)
+def _compound_forms(raw: str) -> tuple[str, str]:
+    """(comp term, fcomp term) of syllables joined as written."""
+    return accented(raw), folded(raw)
+
+
+def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter]:
+    """Term counts of ``value`` for the fields syl, fold, comp, fcomp, fbig."""
+    scan = syllables(value)
+    forms = [_syllable_forms(w) for w, _s, _e, _b in scan]
+    fold_terms = [f[1] for f in forms]
+    fbig = [pair(fold_terms[k - 1], fold_terms[k], scan[k][3]) for k in range(1, len(scan))]
+    spans = compound_spans([(w, b) for w, _s, _e, b in scan], [f[2] for f in forms])
+    compounds = [_compound_forms(compound([t[0] for t in scan[s:e]])) for s, e in spans]
+    return (Counter([f[0] for f in forms]), Counter(fold_terms),
+            Counter([c[0] for c in compounds]), Counter([c[1] for c in compounds]),
+            Counter(fbig))
+
+
+@lru_cache(maxsize=1)
+def analysis_version() -> str:
+    """A digest of what the analysis makes of a probe text (``probe.txt``:
+    old and new tone placement, NFD, codes, numbers, compounds, punctuation),
+    through ``index_terms`` and through every field's Whoosh analyzer.
+
+    Derived, not bumped by hand: an index whose manifest records another
+    version was analysed by other rules (or another pyvi) and is rebuilt.
+    """
+    from .analyzers import FIELD_ANALYZERS
+
+    digest = hashlib.sha256()
+    for line in PROBE.read_text(encoding="utf-8").splitlines():
+        for counts in index_terms(line):
+            digest.update(repr(sorted(counts.items())).encode())
+        for name, make in FIELD_ANALYZERS.items():
+            digest.update(repr((name, [t.text for t in make()(line)])).encode())
+    return digest.hexdigest()[:16]

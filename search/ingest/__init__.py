@@ -1,0 +1,2 @@
+"""From source files to documents: formats, encodings, boilerplate, titles,
+meeting metadata."""

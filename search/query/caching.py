@@ -1,0 +1,49 @@
+"""The one way the engine bounds a cache that threads share: a least recently
+used cache, weighed by what its values hold (cachetools), behind a lock.
+
+Pure functions of a string (tone placement, folding, a paragraph's scan) are
+memoized with ``functools.lru_cache`` instead, bounded by entries: the same
+eviction, in C, for values of about one size.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from cachetools import LRUCache
+
+
+class SharedLRU:
+    """``get(key, load)``: the cached value, or ``load()``'s, kept while the
+    values' total ``weigh`` stays within ``budget``."""
+
+    def __init__(self, budget: int, weigh=lambda value: 1):
+        self._cache = LRUCache(maxsize=budget, getsizeof=weigh)
+        self._weigh = weigh
+        self._lock = threading.Lock()
+
+    def get(self, key, load):
+        with self._lock:
+            value = self._cache.get(key)
+        if value is not None:
+            return value
+        value = load()  # outside the lock: loads of different keys overlap
+        if self._weigh(value) <= self._cache.maxsize:
+            with self._lock:
+                self._cache[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    @property
+    def budget(self) -> int:
+        return self._cache.maxsize
+
+    @property
+    def weight(self) -> int:
+        return self._cache.currsize
+
+    def __len__(self) -> int:
+        return len(self._cache)

@@ -1,0 +1,76 @@
+"""What every thread answering from one index generation shares, opened once.
+
+A generation never changes once published, so everything derived from it is
+computed once, on open, and dropped with it: per-paragraph arrays (field
+lengths, deletions, facet columns), each segment's hot postings, the accent
+model, and the cache of scored postings. The vocabulary for did-you-mean is
+read on first need (only a query that finds nothing needs it).
+
+Memory a serving process holds, and where each bound is set:
+
+    scored postings      POSTINGS_BUDGET here       3M postings, ~24 MB at 8 bytes
+    per-paragraph arrays  this object                ~24 bytes a paragraph (2.4 MB at 100k)
+    hot postings          index/hot.py (mmap)        page cache, shared by processes
+    paragraph scans       query/highlight.py         512 paragraphs, ~8 MB
+    recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
+    string memos          lru_cache in lang/, analysis/  a few MB
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ..index.hot import HotPostings
+from ..index.schema import ANALYZED_FIELDS
+from ..index.store import read_manifest
+from ..lang.restore import MODEL_FILE, AccentModel
+from .caching import SharedLRU
+from .facets import FacetColumns
+from .suggest import Vocabulary
+from .whoosh_read import alive, field_lengths, leaves, open_searcher, segment_id
+
+# Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
+# float32 score). Frequent terms are memory-mapped (hot postings) and cheap
+# to read again; the cache saves their scoring and the slow reads of
+# mid-frequency terms. A term costs ENTRY_WEIGHT more, so that terms the
+# index does not hold (looked up for compounds) are bounded too.
+POSTINGS_BUDGET = 3_000_000
+ENTRY_WEIGHT = 25
+
+
+def _weigh(value) -> int:
+    return len(value[0]) + ENTRY_WEIGHT
+
+
+class Generation:
+    def __init__(self, path: Path):
+        self.path = path
+        self.manifest = read_manifest(path)
+        model = path / MODEL_FILE
+        self.accents = AccentModel.load(model) if model.is_file() else None
+        self.postings = SharedLRU(POSTINGS_BUDGET, _weigh)
+        searcher = open_searcher(path)
+        try:
+            parts = leaves(searcher)
+            self.n = searcher.doc_count_all()
+            live = max(1, searcher.doc_count())
+            self.avg_length = {f: max(1e-9, searcher.field_length(f) / live) for f in ANALYZED_FIELDS}
+            self.length = {f: field_lengths(parts, self.n, f) for f in ANALYZED_FIELDS}
+            self.alive = alive(parts, self.n)
+            self.facets = FacetColumns(parts, self.n)
+            # Each segment's frequent terms as flat arrays, when written.
+            self.hot = {sid: HotPostings.open(path, sid)
+                        for sid in (segment_id(r) for r, _ in parts) if sid is not None}
+        finally:
+            searcher.close()
+        self._vocabulary: Vocabulary | None = None
+        self._lock = threading.Lock()
+
+    def vocabulary(self, reader) -> Vocabulary:
+        """The generation's folded words, for did-you-mean (``reader``: any
+        open reader of this generation)."""
+        with self._lock:
+            if self._vocabulary is None:
+                self._vocabulary = Vocabulary(reader)
+            return self._vocabulary
