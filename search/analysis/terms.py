@@ -60,9 +60,32 @@ def pair(first: str, second: str, before: str = "") -> str:
     return f"{first}{ACROSS if before else JOIN}{second}"
 
 
-def pairs(folded_syllables) -> list[str]:
-    """The ``fbig`` terms of syllables typed in a row (no punctuation)."""
-    return [pair(a, b) for a, b in zip(folded_syllables, folded_syllables[1:])]
+def adjacent_pairs(forms, befores) -> list[str]:
+    """The ``fbig`` terms of a run of folded syllables, ``befores[k]`` the
+    punctuation before ``forms[k]``: of a paragraph, or of a query as typed."""
+    return [pair(forms[k - 1], forms[k], befores[k]) for k in range(1, len(forms))]
+
+
+def query_terms(runs, with_accents: bool, max_compound: int):
+    """What a query typed as ``runs`` (each a sequence of ``(syllable,
+    punctuation before it)``) asks of the pair and compound fields:
+    ``(fbig terms, [(field, candidate compound)])``. Compounds are only
+    candidates (the ranker keeps those the lexicon holds); like pyvi's words
+    (``compound_spans``), none crosses punctuation."""
+    pairs, compounds = [], []
+    for run in runs:
+        fold_forms = [folded(w) for w, _ in run]
+        befores = [b for _, b in run]
+        pairs += adjacent_pairs(fold_forms, befores)
+        sequences = [("fcomp", fold_forms)]
+        if with_accents:
+            sequences.append(("comp", [accented(w) for w, _ in run]))
+        for fieldname, forms in sequences:
+            for n in range(2, max_compound + 1):
+                for i in range(len(forms) - n + 1):
+                    if not any(befores[i + 1:i + n]):
+                        compounds.append((fieldname, compound(forms[i:i + n])))
+    return pairs, compounds
 
 
 # --- every field of a paragraph in one pass ------------------------------------
@@ -93,7 +116,7 @@ def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter
     scan = syllables(value)
     forms = [_syllable_forms(w) for w, _s, _e, _b in scan]
     fold_terms = [f[1] for f in forms]
-    fbig = [pair(fold_terms[k - 1], fold_terms[k], scan[k][3]) for k in range(1, len(scan))]
+    fbig = adjacent_pairs(fold_terms, [t[3] for t in scan])
     spans = compound_spans([(w, b) for w, _s, _e, b in scan], [f[2] for f in forms])
     compounds = [_compound_forms(compound([t[0] for t in scan[s:e]])) for s, e in spans]
     return (Counter([f[0] for f in forms]), Counter(fold_terms),

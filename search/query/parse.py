@@ -43,6 +43,12 @@ class ParsedQuery:
     words: list[Group] = field(default_factory=list)
     phrases: list[Group] = field(default_factory=list)  # quoted: required
     excluded: list[Group] = field(default_factory=list)
+    accented: bool = False  # typed with diacritics: groups have their exact forms
+    # The words and phrases as typed, in order: runs of (syllable, punctuation
+    # before it), a run broken by an excluded word. Pairs of adjacent
+    # syllables and compounds are read off these, as the index reads them
+    # off a paragraph (analysis.terms).
+    runs: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Group]:
@@ -51,6 +57,10 @@ class ParsedQuery:
     @property
     def empty(self) -> bool:
         return not self.positive
+
+
+# Syllables kept for pairs and compounds: a pasted page asks for no more.
+MAX_RUN_SYLLABLES = 2 * MAX_GROUPS
 
 
 def _syllables(chunk: str) -> list[str]:
@@ -71,27 +81,36 @@ def parse_query(text: str) -> ParsedQuery:
         # An unbalanced quote is not an operator; drop the last one.
         i = text.rfind('"')
         text = text[:i] + " " + text[i + 1:]
-    chunks = []  # (kind, syllables)
+    chunks = []  # (kind, text, syllables)
     for m in _CHUNK.finditer(text):
         minus, quoted, bare = m.groups()
         if quoted is not None:
-            chunks.append(("not" if minus else "phrase", _syllables(quoted)))
+            chunks.append(("not" if minus else "phrase", quoted, _syllables(quoted)))
         elif bare.startswith("-") and len(bare) > 1 and bare[1].isalpha():
-            chunks.append(("not", _syllables(bare[1:])))
+            chunks.append(("not", bare[1:], _syllables(bare[1:])))
         else:
-            chunks.append(("word", _syllables(bare)))
+            chunks.append(("word", bare, _syllables(bare)))
     # A person who types any diacritic types them all: then "ban" means ban,
     # not bàn. Without any, every word is a folded word.
-    accented = any(has_diacritics(s) for kind, syls in chunks if kind != "not" for s in syls)
-    parsed = ParsedQuery(text)
-    for kind, syls in chunks:
-        if not syls or len(parsed.positive) + len(parsed.excluded) >= MAX_GROUPS:
-            continue
+    typed_accents = any(has_diacritics(s) for kind, _, syls in chunks if kind != "not" for s in syls)
+    parsed = ParsedQuery(text, accented=typed_accents)
+    runs: list[list[str]] = [[]]
+    for kind, chunk, syls in chunks:
+        if len(parsed.positive) + len(parsed.excluded) >= MAX_GROUPS:
+            break
         if kind == "not":
-            parsed.excluded.append(_group(syls, any(has_diacritics(s) for s in syls)))
-        elif kind == "phrase":
-            parsed.phrases.append(_group(syls, accented))
-        else:
-            parsed.words.append(_group(syls, accented))
+            if syls:
+                parsed.excluded.append(_group(syls, any(has_diacritics(s) for s in syls)))
+                runs.append([])
+            continue
+        runs[-1].append(chunk)  # punctuation alone stays: it parts the syllables around it
+        if syls:
+            (parsed.phrases if kind == "phrase" else parsed.words).append(_group(syls, typed_accents))
     parsed.words = expand(parsed.words)
+    budget = MAX_RUN_SYLLABLES
+    for run in runs:
+        scanned = tuple((w, b) for w, _s, _e, b in syllables(" ".join(run)))[:budget]
+        budget -= len(scanned)
+        if scanned:
+            parsed.runs.append(scanned)
     return parsed

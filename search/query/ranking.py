@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.terms import compound, folded, pair, pairs
+from ..analysis.terms import folded, pair, query_terms
 from .facets import Filters
 from .generation import Generation
 from .parse import Group, ParsedQuery
@@ -159,20 +159,6 @@ class Ranker:
     def has(self, fieldname: str, text: str) -> bool:
         return len(self.postings(fieldname, text)[0]) > 0
 
-    def compounds(self, parsed: ParsedQuery) -> list[tuple[str, str]]:
-        """Runs of 2-4 query syllables that the index knows as a compound."""
-        groups = parsed.positive
-        folded = [s for g in groups for s in g.folded]
-        exact = [s for g in groups for s in g.exact] if all(g.exact for g in groups) else []
-        out = []
-        for fieldname, seq in (("fcomp", folded), ("comp", exact)):
-            for n in range(2, MAX_COMPOUND + 1):
-                for i in range(len(seq) - n + 1):
-                    term = compound(seq[i:i + n])
-                    if self.has(fieldname, term):
-                        out.append((fieldname, term))
-        return out
-
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
         strict = len(parsed.positive) <= STRICT_MAX_WORDS
@@ -193,11 +179,13 @@ class Ranker:
             cover[ids] += 1
             if eids is not None and len(eids):
                 score[eids] += es + exact_bonus
-        for fieldname, term in self.compounds(parsed):
-            ids, s = self.term(fieldname, term, COMPOUND_BOOST)
-            score[ids] += s
-        in_a_row = [s for g in parsed.positive for s in g.folded]
-        for term in set(pairs(in_a_row)):
+        pairs, compounds = query_terms(parsed.runs, parsed.accented, MAX_COMPOUND)
+        # Runs of 2-4 query syllables that the index knows as a compound.
+        for fieldname, term in compounds:
+            if self.has(fieldname, term):
+                ids, s = self.term(fieldname, term, COMPOUND_BOOST)
+                score[ids] += s
+        for term in dict.fromkeys(pairs):
             ids, s = self.term("fbig", term, BIGRAM_BOOST)
             score[ids] += s
         for g in parsed.excluded:
