@@ -1,0 +1,185 @@
+"""Parsing and analysing a big batch in worker processes.
+
+Each worker loads pyvi once, takes batches of files off a queue (so the
+faster one takes more), parses them, and writes one segment into the new
+generation with a ``SegmentBuilder``; it sends each document back (the
+manifest and the accent model need them), or why a file was skipped. The
+accent model is trained in the parent meanwhile, on a thread fed with the
+documents as they come. Spawned, not forked: a worker must not inherit the
+build lock or a thread's lock. A worker exits when its parent does, so a
+killed build leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from ..ingest.corpus import Corpus, Document, estimated_paragraphs, parse_file
+from .pause import point
+from .training import Trainer
+from .whoosh_write import SegmentBuilder
+
+# Paragraphs a job holds: small enough that the faster worker takes more.
+BATCH_PARAGRAPHS = 100
+# The bar counts paragraphs analysed; writing the postings comes after, and
+# takes about as long again.
+WRITING = "Đang ghi chỉ mục"
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+class ParallelBuild:
+    """Parse and index a corpus's pending files and its documents in
+    ``procs`` worker processes writing into ``folder``.
+
+    ``run()`` returns the segments they wrote and leaves the corpus's
+    documents (in file order) and skips in ``corpus``; the accent model, when
+    ``model`` is given, is trained into it meanwhile.
+    """
+
+    def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None):
+        self.corpus, self.procs, self.bar = corpus, procs, bar
+        ctx = multiprocessing.get_context("spawn")
+        self.jobs, self.results = ctx.Queue(maxsize=2 * procs), ctx.Queue()
+        self.workers = [ctx.Process(target=_worker, args=(folder, self.jobs, self.results, os.getpid()),
+                                    daemon=True) for _ in range(procs)]
+        # In file order, as a one-process build reads them: the accent model is
+        # trained in this order, so it does not depend on which worker is faster.
+        self.items = sorted([("doc", d) for d in corpus.documents] + [("file", f) for f in corpus.pending],
+                            key=lambda item: item[1].path if item[0] == "doc" else item[1][0])
+        corpus.documents, corpus.pending = [], []
+        self.received = 0
+        self.segments: list = []
+        self.trainer = Trainer(model) if model else None
+
+    def run(self) -> list:
+        for w in self.workers:
+            w.start()
+        try:
+            for batch in _batches(list(enumerate(self.items))):
+                while True:
+                    try:
+                        self.jobs.put(batch, timeout=0.2)
+                        break
+                    except queue.Full:
+                        self._receive()
+                self._receive()
+            for _ in self.workers:
+                self.jobs.put(None)
+            while len(self.segments) < self.procs:
+                exited = all(w.exitcode == 0 for w in self.workers)
+                self._receive(wait=2 if exited else 0.5)  # the last message may land just after its exit
+                if exited and len(self.segments) < self.procs:
+                    raise RuntimeError("the indexing workers stopped without their segments")
+            for w in self.workers:
+                w.join()
+            if self.trainer:
+                self.trainer.finish()
+            self.corpus.documents.sort(key=lambda d: d.path)
+        except BaseException:
+            for w in self.workers:
+                w.kill()
+                w.join()
+            # Batches nobody will read would hold up interpreter exit.
+            self.jobs.cancel_join_thread()
+            self.results.cancel_join_thread()
+            if self.trainer:
+                self.trainer.abandon()
+            raise
+        return [s for s in self.segments if s is not None]
+
+    def _receive(self, wait: float = 0) -> None:
+        """Handle every message there is, after waiting up to ``wait`` s for one."""
+        try:
+            message = self.results.get(timeout=wait) if wait else self.results.get_nowait()
+            while True:
+                self._handle(*message)
+                message = self.results.get_nowait()
+        except queue.Empty:
+            pass
+        dead = [w.exitcode for w in self.workers if w.exitcode not in (None, 0)]
+        if dead:
+            raise RuntimeError(f"an indexing worker died (exit code {dead[0]})")
+
+    def _handle(self, kind: str, value) -> None:
+        if kind == "error":
+            raise RuntimeError(f"an indexing worker failed:\n{value}")
+        if kind == "segment":
+            self.segments.append(value)
+            return
+        i, parsed = value
+        parsed = parsed or self.items[i][1]  # None: a document parsed here, sent as is
+        self.received += 1
+        if isinstance(parsed, Document):
+            self.corpus.documents.append(parsed)
+            self.bar.update(len(parsed.paragraphs))
+        else:
+            self.corpus.skipped.append(parsed)
+        if self.trainer:
+            self.trainer.feed(i, parsed if isinstance(parsed, Document) else None)
+        if self.received == len(self.items):
+            self.bar.total = self.bar.n
+            self.bar.set_description(WRITING)
+
+
+def _batches(items):
+    """Jobs of about ``BATCH_PARAGRAPHS`` paragraphs, of ``(i, item)`` with
+    items ("doc", Document) or ("file", (path, raw bytes, sha256))."""
+    batch, size = [], 0
+    for i, (kind, item) in items:
+        batch.append((i, kind, item))
+        size += len(item.paragraphs) if kind == "doc" else estimated_paragraphs(item[1], item[0].suffix)
+        if size >= BATCH_PARAGRAPHS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _worker(folder: str, jobs, results, parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent decides and kills us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with(parent)
+    try:
+        from ..lang.segment import load_pyvi
+
+        load_pyvi()
+        builder = SegmentBuilder(whoosh_index.open_dir(folder))
+        batch = jobs.get()
+        point("worker")
+        while batch is not None:
+            for i, kind, item in batch:
+                parsed = item if kind == "doc" else parse_file(*item)
+                if isinstance(parsed, Document):
+                    builder.add(parsed)
+                # A document the parent sent is not sent back.
+                results.put(("parsed", (i, None if kind == "doc" else parsed)))
+            batch = jobs.get()
+        results.put(("segment", builder.finish()))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+
+
+def _exit_with(parent: int) -> None:
+    """Exit when the parent does: a killed build must not leave workers behind."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
