@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +52,8 @@ class AccentModel:
         self._candidates = groups  # folded -> ascending ids, so keys come sorted
         self._tables = tables
         # A server sees the same queries again and again; Viterbi costs more
-        # than the lookup. Bounded by clearing: cheap and rarely hit.
-        self._restored: dict[str, str | None] = {}
+        # than the lookup.
+        self.restore = lru_cache(maxsize=10_000)(self._restore)
         for name, value in tables.items():
             setattr(self, "_" + name, value)
 
@@ -143,20 +144,14 @@ class AccentModel:
 
     # --- restoration --------------------------------------------------------
 
-    def restore(self, query: str) -> str | None:
-        """The query with accents restored, or None if there is nothing to add.
+    def _restore(self, query: str) -> str | None:
+        """The query with accents restored, or None if there is nothing to add
+        (``restore``, memoized).
 
         Only syllables typed without diacritics change; accented ones, numbers,
         punctuation and words the index never saw stay as typed, and each
         restored word keeps the typed word's capitals.
         """
-        if query not in self._restored:
-            if len(self._restored) >= 10_000:
-                self._restored.clear()
-            self._restored[query] = self._restore(query)
-        return self._restored[query]
-
-    def _restore(self, query: str) -> str | None:
         tokens = list(syllables(query))
         if not tokens:
             return None

@@ -111,12 +111,9 @@ def _guard(tokens, labels) -> tuple[bool, ...]:
 # per-syllable pieces computed once. A False attribute weighs 0.0 and adds
 # exactly nothing to a label's score, so it is left out; the labels are
 # pyvi's (tests/test_analysis.py compares them with pyvi_joins).
-_own: dict[str, list[str]] = {}
-_prev: dict[str, list[str]] = {}
-_next: dict[str, list[str]] = {}
-
-
-def _pieces(word: str) -> None:
+@lru_cache(maxsize=200_000)
+def _pieces(word: str) -> tuple[list[str], list[str], list[str]]:
+    """A token's own attributes, and those it gives the tokens before and after it."""
     low, up, title = word.lower(), word.isupper(), word.istitle()
     own = ["bias", "word.lower():" + low]
     if up:
@@ -132,34 +129,30 @@ def _pieces(word: str) -> None:
     if up:
         prev.append("-1:word.isupper()")
         nxt.append("+1:word.isupper()")
-    _own[word], _prev[word], _next[word] = own, prev, nxt
+    return own, prev, nxt
 
 
 def features(tokens) -> list[list[str]]:
     """crfsuite's input for ``tokens``, as pyvi's sent2features makes it."""
     vt = load_pyvi()
     bi, tri = vt.bi_grams, vt.tri_grams
-    if len(_own) > 200_000:
-        _own.clear(), _prev.clear(), _next.clear()
-    for w in tokens:
-        if w not in _own:
-            _pieces(w)
+    pieces = [_pieces(w) for w in tokens]
     n = len(tokens)
     # pyvi lower-cases the joined words (not each word: str.lower is contextual)
     pair = [(tokens[i - 1] + " " + tokens[i]).lower() in bi for i in range(1, n)]
     triple = [(tokens[i - 2] + " " + tokens[i - 1] + " " + tokens[i]).lower() in tri
               for i in range(2, n)]
     out = []
-    for i, w in enumerate(tokens):
-        f = list(_own[w])
+    for i in range(n):
+        f = list(pieces[i][0])
         if i > 0:
-            f += _prev[tokens[i - 1]]
+            f += pieces[i - 1][1]
             if pair[i - 1]:
                 f.append("-1:word.bi_gram()")
             if i > 1 and triple[i - 2]:
                 f.append("-2:word.tri_gram()")
         if i < n - 1:
-            f += _next[tokens[i + 1]]
+            f += pieces[i + 1][2]
             if pair[i]:
                 f.append("+1:word.bi_gram()")
             if i < n - 2 and triple[i]:

@@ -4,6 +4,11 @@ Only for queries that found nothing: each word unknown to the index is
 replaced by the known word nearest to it once folded (edit distance with
 swapped letters as one slip, then the most paragraphs), or split in two known
 words when it is two run together ("kinhte" -> "kinh te").
+
+Why not whoosh3's ``reader.terms_within`` (and its ``ReaderCorrector``, built
+on it): measured on the seeds' index, it took 10.8 ms a word against 0.37 ms
+here (it builds a Levenshtein automaton per word, in Python), and it counts a
+swap of neighbours as two edits, so "ngih" never reaches "nghi".
 """
 
 from __future__ import annotations
