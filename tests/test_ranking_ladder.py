@@ -1,0 +1,145 @@
+"""The ranking ladder's constants and tie rule (search/query/ranking.py), each
+pinned by a paragraph a person would expect first: change one and a named
+paragraph drops from first place.
+
+The seeds decide most rules; two small meeting corpora decide the rest
+(compounds, and the weight of accents as typed). The boosts are applied when
+a query is scored, on BM25 scores cached per generation, so patching them
+affects an engine that is already open (the last tests rely on that)."""
+
+import pytest
+
+import search.query.ranking as ranking
+from conftest import write_corpus
+from search import Engine, build_index
+
+
+def first(engine, query):
+    """(document, paragraph) ranked first; seed documents by their number."""
+    hits = engine.search(query, limit=1)["hits"]
+    assert hits, f"no result for {query!r}"
+    return hits[0]["doc_id"].split("_")[0], hits[0]["paragraph"]
+
+
+def _engine(tmp_path_factory, docs):
+    folder = tmp_path_factory.mktemp("ladder")
+    build_index(write_corpus(folder / "source", docs), folder / "index")
+    return Engine(folder / "index")
+
+
+@pytest.fixture(scope="module")
+def committee(tmp_path_factory):
+    """Ủy ban as a word (Ủy ban nhân dân), and ủy, ban meeting across words
+    (Tỉnh ủy | ban hành) in a shorter paragraph."""
+    return _engine(tmp_path_factory, {
+        "tinhuy.txt": "Thông báo một\nTỉnh ủy ban hành nghị quyết về phát triển nông nghiệp.\n",
+        "uyban.txt": "Thông báo hai\n"
+                     "Ủy ban nhân dân tỉnh triển khai kế hoạch phát triển nông nghiệp.\n",
+    })
+
+
+@pytest.fixture(scope="module")
+def discussion(tmp_path_factory):
+    """Bàn (discuss) twice, against bàn once among six Ban (boards), in
+    paragraphs of the same length."""
+    return _engine(tmp_path_factory, {
+        "cacban.txt": "Thông báo một\nBan Thường vụ bàn với Ban Tổ chức, Ban Tuyên giáo, "
+                      "Ban Dân vận, Ban Nội chính và Ban Kinh tế.\n",
+        "banbac.txt": "Thông báo hai\nHội nghị bàn kỹ và bàn sâu về công tác cán bộ, "
+                      "công tác tổ chức của tỉnh trong năm tới.\n",
+    })
+
+
+# --- BIGRAM_BOOST: words typed in a row ------------------------------------
+
+@pytest.mark.parametrize("query,wanted", [
+    # "Ban Cán sự Đảng UBND tỉnh"; other paragraphs have the four apart.
+    ("ban can su dang", {("000", 8)}),
+    # "Với tinh thần trách nhiệm" or "nêu cao tinh thần trách nhiệm", not
+    # "tinh thần khẩn trương và trách nhiệm" (000, 14), a shorter paragraph.
+    ("tinh than trach nhiem", {("001", 10), ("000", 7)}),
+])
+def test_unaccented_words_in_a_row_outrank_the_same_words_scattered(seed_engine, query, wanted):
+    """BIGRAM_BOOST: adjacent query syllables (fbig pairs) lift the paragraph."""
+    assert first(seed_engine, query) in wanted
+
+
+# --- COMPOUND_BOOST: words the index knows as compounds --------------------
+
+@pytest.mark.parametrize("query", ["uy ban", "ủy ban"])
+def test_uy_ban_finds_the_committee_before_tinh_uy_ban_hanh(committee, query):
+    """COMPOUND_BOOST: the word ủy_ban outweighs ủy and ban that merely touch."""
+    assert first(committee, query) == ("uyban", 2)
+
+
+# --- EXACT_BOOST: accents as typed count more than look-alikes -------------
+
+def test_accented_word_outranks_a_paragraph_of_look_alikes(discussion):
+    """EXACT_BOOST: "bàn" as typed, twice, beats "bàn" once among six "Ban"."""
+    assert first(discussion, "bàn") == ("banbac", 2)
+    # Typed without accents, every "ban" counts: the paragraph of boards.
+    assert first(discussion, "ban") == ("cacban", 2)
+
+
+# --- STRICT_MAX_WORDS: questions are ranked by their rare words ------------
+
+QUESTIONS = [
+    ("tốc độ tăng trưởng kinh tế của tỉnh là bao nhiêu", ("001", 9)),
+    ("toc do tang truong kinh te cua tinh la bao nhieu", ("001", 9)),
+    ("tỉnh đã thu ngân sách được bao nhiêu", ("001", 9)),
+    ("bí thư tỉnh ủy nói gì về công tác cán bộ", ("000", 13)),
+    ("đề án cây chè của tỉnh thái nguyên là gì", ("000", 9)),
+]
+
+
+@pytest.mark.parametrize("query,wanted", QUESTIONS, ids=[q for q, _ in QUESTIONS])
+def test_question_finds_the_answer_not_the_paragraph_with_every_small_word(
+        seed_engine, query, wanted):
+    """STRICT_MAX_WORDS: past 4 words "là", "gì", "bao nhiêu" only nudge the rank."""
+    assert len(query.split()) > ranking.STRICT_MAX_WORDS
+    assert first(seed_engine, query) == wanted
+
+
+# --- _best: exact ties in document and paragraph order ---------------------
+
+TIES = [
+    # The same caption under a photo in two reports: the earlier report first.
+    ("đại biểu tham dự hội nghị", ("000", 5), ("001", 4)),
+    # A title repeated as paragraph 4 (typed without accents): the title first.
+    ("khoa xix", ("000", 1), ("000", 4)),
+    # A title repeated as paragraph 2, with a full stop: the title first.
+    ("hội nghị lần thứ 31", ("002", 1), ("002", 2)),
+]
+
+
+@pytest.mark.parametrize("query,wanted,duplicate", TIES, ids=[q for q, *_ in TIES])
+def test_identical_paragraphs_list_the_earlier_one_first(seed_engine, query, wanted, duplicate):
+    """_best: exact ties go in docnum order, on a page of one result or of ten."""
+    assert first(seed_engine, query) == wanted
+    hits = seed_engine.search(query, limit=10)["hits"]
+    assert [(h["doc_id"].split("_")[0], h["paragraph"]) for h in hits[:2]] == [wanted, duplicate]
+
+
+@pytest.mark.parametrize("query,wanted,duplicate", TIES, ids=[q for q, *_ in TIES])
+def test_identical_paragraphs_tie_exactly(seed_engine, query, wanted, duplicate):
+    """_best: the order above comes from the tie rule alone, not from scores."""
+    hits = seed_engine.search(query, limit=2)["hits"]
+    assert hits[0]["score"] == hits[1]["score"]
+
+
+# --- each constant is what decides its case above --------------------------
+
+@pytest.mark.parametrize("name,value,engine,query,wanted", [
+    ("BIGRAM_BOOST", 0.0, "seed_engine", "ban can su dang", ("000", 8)),
+    ("COMPOUND_BOOST", 0.0, "committee", "uy ban", ("uyban", 2)),
+    ("EXACT_BOOST", 1.0, "discussion", "bàn", ("banbac", 2)),
+    ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[0][0], QUESTIONS[0][1]),
+    ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[3][0], QUESTIONS[3][1]),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_without_its_constant_the_paragraph_is_not_first(
+        request, monkeypatch, name, value, engine, query, wanted):
+    """Each constant above, changed, loses its paragraph its first place."""
+    engine = request.getfixturevalue(engine)
+    assert first(engine, query) == wanted
+    monkeypatch.setattr(ranking, name, value)
+    assert first(engine, query) != wanted
