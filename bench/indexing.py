@@ -39,15 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 from whoosh import index as whoosh_index  # noqa: E402
 
-from search import analysis, segment  # noqa: E402
-from search.ingest.corpus import read_corpus  # noqa: E402
-from search.ingest.corpus import parse_document  # noqa: E402
-from search import build_index  # noqa: E402
-from search.index.whoosh_write import SegmentBuilder  # noqa: E402
-from search.lang.restore import AccentModel  # noqa: E402
+from search import Engine, build_index  # noqa: E402
+from search.analysis import analyzers, terms  # noqa: E402
 from search.index.schema import make_schema  # noqa: E402
-from search import Engine  # noqa: E402
 from search.index.store import current_generation  # noqa: E402
+from search.index.whoosh_write import SegmentBuilder  # noqa: E402
+from search.ingest.corpus import parse_document, read_corpus  # noqa: E402
+from search.lang import segment  # noqa: E402
+from search.lang.restore import AccentModel  # noqa: E402
 
 
 def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
@@ -60,7 +59,7 @@ def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
 
     real, segment.joins = segment.joins, capture
     try:
-        analyzer = analysis.compound_analyzer()
+        analyzer = analyzers.compound_analyzer()
         for text in paragraphs:
             for _ in analyzer(text):
                 pass
@@ -116,7 +115,7 @@ def breakdown(docs, sequences, sample: int, work: Path) -> dict[str, float]:
     segment.joins.cache_clear()
     started = time.perf_counter()
     for text in texts:
-        analysis.index_terms(text)
+        terms.index_terms(text)
     out["analysis"] = (time.perf_counter() - started) / n
     segment.joins.cache_clear()
     started = time.perf_counter()
@@ -198,7 +197,7 @@ def run(args, work: Path):
         print(f"one-process build_index: {serial.seconds:.1f} s", flush=True)
 
     pyvi_import = float(subprocess.run(
-        [sys.executable, "-c", "import time; t = time.perf_counter(); from search import segment; "
+        [sys.executable, "-c", "import time; t = time.perf_counter(); from search.lang import segment; "
          "segment.load_pyvi(); print(time.perf_counter() - t)"],
         check=True, cwd=ROOT, capture_output=True, text=True).stdout)
     segment.load_pyvi()  # the updates below are timed with pyvi loaded
