@@ -20,7 +20,8 @@ from docx.oxml import parse_xml
 from pdfminer.high_level import extract_text
 
 from search.ingest.corpus import paragraphs_of
-from search.ingest.formats import _join, read_docx, read_html, read_paragraphs, read_pdf
+from search.ingest.formats import read_docx, read_html, read_paragraphs, read_pdf
+from search.ingest.formats.pdf import _join
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -149,7 +150,7 @@ def test_docx_without_text_is_refused():
 
 def test_docx_that_unpacks_too_large_is_refused(monkeypatch):
     raw = docx_bytes(report_docx)
-    monkeypatch.setattr("search.ingest.formats.MAX_UNPACKED_BYTES", 10_000)
+    monkeypatch.setattr("search.ingest.formats.docx.MAX_UNPACKED_BYTES", 10_000)
     with pytest.raises(ValueError, match=r"unpacks to .* MB \(the limit is"):
         read_docx(raw)
 

@@ -1,5 +1,6 @@
 """SegmentBuilder writes the segment Whoosh's own writer would, term for term."""
 
+import hashlib
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -7,7 +8,7 @@ from whoosh import index as whoosh_index
 from conftest import ROOT, SEEDS
 from search.index.schema import ANALYZED_FIELDS, column_values, make_schema
 from search.index.whoosh_write import SegmentBuilder, commit, segments
-from search.ingest.corpus import read_corpus, read_document
+from search.ingest.corpus import parse_document, read_bytes, read_corpus
 
 
 def dump(folder: Path) -> dict:
@@ -79,7 +80,9 @@ def test_builder_matches_whooshs_writer(tmp_path):
     docs = read_corpus(SEEDS).documents * 3
     corpus = ROOT / "bench" / "data" / "corpus-10000"
     if corpus.is_dir():
-        docs.append(read_document(sorted(corpus.iterdir())[0]))
+        path = sorted(corpus.iterdir())[0]
+        raw = read_bytes(path)
+        docs.append(parse_document(path, raw, hashlib.sha256(raw).hexdigest()))
     reference, built = build_both(docs, tmp_path)
     assert reference["docs"] >= 147
     assert max(len(v[-1]) for k, v in reference.items() if k[0] == "term") > 128

@@ -102,12 +102,6 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
                     extract(title, paragraphs, path.name))
 
 
-def read_document(path: Path) -> Document:
-    """Read one source file; raises ValueError with a reason people can act on."""
-    raw = read_bytes(path)
-    return parse_document(path, raw, hashlib.sha256(raw).hexdigest())
-
-
 def parse_file(path: Path, raw: bytes, sha256: str) -> Document | Skipped:
     """``parse_document``, with a file it cannot read as a ``Skipped``."""
     try:

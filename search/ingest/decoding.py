@@ -14,6 +14,7 @@ import codecs
 import unicodedata
 
 from .legacy import detect_and_convert
+from ..lang.text import CharTable
 
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 _ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs", "So", "Sk"}
@@ -23,17 +24,12 @@ class NotText(ValueError):
     """The bytes are not text we can read; the message says why."""
 
 
-class _Unusual(dict):
-    """``str.translate`` table deleting the characters that are plainly text,
-    so only the rest is looked at one by one."""
-
-    def __missing__(self, code: int):
-        c = chr(code)
-        self[code] = c if c not in _TEXT_CONTROLS and unicodedata.category(c) in _ODD_CATEGORIES else None
-        return self[code]
+def _unusual(c: str) -> str | None:
+    return c if c not in _TEXT_CONTROLS and unicodedata.category(c) in _ODD_CATEGORIES else None
 
 
-_UNUSUAL = _Unusual()
+# Deletes the characters that are plainly text, so only the rest is counted.
+_UNUSUAL = CharTable(_unusual)
 
 
 def _looks_like_text(text: str) -> bool:

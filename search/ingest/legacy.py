@@ -11,11 +11,11 @@ file a provincial office still has:
   marks, so it must be composed to NFC.
 
 ``detect_and_convert`` decodes the bytes every way, including UTF-8, and keeps
-a legacy reading only when far more of its accented words are real Vietnamese
-syllables than in any other reading. Bytes that decode the same in every
-encoding (ASCII) or that no reading makes sense of give ``None``: a wrong
-guess would silently corrupt a document, a ``None`` only leaves it to the
-ordinary decoder.
+a legacy reading only when far more of its accented words are spelled like
+Vietnamese syllables (``lang.syllable.is_syllable``) than in any other
+reading. Bytes that decode the same in every encoding (ASCII) or that no
+reading makes sense of give ``None``: a wrong guess would silently corrupt a
+document, a ``None`` only leaves it to the ordinary decoder.
 
 ``to_legacy`` writes text back in each encoding; tests use it to make legacy
 fixtures from the seeds, and it keeps the tables readable in both directions.
@@ -26,9 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ..lang.text import split_tones
+from ..lang.syllable import is_syllable, split_tones
 
 ENCODINGS = ("tcvn3", "vni", "cp1258")
 
@@ -236,54 +235,6 @@ def _restore_line(line: str) -> str:
         last = m.end()
     out.append(line[last:])
     return "".join(out)
-
-
-# --- evidence: is a word a Vietnamese syllable? ---------------------------------
-
-_INITIALS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
-             "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "")
-_FINALS = ("ng", "nh", "ch", "c", "m", "n", "p", "t", "")
-# Vowel groups by what may follow them. Spelling rules, not a dictionary, so
-# rare words pass; what fails is what no Vietnamese word is spelled like.
-_OPEN_ONLY = {"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi",
-              "ơi", "ua", "ui", "ưa", "ưi", "ưu", "iêu", "yêu", "oai", "oay", "oao",
-              "oeo", "uây", "uôi", "uya", "ươi", "ươu", "uyu", "uơ"}
-_CLOSED_ONLY = {"ă", "â", "iê", "yê", "uô", "ươ", "uyê", "oă", "uâ", "oo"}
-_EITHER = {"a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy"}
-_STOP_FINALS = {"c", "ch", "p", "t"}  # only acute or dot-below tones end in these
-
-
-def _rhyme_ok(nucleus: str, final: str, tone: str) -> bool:
-    if final:
-        if nucleus not in _EITHER and nucleus not in _CLOSED_ONLY:
-            return False
-        if final in ("ch", "nh") and nucleus[-1] not in "aêiy":
-            return False
-        if final in ("ng", "c") and nucleus in ("ê", "i", "y", "ơ", "uy", "uê"):
-            return False
-        if final in _STOP_FINALS and tone not in ("", "\u0301", "\u0323"):
-            return False
-        return True
-    return nucleus in _EITHER or nucleus in _OPEN_ONLY
-
-
-@lru_cache(maxsize=65536)
-def is_syllable(word: str) -> bool:
-    """Whether ``word`` is spelled like one Vietnamese syllable (any case)."""
-    base, tone = split_tones(word.lower())
-    if len(tone) > 1:
-        return False
-    for initial in _INITIALS:
-        if not base.startswith(initial):
-            continue
-        rest = base[len(initial):]
-        for final in _FINALS:
-            if final and not rest.endswith(final):
-                continue
-            nucleus = rest[: len(rest) - len(final)]
-            if nucleus and _rhyme_ok(nucleus, final, tone):
-                return True
-    return False
 
 
 # Punctuation that Vietnamese text in these encodings really contains.

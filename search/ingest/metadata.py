@@ -18,7 +18,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from ..lang.text import canonical_tones, fold, normal_text
+from .titles import headline, is_date_line
+from ..lang.numerals import roman
+from ..lang.text import CharTable, canonical_tones, fold, normal_text
 
 # --- provinces ---------------------------------------------------------------
 
@@ -47,15 +49,9 @@ _UNITS_2025 = {
     "Đồng Tháp": ["Đồng Tháp", "Tiền Giang"], "Cà Mau": ["Cà Mau", "Bạc Liêu"],
     "An Giang": ["An Giang", "Kiên Giang"],
 }
-PROVINCES_2025: list[str] = list(_UNITS_2025)
 MERGED_2025: dict[str, str] = {old: new for new, olds in _UNITS_2025.items() for old in olds}
 # The 63 units of before 2025, then Huế, the one 2025 name that is new.
 PROVINCES: list[str] = list(MERGED_2025) + ["Huế"]
-
-
-def unit_2025(name: str) -> str | None:
-    """The provincial-level unit that ``name`` is part of from 1 July 2025."""
-    return name if name in _UNITS_2025 else MERGED_2025.get(name)
 
 
 # Other spellings seen in print; tone placement (Hoà/Hòa) needs no entry.
@@ -125,15 +121,12 @@ _NAME_KEYS, _NAME_ACCENTS, _NAME_RE = _build_names()
 _ABBR_RES = [(re.compile(r + r"\Z"), name) for name, rs in _ABBREVIATIONS.items() for r in rs]
 
 
-class _OneCharFold(dict):
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        f = fold(ch)
-        self[code] = f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else "?")
-        return self[code]
+def _one_char_fold(ch: str) -> str:
+    f = fold(ch)
+    return f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else "?")
 
 
-_ONE_CHAR_FOLD = _OneCharFold()
+_ONE_CHAR_FOLD = CharTable(_one_char_fold)
 
 
 @lru_cache(maxsize=64)  # one report's paragraphs are read by every field
@@ -277,19 +270,6 @@ def _owner(folded: str, at: int) -> str | None:
     return hits[-1] if hits else None
 
 
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-
-
-def _roman(s: str) -> int | None:
-    if not s or not re.fullmatch(r"(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})", s):
-        return None
-    total = 0
-    for a, b in zip(s, s[1:] + " "):
-        v = _ROMAN_VALUES[a]
-        total += -v if b != " " and _ROMAN_VALUES[b] > v else v
-    return total or None
-
-
 _UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "sau": 6,
           "bay": 7, "tam": 8, "chin": 9}
 
@@ -300,8 +280,8 @@ def _number(original: str, folded: str, at: int, words_too: bool = True) -> int 
     if m and m.group(1):
         return int(m.group(1))
     if m and (original[m.start(2):m.end(2)].isupper() or not _accented(original)):
-        value = _roman(m.group(2))
-        if value:
+        value = roman(m.group(2))
+        if value and value < 100:  # terms and meetings are numbered below C
             return value
     if not words_too:
         return None
@@ -356,11 +336,8 @@ def _meeting(texts: list[str]) -> int | None:
 
 _DMY = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
 _TIME = r"(?:\s*[,-]?\s*\d{1,2}\s*[:h]\s*\d{2}(?:\s*\(?gmt[^)]*\)?)?)?"
-_DATE_LINE = re.compile(r"(?:(?:thu\s+\w+|chu\s+nhat)\s*,?\s*)?%s%s\Z" % (_DMY, _TIME))
 _BYLINE = re.compile(r"(?P<a>[^|\d]{2,80}?)\s*\|\s*%s%s\Z" % (_DMY, _TIME))
 _CREDIT = re.compile(r"(?:bai|tin|anh|bai va anh|tin va anh|bai, anh|tin, anh)\s*:\s*")
-_RELATED = re.compile(r"\W*(?:\(\d+\)\s*)?(?:bai lien quan|tin lien quan|tin cung chuyen muc"
-                      r"|cac tin khac|tin khac|doc them|xem them|dung bo lo|binh luan|noi bat)\W*\Z")
 _WHEN = re.compile(
     r"(?<![^\W_])(?:(?P<part>sang|chieu|trua|toi)(?P<n1>\s+nay)?(?:\s+ngay)?"
     r"|(?P<n2>hom\s+nay)|ngay)\s*[,(]?\s*"
@@ -399,9 +376,9 @@ def _lead_date(paras: list[str]):
     return None
 
 
-def _is_date_line(line: str) -> bool:
-    folded = _aligned(line)[1].strip()
-    return bool(_DATE_LINE.match(folded) or _BYLINE.match(folded))
+def _says_when(line: str) -> bool:
+    """A date line or a byline: when, or who and when, and nothing else."""
+    return is_date_line(line) or bool(_BYLINE.match(_aligned(line)[1].strip()))
 
 
 def _author_line(line: str) -> str | None:
@@ -419,21 +396,14 @@ def _author_line(line: str) -> str | None:
 
 def _split(title: str, paragraphs: list[str]) -> tuple[str, list[str], list[str]]:
     """``(heading, article, content)``: the headline (the title, unless the
-    title is only a date line), the lines before any related-headlines block,
-    and those of them that are neither the headline nor a date or byline."""
-    lines = [p.strip() for p in paragraphs if p and _aligned(p)[0].strip()]
+    title is only a date line: ``titles.headline``), the lines after the
+    title, and those of them that are neither the headline nor a date or byline."""
+    article = [p.strip() for p in paragraphs if p and _aligned(p)[0].strip()]
     title = title.strip()
-    if lines and lines[0] == title:
-        lines = lines[1:]
-    article = []
-    for line in lines:
-        if _RELATED.match(_aligned(line)[1]):
-            break
-        article.append(line)
-    heading = title
-    if _is_date_line(title):
-        heading = next((p for p in article if not _is_date_line(p)), title)
-    return heading, article, [p for p in article if p != heading and not _is_date_line(p)]
+    if article and article[0] == title:
+        article = article[1:]
+    heading = headline(title, article) or title
+    return heading, article, [p for p in article if p != heading and not _says_when(p)]
 
 
 def _dates(head_lines: list[str], lead: list[str], content: list[str]):
@@ -446,8 +416,8 @@ def _dates(head_lines: list[str], lead: list[str], content: list[str]):
             published = _date(byline[4], byline[3], byline[2])
             author = _aligned(line)[0].strip()[:byline.end("a")].strip(" -") or None
             break
-        plain = _DATE_LINE.match(folded)
-        if plain and header is None:
+        plain = re.search(_DMY, folded) if header is None and is_date_line(line) else None
+        if plain:
             header = _date(plain[3], plain[2], plain[1])
     years = _years("\n".join(content))
     found = _lead_date(lead)
@@ -472,9 +442,10 @@ def extract(title: str, paragraphs: list[str], filename: str = "") -> dict:
     """Meeting facts of one report: ``province``, ``body``, ``term``,
     ``meeting``, ``meeting_date``, ``published`` (ISO dates), ``author``.
 
-    ``paragraphs`` may start with the title and may end with a site's related
-    headlines; those after a "Bài liên quan"-style line are not read. A slug
-    ``filename`` is read last, for province, term and meeting only.
+    ``paragraphs`` may start with the title; they are read as
+    ``corpus.parse_document`` leaves them, the page's boilerplate and related
+    headlines already cut (``boilerplate.py``). A slug ``filename`` is read
+    last, for province, term and meeting only.
 
     Dates: a byline's date ("Tên | 02/07/2021, 19:20") is the publication
     date. A bare date line ("Thứ tư, 28/10/2020") is taken as one only if the

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from functools import cache
 
 from .boilerplate import is_boilerplate_line
+from ..lang.numerals import roman
 from ..lang.text import fold, has_diacritics, normal_text
 
 _WORD = re.compile(r"[^\W_]+")
-_ROMAN = re.compile(r"^(?=[mdclxvi])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 # Body text is "accented Vietnamese" when this share of its words has marks.
 _MIN_ACCENTED_SHARE = 0.2
 _MAX_HEADING_WORDS = 25
@@ -52,7 +54,7 @@ def is_date_line(text: str) -> bool:
     return not _WORD.search(rest)
 
 
-def _heading_like(text: str, accented: bool) -> bool:
+def _heading_like(text: str, accented: Callable[[], bool]) -> bool:
     text = _clean(text)
     words = _WORD.findall(text)
     return (
@@ -61,12 +63,23 @@ def _heading_like(text: str, accented: bool) -> bool:
         and not is_date_line(text)
         and not is_boilerplate_line(text)
         # In an accented document a line without marks is another slug.
-        and (not accented or any(has_diacritics(w) for w in words))
+        and (any(has_diacritics(w) for w in words) or not accented())
     )
 
 
-def _first_heading(paragraphs: list[str], accented: bool) -> str | None:
-    return next((_clean(p) for p in paragraphs if _heading_like(p, accented)), None)
+def _first_heading(paragraphs: list[str], accented: Callable[[], bool]) -> str | None:
+    return next((p for p in paragraphs if _heading_like(p, accented)), None)
+
+
+def headline(title: str, paragraphs: list[str]) -> str | None:
+    """When ``title`` is only a date line, the first of ``paragraphs`` shaped
+    like a heading, as written; None for any other title, or when none is."""
+    clean = _clean(title)
+    if not is_date_line(clean):
+        return None
+    body = [p for p in paragraphs if _clean(p) != clean]
+    # Reading the whole body is the costly part: only for a line without marks.
+    return _first_heading(body, cache(lambda: _Body(body).accented))
 
 
 class _Body:
@@ -137,9 +150,9 @@ def _restore(words: list[str], body: _Body) -> tuple[list[str], int]:
             continue
         word, nxt = folded[i], folded[i + 1] if i + 1 < len(words) else ""
         form = body.frequent_form(word)
-        if form is None and word in _BEFORE_NUMERAL and _ROMAN.match(nxt):
+        if form is None and word in _BEFORE_NUMERAL and roman(nxt):
             form = _BEFORE_NUMERAL[word]
-        if form is None and _ROMAN.match(word) and len(word) > 1:
+        if form is None and roman(word) and len(word) > 1:
             form = word.upper()
         if form is None and word.isdigit():
             form = word
@@ -160,9 +173,10 @@ def better_title(title: str, paragraphs: list[str]) -> str:
     comes back as it is.
     """
     clean = _clean(title)
-    body_paragraphs = [p for p in paragraphs if _clean(p) != clean]
     if is_date_line(clean):
-        return _first_heading(body_paragraphs, _Body(body_paragraphs).accented) or title
+        heading = headline(title, paragraphs)
+        return _clean(heading) if heading else title
+    body_paragraphs = [p for p in paragraphs if _clean(p) != clean]
     if " " not in clean:
         clean = re.sub(r"[-_]+", " ", clean)  # a URL slug: hyphens were spaces
     words = _WORD.findall(clean)
@@ -174,7 +188,8 @@ def better_title(title: str, paragraphs: list[str]) -> str:
         return title
     restored, vouched = _restore(words, body)
     if vouched * 2 < len(words):
-        return _first_heading(body_paragraphs, body.accented) or title
+        heading = _first_heading(body_paragraphs, lambda: body.accented)
+        return _clean(heading) if heading else title
     spelled = iter(restored)
     text = _WORD.sub(lambda m: next(spelled), clean)
     return text[0].upper() + text[1:]

@@ -5,6 +5,9 @@
 - ``canonical_tones``: one tone placement per syllable (``hoà`` -> ``hòa``).
 - ``fold``: diacritics removed, ``đ`` -> ``d``, lower-case.
 - ``has_diacritics``: whether a word was typed with Vietnamese marks.
+
+Where a syllable's tone mark goes, and what a syllable may be spelled like,
+is the syllable grammar of ``syllable.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import unicodedata
 from functools import lru_cache
 
 from unidecode import unidecode
+
+from .syllable import place_tone
 
 # Non-breaking, typographic and ideographic spaces, and tabs: a space to us.
 _ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -69,58 +74,7 @@ def normalize(text: str) -> tuple[str, list[tuple[int, int]] | None]:
 
 # --- tone placement -------------------------------------------------------
 
-# grave, acute, hook above, tilde, dot below
-TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
-_VOWELS = set("aăâeêioôơuưy")
-_HATTED = set("ăâêôơư")
-_VIET_LETTERS = _VOWELS | set("bcdđghklmnpqrstvx") | set("fjwz")
-_FINALS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-
-
-def split_tones(text: str) -> tuple[str, str]:
-    """``(base, tones)``: the text in NFC with its tone marks taken off (hats
-    and horns kept: ``ệ`` -> ``ê``), and those marks in order."""
-    decomposed = unicodedata.normalize("NFD", text)
-    tones = "".join(c for c in decomposed if c in TONE_MARKS)
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
-    return base, tones
-
-
-@lru_cache(maxsize=65536)
-def _place_tone(syllable: str, modern: bool) -> str:
-    base, tones = split_tones(syllable)
-    if len(tones) != 1:
-        return syllable
-    lower = base.lower()
-    if len(lower) != len(base) or not set(lower) <= _VIET_LETTERS:
-        return syllable  # not a Vietnamese syllable: leave its marks alone
-    start = 0
-    # In "qu" and "gi" before a vowel, u and i belong to the initial consonant.
-    if len(lower) > 2 and lower[:2] in ("qu", "gi") and lower[2] in _VOWELS:
-        start = 2
-    while start < len(lower) and lower[start] not in _VOWELS:
-        start += 1
-    end = start
-    while end < len(lower) and lower[end] in _VOWELS:
-        end += 1
-    nucleus = list(range(start, end))
-    if not nucleus or lower[end:] not in _FINALS:
-        return syllable  # "café": two vowel groups, not one syllable
-    hatted = [k for k in nucleus if lower[k] in _HATTED]
-    if hatted:
-        at = hatted[-1]
-    elif len(nucleus) == 1:
-        at = nucleus[0]
-    elif len(nucleus) == 3:
-        at = nucleus[1]
-    elif len(nucleus) == 2:
-        closed = end < len(lower)
-        modern_pair = modern and lower[start : end] in ("oa", "oe", "uy")
-        at = nucleus[1] if closed or modern_pair else nucleus[0]
-    else:
-        return syllable
-    return unicodedata.normalize("NFC", base[: at + 1] + tones[0] + base[at + 1 :])
 
 
 @lru_cache(maxsize=65536)  # indexing asks for the same few thousand syllables again and again
@@ -132,29 +86,24 @@ def canonical_tones(text: str, modern: bool = False) -> str:
     (``hoà``, ``uỷ``, ``thuý``) that pyvi's dictionary was built with.
     Either way ``hoà`` and ``hòa`` come out the same.
     """
-    return _LETTER_RUN.sub(lambda m: _place_tone(m.group(), modern), text)
+    return _LETTER_RUN.sub(lambda m: place_tone(m.group(), modern), text)
 
 
 # --- folding ----------------------------------------------------------------
 
 
-class _CharFold(dict):
-    """``str.translate`` table: each character to its fold, filled on first sight."""
+class CharTable(dict):
+    """A ``str.translate`` table whose entry for a character is
+    ``entry(char)`` (a string, or None to delete it), worked out the first
+    time a text holds that character: no table of every code point."""
 
-    def __missing__(self, code: int) -> str:
-        self[code] = _fold(chr(code))
+    def __init__(self, entry):
+        super().__init__()
+        self.entry = entry
+
+    def __missing__(self, code: int):
+        self[code] = self.entry(chr(code))
         return self[code]
-
-
-_CHAR_FOLD = _CharFold()
-
-
-@lru_cache(maxsize=65536)
-def fold(word: str) -> str:
-    """Remove diacritics, map đ to d, lower-case; romanize other scripts."""
-    # Character by character gives the same answer (NFD works per character
-    # and every mark is dropped), in C: paragraphs are folded too.
-    return word.translate(_CHAR_FOLD)
 
 
 def _fold(word: str) -> str:
@@ -174,6 +123,17 @@ def _fold(word: str) -> str:
             roman = "".join(ch for ch in unidecode(c) if ch.isalnum()).lower()
             out.append(roman or c)
     return "".join(out)
+
+
+_CHAR_FOLD = CharTable(_fold)
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Remove diacritics, map đ to d, lower-case; romanize other scripts."""
+    # Character by character gives the same answer (NFD works per character
+    # and every mark is dropped), in C: paragraphs are folded too.
+    return word.translate(_CHAR_FOLD)
 
 
 def has_diacritics(word: str) -> bool:
