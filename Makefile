@@ -13,7 +13,7 @@ PORT   ?= 8000
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -50,10 +50,17 @@ fuzz: $(BIN)/.installed
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -s tests/test_hostile.py -k hostile_queries
 
 # 8 keep-alive clients against `vnsearch serve` on 127.0.0.1, repeated and
-# never-repeated queries: one process without cache vs pre-forked without and
-# with the result cache, measured in turns.
+# never-repeated queries: one worker without cache vs one per core without and
+# with the result cache, measured in turns. BASELINE=REV serves each also with
+# the code of git revision REV (22262d8: the server before gunicorn) and
+# reports new/baseline; LOAD_SOURCE=bench/data/corpus-100000 (from
+# bench/make_corpus.py --paragraphs 100000) loads a bigger index. The indexes
+# are kept in bench/data/ and brought up to date on the next run.
+BASELINE ?=
+LOAD_SOURCE ?= seeds
 load: $(BIN)/.installed
-	$(BIN)/python bench/load.py --clients 8 --seconds 10 --rounds 2 --server 1x8:0,0x4:0,0x4
+	$(BIN)/python bench/load.py --clients 8 --seconds 10 --rounds 2 --server 1x8:0,0x4:0,0x4 \
+	  --source $(LOAD_SOURCE) --keep bench/data $(if $(BASELINE),--baseline-rev $(BASELINE))
 
 # Ranking quality on UIT-ViQuAD dev (read from ../shared), project vs baselines.
 eval: $(BIN)/.installed

@@ -1,14 +1,15 @@
 """Bounded HTTP load on 127.0.0.1 against `vnsearch serve`.
 
-    .venv/bin/python bench/load.py [--index DIR] [--clients 8] [--seconds 30]
-        [--server 1x8:0,0x4] [--cache N] [--rounds 3]
+    .venv/bin/python bench/load.py [--index DIR | --source DIR] [--clients 8]
+        [--seconds 30] [--server 1x8:0,0x4] [--cache N] [--rounds 3]
+        [--baseline-rev REV] [--keep DIR]
 
 Starts `vnsearch serve` for each --server configuration (WORKERSxTHREADS[:CACHE];
-0 workers: one per core) as child processes on the same index (a seeds index
-built first when no --index is given), and measures them in turns (ROUNDS
-times each, so that other load on the machine falls on all alike): CLIENTS
-keep-alive clients (http.client threads, in one separate process) for SECONDS
-on each of two query streams:
+0 workers: one per core) as child processes on the same index (built from
+--source, seeds/ by default, unless --index is given), and measures them in
+turns (ROUNDS times each, so that other load on the machine falls on all
+alike): CLIENTS keep-alive clients (http.client threads, in one separate
+process) for SECONDS on each of two query streams:
 
 - repeated: a fixed mix of realistic queries (the seed queries, accented and
   folded), drawn at random, so the same requests come back (what a response
@@ -21,6 +22,14 @@ Reports per stream requests, req/s, errors, latency p50/p95/p99/max, the CPU
 used by the clients and by the server, and after the load the server's memory
 summed over its processes: RSS (pages shared copy-on-write counted in every
 process) and PSS (shared pages divided among their processes).
+
+--baseline-rev REV also serves every configuration with the code of git
+revision REV (bench/revision.py: checked out with `git worktree add` into a
+temporary folder, run with this venv's python and PYTHONPATH on the checkout,
+on an index it builds with its own code from the same source), measured in
+the same turns, and reports new/baseline ratios. Indexes are built under
+--keep when given (and brought up to date there on the next run, which is
+quick) or in a temporary folder.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +55,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from seed_queries import SEED_QUERIES  # noqa: E402
 
+from revision import build_index, checkout, print_ratios, run_with  # noqa: E402
 from search.lang.text import fold  # noqa: E402
 
 QUERIES = [q for q, _ in SEED_QUERIES] + [fold(q) for q, _ in SEED_QUERIES] + [
@@ -139,11 +150,6 @@ def memory_mb(pid: int) -> dict:
     }
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak RSS summed over the server's processes (shared pages counted in each)."""
-    return sum(_status_kb(p, "VmHWM") for p in server_pids(pid)) / 1024
-
-
 def cpu_seconds(pids) -> float:
     total = 0
     for pid in pids:
@@ -155,13 +161,31 @@ def cpu_seconds(pids) -> float:
     return total / CLK_TCK
 
 
-def start_server(index, port: int, workers: int = 1, threads: int = 8, cache: int | None = None,
-                 stderr=subprocess.DEVNULL):
-    cmd = [sys.executable, "-m", "search.cli", "serve", "--index", str(index), "--port", str(port),
-           "--workers", str(workers), "--threads", str(threads)]
-    if cache is not None:
-        cmd += ["--cache", str(cache)]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+@dataclass(frozen=True)
+class Setup:
+    """One server to start: which code serves (a checkout's root), on which
+    index, with which `vnsearch serve` settings."""
+    index: Path
+    workers: int = 0
+    threads: int = 4
+    cache: int | None = None
+    root: Path = ROOT
+    code: str = "new"
+
+    def label(self) -> str:
+        return (f"{self.code}: serve --workers {self.workers or 'auto'} --threads {self.threads}"
+                + (f" --cache {self.cache}" if self.cache is not None else ""))
+
+
+def start_server(setup: Setup, port: int):
+    cmd = [sys.executable, "-m", "search.cli", "serve", "--index", str(setup.index),
+           "--port", str(port), "--workers", str(setup.workers), "--threads", str(setup.threads)]
+    if setup.cache is not None:
+        cmd += ["--cache", str(setup.cache)]
+    log = tempfile.TemporaryFile()  # read back if the server fails
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, **run_with(setup.root))
+    proc.log = log
+    return proc
 
 
 def stop_server(proc) -> None:
@@ -177,7 +201,9 @@ def wait_until_up(port: int, proc, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
+            proc.log.seek(0)
+            raise SystemExit(f"server exited with {proc.returncode}:\n"
+                             + proc.log.read()[-2000:].decode(errors="replace"))
         try:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             c.request("GET", "/healthz")
@@ -287,19 +313,19 @@ def summary(latencies, errors, took, client_cpu, server_cpu) -> dict:
 STREAMS = ("repeated", "distinct")
 
 
-def compare(index, configs, clients: int, seconds: float, repeated_paths, distinct_paths,
+def compare(setups: list[Setup], clients: int, seconds: float, repeated_paths, distinct_paths,
             rounds: int = 1, warm_seconds: float = 3.0) -> list[dict]:
-    """Start one server per configuration (workers, threads, cache), all at
-    once, warm each, then measure them in turns: each round runs each stream
-    on each server, one after the other, so that whatever else loads the
-    machine falls on all of them alike. On the distinct stream every server
-    gets the same queries (a fresh slice each round). Then reads each server's
-    memory and stops them all. Returns one result per configuration."""
+    """Start one server per setup, all at once, warm each, then measure them
+    in turns: each round runs each stream on each server, one after the
+    other, so that whatever else loads the machine falls on all of them
+    alike. On the distinct stream every server gets the same queries (a fresh
+    slice each round). Then reads each server's memory and stops them all.
+    Returns one result per setup."""
     servers = []
     try:
-        for workers, threads, cache in configs:
+        for setup in setups:
             port = free_port()
-            servers.append((port, start_server(index, port, workers, threads, cache)))
+            servers.append((port, start_server(setup, port)))
         # The tail of the distinct list warms, the rest is measured in slices.
         measured = len(distinct_paths) * 3 // 4
         warm_tail, slice_len = distinct_paths[measured:], measured // rounds
@@ -337,13 +363,6 @@ def compare(index, configs, clients: int, seconds: float, repeated_paths, distin
             stop_server(proc)
 
 
-def measure(index, workers: int, threads: int, clients: int, seconds: float,
-            repeated_paths, distinct_paths, cache: int | None = None) -> dict:
-    """One configuration alone."""
-    return compare(index, [(workers, threads, cache)], clients, seconds, repeated_paths,
-                   distinct_paths)[0]
-
-
 def print_report(label: str, res: dict, file=sys.stdout) -> None:
     m = res["memory"]
     print(f"\n{label}: memory after load, {m['processes']} processes: RSS sum {m['rss']:.0f} MB, "
@@ -375,7 +394,9 @@ def parse_servers(spec: str, cache: int | None = None) -> list[tuple[int, int, i
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--index")
+    ap.add_argument("--index", type=Path, help="an index built by this code (default: built "
+                    "from --source)")
+    ap.add_argument("--source", type=Path, default=ROOT / "seeds")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--server", default="0x4",
@@ -385,27 +406,44 @@ def main():
     ap.add_argument("--rounds", type=int, default=1,
                     help="measure the configurations in turns, this many times each")
     ap.add_argument("--distinct", type=int, default=4000, help="distinct queries to draw")
+    ap.add_argument("--baseline-rev", help="also serve each configuration with the code of this "
+                    "git revision, and report new/baseline")
+    ap.add_argument("--keep", type=Path, help="build the indexes here and keep them (default: "
+                    "a temporary folder)")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
-    index = args.index
+    # Absolute paths: a baseline's server runs in its own checkout.
+    work = (args.keep or Path(tmp.name)).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    source = args.source.resolve()
+    index = args.index and args.index.resolve()
     if index is None:
-        index = str(Path(tmp.name) / "index")
-        subprocess.run([sys.executable, "-m", "search.cli", "index", "--source", str(ROOT / "seeds"),
-                        "--index", index], check=True, cwd=ROOT, capture_output=True)
-    repeated = api_paths(QUERIES)
-    distinct = api_paths(distinct_queries(index, args.distinct))
-    print(f"index {index}; {args.clients} keep-alive clients in one process, {args.seconds:.0f} s "
-          f"per stream x {args.rounds} rounds, servers measured in turns; repeated: {len(repeated)} queries drawn at random; distinct: "
-          f"{len(distinct) * 3 // 4} queries never repeated; {os.cpu_count()} cores")
-    configs = parse_servers(args.server, args.cache)
-    results = compare(index, configs, args.clients, args.seconds, repeated, distinct, args.rounds)
-    failed = False
-    for (workers, threads, cache), res in zip(configs, results):
-        label = f"serve --workers {workers or 'auto'} --threads {threads}" + (
-            f" --cache {cache}" if cache is not None else "")
-        print_report(label, res)
-        failed |= bool(res["repeated"]["errors"] or res["distinct"]["errors"])
-    return 1 if failed else 0
+        index = work / f"index-new-{source.name}"
+        build_index(ROOT, source, index)
+    with checkout(args.baseline_rev, Path(tmp.name)) as (rev, root):
+        specs = parse_servers(args.server, args.cache)
+        setups = [Setup(index, *spec) for spec in specs]
+        if rev:
+            base_index = work / f"index-{rev}-{source.name}"
+            build_index(root, source, base_index)
+            # In turns: the baseline, then the new code, for each configuration.
+            setups = [s for new in setups
+                      for s in (replace(new, index=base_index, root=root, code=rev), new)]
+        repeated = api_paths(QUERIES)
+        # The same distinct queries for every server, from this code's index.
+        distinct = api_paths(distinct_queries(index, args.distinct))
+        print(f"index {index}; {args.clients} keep-alive clients in one process, "
+              f"{args.seconds:.0f} s per stream x {args.rounds} rounds, servers measured in "
+              f"turns; repeated: {len(repeated)} queries drawn at random; distinct: "
+              f"{len(distinct) * 3 // 4} queries never repeated; {os.cpu_count()} cores")
+        results = compare(setups, args.clients, args.seconds, repeated, distinct, args.rounds)
+    for setup, res in zip(setups, results):
+        print_report(setup.label(), res)
+    if rev:
+        print_ratios([(f"{w or 'auto'}x{t}" + (f" cache {c}" if c is not None else ""),
+                       results[2 * i], results[2 * i + 1]) for i, (w, t, c) in enumerate(specs)],
+                     STREAMS)
+    return 1 if any(r[name]["errors"] for r in results for name in STREAMS) else 0
 
 
 if __name__ == "__main__":

@@ -115,17 +115,17 @@ def main():
         fts.name: time_queries(fts.search, args.rounds),
     })
 
-    # Over HTTP, 8 keep-alive clients (their own process): the old one-process
-    # server and the pre-forked one (one worker per core), both without the
-    # result cache, and the pre-forked one with it, measured in turns; each on
-    # the repeated query mix and on distinct queries never repeated.
+    # Over HTTP, 8 keep-alive clients (their own process): one worker process
+    # and one per core, both without the result cache, and one per core with
+    # it, measured in turns; each on the repeated query mix and on distinct
+    # queries never repeated.
     repeated = load.api_paths(QUERIES)
     distinct = load.api_paths(load.distinct_queries(index, 4000))
-    configs = {"1 process x 8 threads, no cache": (1, 8, 0),
+    configs = {"1 worker x 8 threads, no cache": (1, 8, 0),
                "pre-forked, no cache": (0, 4, 0),
                "pre-forked, cache": (0, 4, None)}
-    results = load.compare(index, list(configs.values()), 8, args.http_seconds / 2, repeated,
-                           distinct, rounds=2)
+    results = load.compare([load.Setup(Path(index), *c) for c in configs.values()], 8,
+                           args.http_seconds / 2, repeated, distinct, rounds=2)
     http = dict(zip(configs, results))
     for label, res in http.items():
         for stream in load.STREAMS:

@@ -121,26 +121,25 @@ def _terminal_snippet(hit: dict) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=0, type=click.IntRange(0, 64),
-              help="Worker processes  [default: one per core; 1: no fork]")
+              help="Worker processes  [default: one per core]")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Threads per worker process.")
 @click.option("--cache", "cache_size", default=None, type=click.IntRange(0, 100_000),
               help="Search results kept per worker for repeated requests (0: none)  [default: 1000]")
 def serve_cmd(index_dir: Path, host: str, port: int, workers: int, threads: int, cache_size):
-    """Serve the search page and API with waitress, in pre-forked worker
+    """Serve the search page and API with gunicorn, in pre-forked worker
     processes sharing the warmed index. Ctrl-C or SIGTERM stops them all."""
-    from web.serving import CannotListen, serve
+    from web.server import CannotListen, serve
 
     try:
-        code = serve(index_dir, host=host, port=port, workers=workers or None, threads=threads,
-                     cache_size=cache_size, echo=click.echo)
+        serve(index_dir, host=host, port=port, workers=workers or None, threads=threads,
+              cache_size=cache_size, echo=click.echo)
     except IndexMissing as e:
         raise click.ClickException(
             f"{e}. Build it with: vnsearch index --source SOURCE --index {index_dir}"
         ) from None
     except CannotListen as e:
         raise click.ClickException(str(e)) from None
-    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-"""A real browser: Debian's chromium driven by Playwright, against waitress."""
+"""A real browser: Debian's chromium driven by Playwright, against the app
+served by werkzeug in a thread."""
 
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
-from waitress.server import create_server
+from werkzeug.serving import make_server
 
 from web import create_app
 
@@ -18,11 +19,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.fixture(scope="module")
 def base_url(seed_engine):
-    server = create_server(create_app(engine=seed_engine), host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, create_app(engine=seed_engine), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield f"http://127.0.0.1:{server.port}"
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +75,9 @@ def test_markup_in_documents_and_queries_stays_text_in_the_browser(make_engine, 
     from test_hostile import XSS_DOC
 
     engine = make_engine({"xss.txt": XSS_DOC})
-    server = create_server(create_app(engine=engine), host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
+    server = make_server("127.0.0.1", 0, create_app(engine=engine), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.port}"
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
@@ -89,5 +91,6 @@ def test_markup_in_documents_and_queries_stays_text_in_the_browser(make_engine, 
         assert '"><b>đậm</b>' in page.locator("article").inner_text()
         page.wait_for_timeout(300)
     finally:
-        server.close()
+        server.shutdown()
+        server.server_close()
     assert dialogs == []

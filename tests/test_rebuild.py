@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from click.testing import CliRunner
-from waitress.server import create_server
+from werkzeug.serving import make_server
 
 from conftest import SEEDS
 from search.cli import main
@@ -40,9 +40,9 @@ def test_queries_keep_answering_during_rebuilds(tmp_path, pauses):
     engine = Engine(index)
     expected = {q: engine.search(q)["total"] for q in QUERIES}
     assert all(expected.values())
-    server = create_server(create_app(engine=engine), host="127.0.0.1", port=0, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{server.effective_port}/api/search?q="
+    server = make_server("127.0.0.1", 0, create_app(engine=engine), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.port}/api/search?q="
     failed: list[str] = []
     lock = threading.Lock()
 
@@ -106,7 +106,8 @@ def test_queries_keep_answering_during_rebuilds(tmp_path, pauses):
         stop.set()
         for t in threads:
             t.join()
-        server.close()
+        server.shutdown()
+        server.server_close()
     print(f"\nduring 3 rebuilds: {held} queries at held points, {len(failed)} failed")
     assert failed == []
     assert held == 3 * len(points) * 2 * len(QUERIES)

@@ -1,4 +1,5 @@
-"""`vnsearch serve`: pre-forked workers, their supervision, the result cache."""
+"""`vnsearch serve`: gunicorn's pre-forked workers, their supervision, rebuilds
+while serving, the result cache."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ from search import build_index
 from search import Engine
 from web import create_app
 from web.cache import CHARS_PER_RESULT, SearchCache
-from web.serving import Master
+from search.query.generation import Generation
+from web.server import WarmEngine
 
 
 def free_port() -> int:
@@ -97,8 +99,13 @@ def start(index: Path, *args: str):
 
 
 def stop(proc) -> None:
+    """Stop the server and its workers (SIGTERM; SIGKILL if it hangs)."""
     if proc.poll() is None:
-        proc.kill()
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
     proc.communicate(timeout=10)
 
 
@@ -116,24 +123,74 @@ def index(tmp_path):
     return tmp_path / "index"
 
 
-def test_workers_serve_are_replaced_and_stop_with_sigterm(index):
+def workers(proc, n: int) -> set[int]:
+    """The master's ``n`` worker processes, once it has that many."""
+    return wait_for(lambda: (lambda k: len(k) == n and k)(children(proc.pid)), 60, f"{n} workers")
+
+
+def ask_each(pids, port: int, q: str) -> dict[int, int]:
+    """``q``'s total as each worker answers it on a fresh connection: the
+    other workers are stopped meanwhile (SIGSTOP), so that only this one can
+    accept it, whichever would have won the race."""
+    out = {}
+    for pid in pids:
+        others = [p for p in pids if p != pid]
+        for p in others:
+            os.kill(p, signal.SIGSTOP)
+        try:
+            out[pid] = total(port, q)
+        finally:
+            for p in others:
+                os.kill(p, signal.SIGCONT)
+    return out
+
+
+def open_index_files(index: Path) -> list[str]:
+    """The files under ``index`` this process holds open."""
+    out = []
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # the descriptor listdir itself used
+            continue
+        if target.startswith(str(index)):
+            out.append(target)
+    return out
+
+
+def test_a_killed_worker_is_replaced(index):
     proc, port = start(index, "--workers", "2", "--threads", "2")
     try:
-        workers = wait_for(lambda: len(children(proc.pid)) == 2 and children(proc.pid), what="2 workers")
+        first = workers(proc, 2)
         expected = total(port, "tinh uy")
         assert expected > 0
-        # Many connections: both workers answer, the same.
-        assert {total(port, "tinh uy") for _ in range(20)} == {expected}
-        victim = sorted(workers)[0]
+        assert set(ask_each(first, port, "tinh uy").values()) == {expected}
+        victim = min(first)
         os.kill(victim, signal.SIGKILL)
+        # The survivor answers at once: the listening socket is shared.
+        assert {total(port, "tinh uy") for _ in range(10)} == {expected}
         replaced = wait_for(lambda: (lambda k: len(k) == 2 and victim not in k and k)(children(proc.pid)),
-                            what="a new worker")
-        assert total(port, "tinh uy") == expected
+                            60, "a new worker")
+        assert set(ask_each(replaced, port, "tinh uy").values()) == {expected}
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
-        wait_for(lambda: not any(alive(p) for p in replaced), 10, "workers to stop")
+        assert proc.wait(timeout=30) == 0
         out, err = proc.communicate()
-        assert "2 worker processes" in out and f"worker {victim} exited" in err
+        assert "2 worker processes" in out and f"Worker (pid:{victim}) was sent SIGKILL" in err
+    finally:
+        stop(proc)
+
+
+def test_sigterm_stops_the_master_and_every_worker(index):
+    proc, port = start(index, "--workers", "2")
+    try:
+        pids = workers(proc, 2)
+        assert total(port, "GRDP") == 2
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        wait_for(lambda: not any(alive(p) for p in pids), 30, "workers to stop")
+        with pytest.raises(OSError):
+            get_json(port, "/healthz")
+        assert "Traceback" not in proc.communicate()[1]
     finally:
         stop(proc)
 
@@ -141,12 +198,12 @@ def test_workers_serve_are_replaced_and_stop_with_sigterm(index):
 def test_ctrl_c_stops_everything(index):
     proc, port = start(index, "--workers", "2")
     try:
-        workers = wait_for(lambda: len(children(proc.pid)) == 2 and children(proc.pid), what="2 workers")
+        pids = workers(proc, 2)
         # Ctrl-C in a terminal signals the whole foreground group.
-        for pid in [proc.pid, *workers]:
+        for pid in [proc.pid, *pids]:
             os.kill(pid, signal.SIGINT)
-        assert proc.wait(timeout=15) == 0
-        wait_for(lambda: not any(alive(p) for p in workers), 10, "workers to stop")
+        assert proc.wait(timeout=30) == 0
+        wait_for(lambda: not any(alive(p) for p in pids), 30, "workers to stop")
         with pytest.raises(OSError):
             get_json(port, "/healthz")
     finally:
@@ -156,63 +213,113 @@ def test_ctrl_c_stops_everything(index):
 def test_workers_die_with_a_killed_master(index):
     proc, port = start(index, "--workers", "2")
     try:
-        workers = wait_for(lambda: len(children(proc.pid)) == 2 and children(proc.pid), what="2 workers")
+        pids = workers(proc, 2)
         proc.kill()
         proc.wait(timeout=10)
-        wait_for(lambda: not any(alive(p) for p in workers), 10, "orphaned workers to stop")
+        wait_for(lambda: not any(alive(p) for p in pids), 30, "orphaned workers to stop")
     finally:
         stop(proc)
 
 
-def test_single_process_mode_stops_with_sigterm(index):
+def test_one_worker(index):
     proc, port = start(index, "--workers", "1")
     try:
-        assert children(proc.pid) == set()
+        workers(proc, 1)
         assert total(port, "GRDP") == 2
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
+        assert proc.wait(timeout=30) == 0
     finally:
         stop(proc)
 
 
-def test_workers_pick_up_a_rebuilt_index_and_answer_during_rebuilds(tmp_path, index):
+def test_workers_answer_during_rebuilds_and_pick_up_the_new_index(tmp_path, index, pauses):
     source = tmp_path / "src"
     proc, port = start(index, "--workers", "2", "--threads", "2")
+    pids = workers(proc, 2)
+    expected = total(port, "tinh uy")
     stop_flag = threading.Event()
     failures, answered = [], [0]
 
     def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        # Keep-alive, whichever worker holds the connection; a worker stopped
+        # by ask_each delays it, hence the long timeout.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while not stop_flag.is_set():
             try:
                 status, data = get_json(port, "/api/search?q=tinh+uy", conn)
-                if status != 200 or not data["total"]:
+                if status != 200 or data["total"] != expected:
                     failures.append((status, data))
                 answered[0] += 1
             except Exception as e:  # counted, not raised
                 failures.append(repr(e))
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            time.sleep(0.05)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            time.sleep(0.01)  # leave the cores to the build
         conn.close()
 
-    threads = [threading.Thread(target=client) for _ in range(3)]
+    threads = [threading.Thread(target=client) for _ in range(2)]
+    points = ("generation", "segment", "swap")
+    held = []
     try:
-        assert total(port, "quokkaword") == 0
+        # Each worker has the old generation open before the rebuilds.
+        assert ask_each(pids, port, "quokkaword") == {p: 0 for p in pids}
         for t in threads:
             t.start()
         (source / "new.txt").write_text("Tiêu đề\nMột đoạn về quokkaword ở Thái Nguyên.\n",
                                         encoding="utf-8")
-        build_index(source, index)
-        build_index(source, index, full=True)
-        # Every worker (fresh connections land on either) sees the new document.
-        assert all(total(port, "quokkaword") == 1 for _ in range(12))
+        for full in (False, True):  # an update, then a rebuild that prunes the old generation
+            pauses.hold(*points)
+            errors = []
+            build = threading.Thread(target=lambda: _build(source, index, full, errors))
+            build.start()
+            for point in points:
+                pauses.wait(point, build=build)
+                held.append(ask_each(pids, port, "tinh uy"))
+                pauses.release(point)
+            build.join()
+            assert errors == []
+            # Every worker answers from the new generation, without a restart.
+            assert ask_each(pids, port, "quokkaword") == {p: 1 for p in pids}
+            assert {total(port, "quokkaword") for _ in range(6)} == {1}
     finally:
         stop_flag.set()
         for t in threads:
             t.join()
         stop(proc)
-    assert failures == [] and answered[0] > 5
+    assert held == [{p: expected for p in pids}] * 2 * len(points)
+    assert failures == [] and answered[0] > 0
+
+
+def _build(source, index, full, errors):
+    try:
+        build_index(source, index, full=full)
+    except BaseException as e:  # reported by the test
+        errors.append(e)
+
+
+def test_master_warms_a_rebuilt_index_before_it_forks(tmp_path, index):
+    import gc
+
+    engine = Engine(index)
+    warm = WarmEngine(engine)
+    try:
+        first = warm.generation
+        assert first == engine.current()
+        # Warm, and no searcher left open for a worker to inherit.
+        assert open_index_files(index) == []
+        warm.pre_fork(None, None)  # nothing changed
+        assert warm.generation == first
+        (tmp_path / "src" / "new.txt").write_text("Tiêu đề\nMột đoạn mới.\n", encoding="utf-8")
+        build_index(tmp_path / "src", index)
+        warm.pre_fork(None, None)
+        assert warm.generation == engine.current() != first
+        assert open_index_files(index) == []
+        gc.unfreeze()  # frozen objects are hidden from get_objects
+        gc.collect()
+        kept = {g.path for g in gc.get_objects() if isinstance(g, Generation) and g.path.parent == index}
+        assert kept == {warm.generation}  # the old generation let go
+    finally:
+        gc.unfreeze()
 
 
 def test_cache_answers_repeats_and_forgets_an_old_generation(tmp_path, index):
@@ -263,26 +370,3 @@ def test_serve_on_a_busy_port_says_so(index):
     assert "Traceback" not in out.output
 
 
-def test_master_lets_go_of_a_superseded_generation(tmp_path, index):
-    import gc
-    import weakref
-
-    engine = Engine(index)
-    master = Master(engine, lambda e: create_app(engine=e), socket.socket(), 2, 1)
-    try:
-        master._prepare_fork()  # what it does before forking: warm, close its searcher
-        assert master.generation is not None
-        master._release_old_generation()  # nothing changed: kept
-        assert master.engine is engine
-        (tmp_path / "src" / "new.txt").write_text("Tiêu đề\nMột đoạn mới.\n", encoding="utf-8")
-        build_index(tmp_path / "src", index)
-        old = weakref.ref(engine)
-        del engine
-        master._release_old_generation()
-        assert master.generation is None and old() is None
-        assert master.app.extensions["engine"] is master.engine
-        master._prepare_fork()  # the next fork gets the new generation warmed
-        assert master.generation is not None
-    finally:
-        gc.unfreeze()
-        master.sock.close()
