@@ -19,12 +19,13 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
         engine = Engine(index_dir or "index")
     app.extensions["engine"] = engine
     from .cache import SearchCache
-
-    # Off unless asked for (`vnsearch serve` asks): results of repeated requests.
-    app.extensions["search_cache"] = SearchCache(engine, app.config.get("SEARCH_CACHE_SIZE", 0))
-
-    from .marks import marked
+    from .marks import marked, with_snippets
     from .views import bp
+
+    # Off unless asked for (`vnsearch serve` asks): results of repeated
+    # requests, kept with their snippets rendered.
+    app.extensions["search_cache"] = SearchCache(engine, app.config.get("SEARCH_CACHE_SIZE", 0),
+                                                 prepare=with_snippets)
 
     app.add_template_filter(marked)
 

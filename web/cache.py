@@ -25,12 +25,15 @@ MAX_CHARS = 4_000_000
 
 
 def _size(result: dict) -> int:
-    return 200 + sum(len(h["text"]) + 8 * len(h["spans"]) + 200 for h in result["hits"])
+    return 200 + sum(len(h["text"]) + len(h.get("snippet", "")) + 8 * len(h["spans"]) + 200
+                     for h in result["hits"])
 
 
 class SearchCache:
-    def __init__(self, engine, max_entries: int = DEFAULT_ENTRIES, max_chars: int = MAX_CHARS):
+    def __init__(self, engine, max_entries: int = DEFAULT_ENTRIES, max_chars: int = MAX_CHARS,
+                 prepare=lambda result: result):
         self.engine = engine
+        self.prepare = prepare  # what the web layer adds to a result before keeping it
         self.enabled = max_entries > 0
         self._results = SharedLRU(min(max_chars, max_entries * CHARS_PER_RESULT), _size)
         self._generation = None
@@ -40,7 +43,7 @@ class SearchCache:
     def search(self, text: str, limit: int = 10, offset: int = 0,
                filters: Filters = Filters()) -> dict:
         if not self.enabled:
-            return self.engine.search(text, limit=limit, offset=offset, filters=filters)
+            return self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
         started = time.perf_counter()
         # The engine reads `current` after this: what it answers is from this
         # generation or a newer one, never older than the key says.
@@ -53,7 +56,7 @@ class SearchCache:
 
         def load():
             missed.append(True)
-            return self.engine.search(text, limit=limit, offset=offset, filters=filters)
+            return self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
 
         result = self._results.get((gen, text, limit, offset, filters), load)
         with self._lock:

@@ -39,6 +39,7 @@ def marked(text: str, spans, fragment=None) -> Markup:
 
 
 def with_snippets(result: dict) -> dict:
-    """The library's result with each hit's ``snippet`` as HTML, for the API."""
-    return dict(result, hits=[dict(h, snippet=str(marked(h["text"], h["spans"], h["fragment"])))
+    """The library's result with each hit's ``snippet`` rendered (for the
+    page and the API alike, and kept so in the result cache)."""
+    return dict(result, hits=[dict(h, snippet=marked(h["text"], h["spans"], h["fragment"]))
                               for h in result["hits"]])

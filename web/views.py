@@ -15,7 +15,6 @@ from flask import (
 
 from search import MAX_LIMIT, MAX_OFFSET, Filters, IndexMissing
 
-from .marks import with_snippets
 
 bp = Blueprint("search", __name__)
 
@@ -124,7 +123,7 @@ def api_search():
         filters = _filters()
     except BadRequest as e:
         return jsonify(error=str(e)), 400
-    return jsonify(with_snippets(_search(q, limit, offset, filters)))
+    return jsonify(_search(q, limit, offset, filters))
 
 
 @bp.get("/doc/<doc_id>")
