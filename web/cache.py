@@ -52,19 +52,17 @@ class SearchCache:
             if gen != self._generation:
                 self._results.clear()
                 self._generation = gen
-        missed = []
-
-        def load():
-            missed.append(True)
-            return self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
-
-        result = self._results.get((gen, text, limit, offset, filters), load)
+        key = (gen, text, limit, offset, filters)
+        kept = self._results.lookup(key)
+        if kept is not None:
+            with self._lock:
+                self.hits += 1
+            return dict(kept, took_ms=round((time.perf_counter() - started) * 1000, 3))
+        result = self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
+        self._results.put(key, result)
         with self._lock:
-            if missed:
-                self.misses += 1
-                return result
-            self.hits += 1
-        return dict(result, took_ms=round((time.perf_counter() - started) * 1000, 3))
+            self.misses += 1
+        return result
 
     @property
     def budget(self) -> int:

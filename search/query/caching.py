@@ -23,15 +23,21 @@ class SharedLRU:
         self._lock = threading.Lock()
 
     def get(self, key, load):
+        value = self.lookup(key)
+        if value is None:
+            value = load()  # outside the lock: loads of different keys overlap
+            self.put(key, value)
+        return value
+
+    def lookup(self, key):
+        """The value kept for ``key`` (now the most recently used), or None."""
         with self._lock:
-            value = self._cache.get(key)
-        if value is not None:
-            return value
-        value = load()  # outside the lock: loads of different keys overlap
-        if self._weigh(value) <= self._cache.maxsize:
+            return self._cache.get(key)
+
+    def put(self, key, value) -> None:
+        if self._weigh(value) <= self._cache.maxsize:  # else it would evict all and not fit
             with self._lock:
                 self._cache[key] = value
-        return value
 
     def clear(self) -> None:
         with self._lock:
