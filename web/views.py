@@ -15,7 +15,6 @@ from flask import (
 
 from search import MAX_LIMIT, MAX_OFFSET, Filters, IndexMissing
 
-
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 10

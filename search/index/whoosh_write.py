@@ -20,6 +20,7 @@ from itertools import count, repeat
 from pathlib import Path
 from pickle import dumps
 from struct import pack
+from typing import TYPE_CHECKING
 from zlib import compress
 
 import numpy as np
@@ -35,6 +36,9 @@ from ..analysis.analyzers import FIELD_ANALYZERS
 from ..analysis.terms import index_terms
 from .hot import HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, column_values
+
+if TYPE_CHECKING:
+    from ..ingest.corpus import Document
 
 # Memory a Whoosh writer may use for the postings it sorts (deletions and
 # merges only: new text goes through SegmentBuilder).

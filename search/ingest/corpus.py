@@ -7,11 +7,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..lang.text import normal_text
 from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs
 from .metadata import extract
-from ..lang.text import normal_text
 from .titles import better_title
 
 SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from .legacy import detect_and_convert
 from ..lang.text import CharTable
+from .legacy import detect_and_convert
 
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
 _ODD_CATEGORIES = {"Cc", "Co", "Cn", "Cs", "So", "Sk"}

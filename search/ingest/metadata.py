@@ -18,9 +18,9 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from .titles import headline, is_date_line
 from ..lang.numerals import roman
 from ..lang.text import CharTable, canonical_tones, fold, normal_text
+from .titles import headline, is_date_line
 
 # --- provinces ---------------------------------------------------------------
 

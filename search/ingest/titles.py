@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cache
 
-from .boilerplate import is_boilerplate_line
 from ..lang.numerals import roman
 from ..lang.text import fold, has_diacritics, normal_text
+from .boilerplate import is_boilerplate_line
 
 _WORD = re.compile(r"[^\W_]+")
 # Body text is "accented Vietnamese" when this share of its words has marks.

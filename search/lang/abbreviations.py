@@ -12,8 +12,8 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from .tokens import syllables
 from .text import fold
+from .tokens import syllables
 
 DATA = Path(__file__).with_name("abbreviations.tsv")
 

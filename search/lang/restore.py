@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .tokens import syllables
 from .text import canonical_tones, fold, has_diacritics
+from .tokens import syllables
 
 BOS, EOS, NUM, UNK = 0, 1, 2, 3
 _RESERVED = ("<s>", "</s>", "<num>", "<unk>")

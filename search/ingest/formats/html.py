@@ -31,8 +31,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from .common import clean, keep
 from ..decoding import NotText, decode
+from .common import clean, keep
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.:-]+)""", re.I)

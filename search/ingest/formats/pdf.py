@@ -35,8 +35,8 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 
-from .common import clean, keep
 from ...lang.syllable import unmarked_syllable
+from .common import clean, keep
 
 
 @dataclass
