@@ -180,16 +180,21 @@ def test_a_killed_worker_is_replaced(index):
         stop(proc)
 
 
+def assert_all_stopped(proc, pids: list[int], port: int) -> None:
+    """The master exited 0, every worker is gone, nothing listens any more."""
+    assert proc.wait(timeout=30) == 0
+    wait_for(lambda: not any(alive(p) for p in pids), 30, "workers to stop")
+    with pytest.raises(OSError):
+        get_json(port, "/healthz")
+
+
 def test_sigterm_stops_the_master_and_every_worker(index):
     proc, port = start(index, "--workers", "2")
     try:
         pids = workers(proc, 2)
         assert total(port, "GRDP") == 2
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
-        wait_for(lambda: not any(alive(p) for p in pids), 30, "workers to stop")
-        with pytest.raises(OSError):
-            get_json(port, "/healthz")
+        assert_all_stopped(proc, pids, port)
         assert "Traceback" not in proc.communicate()[1]
     finally:
         stop(proc)
@@ -202,10 +207,7 @@ def test_ctrl_c_stops_everything(index):
         # Ctrl-C in a terminal signals the whole foreground group.
         for pid in [proc.pid, *pids]:
             os.kill(pid, signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
-        wait_for(lambda: not any(alive(p) for p in pids), 30, "workers to stop")
-        with pytest.raises(OSError):
-            get_json(port, "/healthz")
+        assert_all_stopped(proc, pids, port)
     finally:
         stop(proc)
 
@@ -343,7 +345,7 @@ def test_cache_answers_repeats_and_forgets_an_old_generation(tmp_path, index):
     # Bounded by the characters it holds: the oldest requests go first.
     for n in range(15):
         client.get(f"/api/search?q=tinh+{n}")
-    assert 0 < cache.held <= cache.budget == 10 * CHARS_PER_RESULT
+    assert 0 < cache.results.weight <= cache.results.budget == 10 * CHARS_PER_RESULT
     hits = cache.hits
     client.get("/api/search?q=tinh+14")
     assert cache.hits == hits + 1
@@ -357,7 +359,7 @@ def test_cache_off_by_default_in_the_app(index):
     client.get("/api/search?q=tinh")
     client.get("/api/search?q=tinh")
     cache = app.extensions["search_cache"]
-    assert cache.hits == 0 and cache.held == 0
+    assert cache.hits == 0 and cache.results.weight == 0
 
 
 def test_serve_on_a_busy_port_says_so(index):

@@ -35,7 +35,8 @@ class SearchCache:
         self.engine = engine
         self.prepare = prepare  # what the web layer adds to a result before keeping it
         self.enabled = max_entries > 0
-        self._results = SharedLRU(min(max_chars, max_entries * CHARS_PER_RESULT), _size)
+        # Bounded by characters held: results.budget, results.weight.
+        self.results = SharedLRU(min(max_chars, max_entries * CHARS_PER_RESULT), _size)
         self._generation = None
         self._lock = threading.Lock()
         self.hits = self.misses = 0
@@ -50,25 +51,16 @@ class SearchCache:
         gen = self.engine.current()
         with self._lock:
             if gen != self._generation:
-                self._results.clear()
+                self.results.clear()
                 self._generation = gen
         key = (gen, text, limit, offset, filters)
-        kept = self._results.lookup(key)
+        kept = self.results.lookup(key)
         if kept is not None:
             with self._lock:
                 self.hits += 1
             return dict(kept, took_ms=round((time.perf_counter() - started) * 1000, 3))
         result = self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
-        self._results.put(key, result)
+        self.results.put(key, result)
         with self._lock:
             self.misses += 1
         return result
-
-    @property
-    def budget(self) -> int:
-        """Characters of results it may hold."""
-        return self._results.budget
-
-    @property
-    def held(self) -> int:
-        return self._results.weight

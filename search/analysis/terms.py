@@ -60,6 +60,12 @@ def pair(first: str, second: str, before: str = "") -> str:
     return f"{first}{ACROSS if before else JOIN}{second}"
 
 
+def pair_forms(first: str, second: str) -> tuple[str, str]:
+    """Both ``fbig`` terms two adjacent syllables can have: a phrase typed as
+    ``a b`` matches ``a b`` and ``a-b`` in the text alike."""
+    return f"{first}{JOIN}{second}", f"{first}{ACROSS}{second}"
+
+
 def adjacent_pairs(forms, befores) -> list[str]:
     """The ``fbig`` terms of a run of folded syllables, ``befores[k]`` the
     punctuation before ``forms[k]``: of a paragraph, or of a query as typed."""

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..analysis.terms import folded, pair, query_terms
+from ..analysis.terms import folded, pair_forms, query_terms
 from .facets import Filters
 from .generation import Generation
 from .parse import Group, ParsedQuery
@@ -56,7 +56,6 @@ class Ranker:
 
     def __init__(self, searcher, generation: Generation):
         self.searcher = searcher
-        self.generation = generation
         self.cache = generation.postings
         self.leaves = leaves(searcher)
         self.hot = [generation.hot.get(segment_id(r)) for r, _ in self.leaves]
@@ -101,8 +100,7 @@ class Ranker:
         def load():
             ids = None
             syllables = [folded(w) for w in words]
-            sets = [np.union1d(self.postings("fbig", pair(a, b))[0],
-                               self.postings("fbig", pair(a, b, before="-"))[0])
+            sets = [np.union1d(*(self.postings("fbig", term)[0] for term in pair_forms(a, b)))
                     for a, b in zip(syllables, syllables[1:])]
             if fieldname == "syl":
                 sets += [self.postings("syl", w)[0] for w in words]
