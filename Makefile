@@ -45,9 +45,11 @@ test-loaded: $(BIN)/.installed system-deps
 	@yes >/dev/null & a=$$!; yes >/dev/null & b=$$!; echo "loaded: yes as $$a and $$b"; \
 	trap 'kill $$a $$b' INT TERM; $(BIN)/python -m pytest; rc=$$?; kill $$a $$b; exit $$rc
 
-# 10,000 hostile queries through the library, /api/search, /search and /doc.
+# 10,000 hostile queries through the library, /api/search, /search and /doc;
+# then 2,000 hostile source folders built and searched (about an hour).
 fuzz: $(BIN)/.installed
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -s tests/test_hostile.py -k hostile_queries
+	FUZZ_SOURCE_EXAMPLES=2000 $(BIN)/python -m pytest -q -s tests/test_fuzz_sources.py -k fuzzed
 
 # 8 keep-alive clients against `vnsearch serve` on 127.0.0.1, repeated and
 # never-repeated queries: one worker without cache vs one per core without and
