@@ -7,7 +7,7 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing
+.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -63,6 +63,14 @@ LOAD_SOURCE ?= seeds
 load: $(BIN)/.installed
 	$(BIN)/python bench/load.py --clients 8 --seconds 10 --rounds 2 --server 1x8:0,0x4:0,0x4 \
 	  --source $(LOAD_SOURCE) --keep bench/data $(if $(BASELINE),--baseline-rev $(BASELINE))
+
+# Time and peak RSS of a build meeting each hostile file of issue 16 (a PDF
+# bomb, 5.86M tiny .docx paragraphs, links out, a FIFO...), each build under a
+# 4 GB address-space limit and a 180 s timeout; BASELINE=REV runs the same
+# cases with revision REV's code first.
+bench-hostile: $(BIN)/.installed
+	$(if $(BASELINE),$(BIN)/python bench/hostile.py --revision $(BASELINE))
+	$(BIN)/python bench/hostile.py
 
 # Ranking quality on UIT-ViQuAD dev (read from ../shared), project vs baselines.
 eval: $(BIN)/.installed

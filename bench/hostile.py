@@ -1,0 +1,196 @@
+"""Time and peak memory of a build meeting each hostile file of issue 16.
+
+Each case is a source folder holding one valid seed report and one hostile
+entry; the build runs in a child process under an address-space limit and a
+timeout (so a bomb that the code under test does not stop cannot take the
+machine down), and the report says how long it ran, its peak RSS, whether it
+finished, what it skipped, and whether the valid report is searchable.
+
+    python bench/hostile.py                     # the code in this tree
+    python bench/hostile.py --revision eb546ea  # the same cases, older code
+
+``--revision`` runs the cases with the code of a git revision (checked out
+into bench/data/rev-REV), with this tree's virtualenv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from search.ingest.legacy import to_legacy  # noqa: E402
+
+SEED = next((ROOT / "seeds").glob("002_*.txt"))
+MARKER = "dauvetkiemtra"
+
+CHILD = r"""
+import json, sys
+from search import Engine, build_index
+report = build_index(sys.argv[1], sys.argv[2], workers=1)
+engine = Engine(sys.argv[2])
+hits = engine.search(sys.argv[3])["hits"]
+print(json.dumps({"documents": report.documents,
+                  "skipped": [[s.name.encode("utf-8", "backslashreplace").decode(), s.reason]
+                              for s in report.skipped],
+                  "valid_found": bool(hits)}))
+"""
+
+
+def pdf_with_stream(content: bytes) -> bytes:
+    """A one-page PDF whose page content is ``content``, deflated."""
+    stream = zlib.compress(content, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for off in offsets:
+        out.write(b"%010d 00000 n \n" % off)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def pdf_bomb(inflated_mb: int) -> bytes:
+    """Deflate packs a run of one byte about 1,000 to 1: ``inflated_mb`` MB of
+    spaces is a stream of about as many KB."""
+    return pdf_with_stream(b" " * (inflated_mb * 2**20))
+
+
+def docx_of(document_xml: bytes) -> bytes:
+    import docx
+
+    base = io.BytesIO()
+    docx.Document().save(base)
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for item in src.infolist():
+            data = document_xml if item.filename == "word/document.xml" else src.read(item)
+            dst.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def docx_tiny_paragraphs(count: int) -> bytes:
+    ns = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    body = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * count
+    return docx_of(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + ns +
+                   b"><w:body>" + body + b"</w:body></w:document>")
+
+
+def cases(inflated_mb: int, paragraphs: int) -> dict[str, dict]:
+    text = SEED.read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    bullets = "\n".join(f"• {lines[i % len(lines)][:40]} {i}" for i in range(6000))
+    tcvn3 = to_legacy(" ".join(" ".join(lines) for _ in range(40))[:253_000], "tcvn3", errors="replace")
+    return {
+        f"pdf-bomb-{inflated_mb}MB": {"file": (b"bom.pdf", pdf_bomb(inflated_mb))},
+        f"docx-{paragraphs}-paragraphs": {"file": (b"nho.docx", docx_tiny_paragraphs(paragraphs))},
+        "html-charset-rot13": {"file": (b"rot13.html", b"<html><head><meta charset='rot13'></head>"
+                                        b"<body><p>Hoi nghi Ban Chap hanh</p></body></html>")},
+        "html-ascii-as-utf16": {"file": (b"utf16.html", b"<html><head><meta charset='utf-16'></head>"
+                                         b"<body><p>Hoi nghi Ban Chap hanh Dang bo tinh lan thu chin</p>"
+                                         b"</body></html>")},
+        "name-not-utf8": {"file": (b"bad\xff\xfename.txt", text.encode())},
+        "link-out-passwd": {"link": (b"passwd.txt", b"/etc/passwd")},
+        "link-dev-zero": {"link": (b"zero.txt", b"/dev/zero")},
+        "fifo": {"fifo": b"fifo.txt"},
+        "txt-6000-bullets": {"file": (b"gach-dau-dong.txt", bullets.encode())},
+        "tcvn3-one-line-253KB": {"file": (b"tcvn3.txt", tcvn3)},
+    }
+
+
+def run_case(name: str, case: dict, work: Path, code: Path, limit_gb: float, timeout: int) -> dict:
+    source, index = work / name / "source", work / name / "index"
+    shutil.rmtree(work / name, ignore_errors=True)
+    source.mkdir(parents=True)
+    (source / "hop-le.txt").write_text(SEED.read_text(encoding="utf-8") + f"\nMã {MARKER}.\n", encoding="utf-8")
+    folder = os.fsencode(source)
+    if "file" in case:
+        entry, raw = case["file"]
+        with open(folder + b"/" + entry, "wb") as f:
+            f.write(raw)
+    elif "link" in case:
+        os.symlink(case["link"][1], folder + b"/" + case["link"][0])
+    else:
+        os.mkfifo(folder + b"/" + case["fifo"])
+
+    def limits():
+        cap = int(limit_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    env = dict(os.environ, PYTHONPATH=str(code))
+    out_path, err_path = work / name / "stdout", work / name / "stderr"
+    started = time.perf_counter()
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, str(source), str(index), MARKER], cwd=code,
+                                env=env, preexec_fn=limits, stdout=out, stderr=err)
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    # wait4: this child's own peak RSS (its workers, if any, are not counted).
+    _, status, usage = os.wait4(proc.pid, 0)
+    timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    if proc.returncode == 0:
+        outcome = "finished"
+    elif seconds >= timeout:
+        outcome = f"killed after {timeout} s"
+    else:
+        outcome = f"rc={proc.returncode}"
+    result = {"case": name, "seconds": round(seconds, 2), "outcome": outcome,
+              "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    out, err = out_path.read_bytes(), err_path.read_bytes()
+    if proc.returncode == 0:
+        result.update(json.loads(out.decode().strip().splitlines()[-1]))
+    else:
+        tail = err.decode(errors="replace").strip().splitlines()
+        result["error"] = tail[-1][:200] if tail else ""
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--revision", help="run the cases with the code of this git revision")
+    parser.add_argument("--inflated-mb", type=int, default=1024, help="what the PDF bomb inflates to")
+    parser.add_argument("--paragraphs", type=int, default=5_860_000, help="paragraphs of the tiny-paragraph .docx")
+    parser.add_argument("--limit-gb", type=float, default=4.0, help="address-space limit of each build")
+    parser.add_argument("--timeout", type=int, default=180, help="seconds before a build is killed")
+    parser.add_argument("--only", help="run only the cases whose name contains this")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench" / "data" / "hostile")
+    args = parser.parse_args()
+    code = ROOT
+    if args.revision:
+        code = ROOT / "bench" / "data" / f"rev-{args.revision}"
+        if not code.exists():
+            subprocess.run(["git", "worktree", "add", "--detach", str(code), args.revision], cwd=ROOT, check=True)
+    label = args.revision or "this tree"
+    for name, case in cases(args.inflated_mb, args.paragraphs).items():
+        if args.only and args.only not in name:
+            continue
+        result = run_case(name, case, args.work / label.replace(" ", "-"), code, args.limit_gb, args.timeout)
+        print(f"[{label}] " + json.dumps(result, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
