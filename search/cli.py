@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .index.store import IndexBusy, IndexMissing
+from .query.engine import MAX_OFFSET
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCE = "seeds"
@@ -19,15 +20,25 @@ index_option = click.option(
 )
 
 
+class Problem(click.ClickException):
+    """A clear message, in the language of the page, and a non-zero exit:
+    1 for what went wrong, 2 for what was asked wrongly."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None):
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
 def _engine(index_dir: Path):
     from .query.engine import Engine
 
     try:
         return Engine(index_dir)
     except IndexMissing as e:
-        raise click.ClickException(
-            f"{e}. Build it with: vnsearch index --source SOURCE --index {index_dir}"
-        ) from None
+        raise Problem(f"{e}. Lập chỉ mục bằng: vnsearch index --source THƯ_MỤC --index {index_dir}") from None
 
 
 @click.group()
@@ -50,54 +61,105 @@ def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool, workers: 
     """
     from .index.build import build_index
 
+    if not source.is_dir():
+        raise Problem(f"không có thư mục nguồn {source}")
     try:
         report = build_index(source, index_dir, progress=True, full=full, workers=workers or None)
-    except (FileNotFoundError, IndexBusy) as e:
-        raise click.ClickException(str(e)) from None
+    except IndexBusy as e:
+        raise Problem(str(e)) from None
     for s in report.skipped:
-        click.echo(f"warning: skipped {s.name}: {s.reason}", err=True)
-    warnings = f"{len(report.skipped)} warnings"
+        click.echo(f"cảnh báo: bỏ qua {s.name}: {s.reason}", err=True)
+    warnings = f"{len(report.skipped)} cảnh báo"
     if report.full:
         if report.reason:
-            click.echo(f"rebuilding from scratch: {report.reason}")
-        click.echo(f"indexed {report.documents} documents, {report.paragraphs} paragraphs "
-                   f"in {report.seconds:.2f} s into {index_dir}; {warnings}")
+            click.echo(f"lập lại chỉ mục từ đầu: {report.reason}")
+        click.echo(f"đã lập chỉ mục {report.documents} văn kiện, {report.paragraphs} đoạn "
+                   f"trong {_decimal(report.seconds)} s vào {index_dir}; {warnings}")
     else:
-        click.echo(f"updated: {report.added} added, {report.changed} changed, "
-                   f"{report.deleted} deleted, {report.unchanged} unchanged "
-                   f"in {report.seconds:.2f} s; {index_dir} holds {report.documents} "
-                   f"documents, {report.paragraphs} paragraphs; {warnings}")
+        click.echo(f"đã cập nhật: {report.added} thêm, {report.changed} đổi, "
+                   f"{report.deleted} xóa, {report.unchanged} giữ nguyên "
+                   f"trong {_decimal(report.seconds)} s; {index_dir} có {report.documents} "
+                   f"văn kiện, {report.paragraphs} đoạn; {warnings}")
+    if not report.documents:
+        message = f"thư mục nguồn {source} không có văn kiện nào đọc được"
+        if strict:
+            raise Problem(message)
+        click.echo(f"cảnh báo: {message}", err=True)
     if strict and report.skipped:
         raise SystemExit(1)
 
 
-@main.command("search")
-@click.argument("query", required=False)
+def _decimal(x: float, places: int = 2) -> str:
+    """A number as Vietnamese writes it: a decimal comma."""
+    return f"{x:.{places}f}".replace(".", ",")
+
+
+def _date(ctx, param, value):
+    from .query.facets import parse_date
+
+    try:
+        return None if value is None else parse_date(value)
+    except ValueError:
+        raise Problem(f"--{param.name.removeprefix('date_')} phải là ngày dạng dd/mm/yyyy "
+                      f"(nhận được {value!r})", 2) from None
+
+
+def _term(ctx, param, value):
+    from .query.facets import parse_term
+
+    try:
+        return None if value is None else parse_term(value)
+    except ValueError:
+        raise Problem(f"--term phải là số khóa, như XX hoặc 20 (nhận được {value!r})", 2) from None
+
+
+@main.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1)
 @index_option
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0, MAX_OFFSET),
+              help="Skip this many results (the next page).")
+@click.option("--province", help="Only this province (any accents: 'thai nguyen').")
+@click.option("--term", callback=_term, help="Only this term of the Party committee (XX or 20).")
+@click.option("--year", type=click.IntRange(1900, 2200), help="Only documents of this year.")
+@click.option("--from", "date_from", callback=_date, help="Only documents dated on or after (dd/mm/yyyy).")
+@click.option("--to", "date_to", callback=_date, help="Only documents dated on or before (dd/mm/yyyy).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
 @click.option("--batch", is_flag=True, help="Read one query per line from stdin (with --json).")
-def search_cmd(query, index_dir: Path, limit: int, as_json: bool, batch: bool):
-    """Search the index for QUERY."""
+def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, year,
+               date_from, date_to, sort, as_json: bool, batch: bool):
+    """Search the index for the query WORDS.
+
+    A word after a minus is excluded and "quoted words" are a phrase:
+    vnsearch search hoi nghi -thai  or  vnsearch search -- '"ban chap hanh" -thai'
+    """
+    from .query.facets import Filters
+
+    query = " ".join(words)
     if batch and not as_json:
-        raise click.UsageError("--batch writes JSON lines: add --json")
-    if not batch and query is None:
-        raise click.UsageError("give a QUERY, or --json --batch to read queries from stdin")
+        raise Problem("--batch viết ra các dòng JSON: thêm --json", 2)
+    if not batch and not query.strip():
+        raise Problem("truy vấn trống: gõ từ cần tìm, hoặc --json --batch để đọc truy vấn từ stdin", 2)
+    filters = Filters(province=province, term=term, year=year, date_from=date_from,
+                      date_to=date_to, sort=sort)
     engine = _engine(index_dir)
     try:
         if batch:
             for line in sys.stdin:
-                result = engine.search(line.rstrip("\r\n"), limit=limit)
+                result = engine.search(line.rstrip("\r\n"), limit=limit, offset=offset, filters=filters)
                 click.echo(json.dumps(result, ensure_ascii=False))
             return
-        result = engine.search(query, limit=limit)
+        result = engine.search(query, limit=limit, offset=offset, filters=filters)
     finally:
         engine.close()
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False))
         return
-    click.echo(f"{result['total']} kết quả ({result['took_ms']:.1f} ms)")
-    for rank, hit in enumerate(result["hits"], start=1):
+    if result["suggestion"] and result["suggestion"] != query:
+        click.echo(f"Có phải bạn muốn tìm: {result['suggestion']}")
+    click.echo(f"{result['total']} kết quả ({_decimal(result['took_ms'], 1)} ms)")
+    for rank, hit in enumerate(result["hits"], start=offset + 1):
         click.echo(f"\n{rank}. {hit['title']}  [{hit['doc_id']} #p{hit['paragraph']}]")
         click.echo("   " + _terminal_snippet(hit))
 
@@ -116,10 +178,20 @@ def _terminal_snippet(hit: dict) -> str:
     return "".join(out)
 
 
+def _port(ctx, param, value):
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = -1
+    if not 0 <= port <= 65535:
+        raise Problem(f"--port phải là số cổng từ 0 đến 65535 (nhận được {value!r})", 2)
+    return port
+
+
 @main.command("serve")
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, callback=_port, help="0: any free port.")
 @click.option("--workers", default=0, type=click.IntRange(0, 64),
               help="Worker processes  [default: one per core]")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
@@ -135,11 +207,9 @@ def serve_cmd(index_dir: Path, host: str, port: int, workers: int, threads: int,
         serve(index_dir, host=host, port=port, workers=workers or None, threads=threads,
               cache_size=cache_size, echo=click.echo)
     except IndexMissing as e:
-        raise click.ClickException(
-            f"{e}. Build it with: vnsearch index --source SOURCE --index {index_dir}"
-        ) from None
+        raise Problem(f"{e}. Lập chỉ mục bằng: vnsearch index --source THƯ_MỤC --index {index_dir}") from None
     except CannotListen as e:
-        raise click.ClickException(str(e)) from None
+        raise Problem(str(e)) from None
 
 
 if __name__ == "__main__":

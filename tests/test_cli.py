@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from click.testing import CliRunner
 
 from conftest import SEEDS, write_corpus
@@ -11,7 +13,7 @@ def test_index_then_search_human_and_json(tmp_path):
     index = str(tmp_path / "index")
     out = runner.invoke(main, ["index", "--source", str(SEEDS), "--index", index])
     assert out.exit_code == 0, out.output
-    assert "indexed 5 documents, 49 paragraphs" in out.output and "0 warnings" in out.output
+    assert "đã lập chỉ mục 5 văn kiện, 49 đoạn" in out.output and "0 cảnh báo" in out.output
 
     out = runner.invoke(main, ["search", "cay che thai nguyen", "--index", index, "--limit", "3"])
     assert out.exit_code == 0, out.output
@@ -43,10 +45,10 @@ def test_unreadable_file_reported_by_name(tmp_path):
     args = ["index", "--source", str(source), "--index", str(tmp_path / "ix")]
     out = CliRunner().invoke(main, args)
     assert out.exit_code == 0
-    assert "warning: skipped bad.txt: is not text in UTF-8" in out.output
-    assert "indexed 1 documents" in out.output and "1 warnings" in out.output
+    assert "cảnh báo: bỏ qua bad.txt: is not text in UTF-8" in out.output
+    assert "đã lập chỉ mục 1 văn kiện" in out.output and "1 cảnh báo" in out.output
     strict = CliRunner().invoke(main, args + ["--strict"])
-    assert strict.exit_code == 1 and "1 warnings" in strict.output
+    assert strict.exit_code == 1 and "1 cảnh báo" in strict.output
 
 
 def test_search_without_index_says_how_to_build_it(tmp_path):
@@ -59,3 +61,76 @@ def test_search_without_index_says_how_to_build_it(tmp_path):
 def test_batch_needs_json(seed_index):
     out = CliRunner().invoke(main, ["search", "--batch", "--index", str(seed_index)])
     assert out.exit_code == 2 and "--json" in out.output
+
+
+def run(*args, **kw):
+    return CliRunner().invoke(main, [str(a) for a in args], **kw)
+
+
+def test_exclusions_filters_and_pages(seed_index):
+    plain = run("search", "hoi", "nghi", "--index", seed_index, "--json")
+    without = run("search", "hoi", "nghi", "-thai", "--index", seed_index, "--json")
+    after_dashes = run("search", "--index", seed_index, "--json", "--", "hoi nghi -thai")
+    assert without.exit_code == 0, without.output
+    a, b, c = (json.loads(r.output) for r in (plain, without, after_dashes))
+    assert b["query"] == c["query"] == "hoi nghi -thai"
+    assert 0 < b["total"] < a["total"] and b["hits"] == c["hits"]
+    assert not any("thái" in h["text"].lower() or "thai" in h["text"].lower() for h in b["hits"])
+    # The 2024 meeting of khóa XX is seed 004; a term filter written as the documents write it.
+    by_term = json.loads(run("search", "nghi quyet", "--term", "XX", "--index", seed_index, "--json").output)
+    by_number = json.loads(run("search", "nghi quyet", "--term", "20", "--index", seed_index, "--json").output)
+    assert by_term["hits"] == by_number["hits"] and by_term["total"] > 0
+    assert {h["meta"]["term"] for h in by_term["hits"]} == {20}
+    second = json.loads(run("search", "nghi quyet", "--offset", 3, "--limit", 3, "--index", seed_index,
+                            "--json").output)
+    first = json.loads(run("search", "nghi quyet", "--limit", 6, "--index", seed_index, "--json").output)
+    assert second["hits"] == first["hits"][3:6]
+    text = run("search", "nghi quyet", "--offset", 3, "--limit", 1, "--index", seed_index).output
+    assert "\n4. " in text and "\n1. " not in text
+
+
+def test_plain_output_shows_the_suggestion(seed_index):
+    out = run("search", "nghiquyet", "--index", seed_index)
+    assert out.exit_code == 0
+    assert out.output.splitlines()[0] == "Có phải bạn muốn tìm: nghị quyết"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["search", ""], "truy vấn trống"),
+    (["search", "   "], "truy vấn trống"),
+    (["search", "che", "--from", "32/01/2024"], "--from phải là ngày dạng dd/mm/yyyy"),
+    (["search", "che", "--term", "abc"], "--term phải là số khóa"),
+    (["serve", "--port", "99999"], "--port phải là số cổng từ 0 đến 65535"),
+    (["serve", "--port", "-1"], "--port phải là số cổng"),
+])
+def test_bad_requests_exit_2_with_one_clear_line(seed_index, args, message):
+    out = run(*args, "--index", seed_index)
+    assert out.exit_code == 2, out.output
+    (line,) = out.output.strip().splitlines()
+    assert line.startswith(f"Lỗi: {message}")
+    assert "Traceback" not in out.output
+
+
+def test_empty_or_missing_source_folder(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = run("index", "--source", tmp_path / "empty", "--index", tmp_path / "ix")
+    assert out.exit_code == 0 and "cảnh báo: thư mục nguồn" in out.output and "không có văn kiện" in out.output
+    strict = run("index", "--source", tmp_path / "empty", "--index", tmp_path / "ix", "--strict")
+    assert strict.exit_code == 1 and "Lỗi: thư mục nguồn" in strict.output
+    missing = run("index", "--source", tmp_path / "none", "--index", tmp_path / "ix")
+    assert missing.exit_code == 1 and "Lỗi: không có thư mục nguồn" in missing.output
+
+
+def test_progress_bar_ends_at_its_total(tmp_path, monkeypatch):
+    import search.index.build as build
+
+    ends = []
+
+    class Recording(build.tqdm):
+        def close(self):
+            ends.append((self.n, self.total))
+            super().close()
+
+    monkeypatch.setattr(build, "tqdm", Recording)
+    build.build_index(SEEDS, tmp_path / "ix", progress=True)
+    assert set(ends) == {(49, 49)}  # closed by build_index, then again by tqdm.__del__

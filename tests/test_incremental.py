@@ -165,7 +165,7 @@ def test_full_rebuilds_everything(tmp_path, counting):
     counting["parsed"].clear()
     out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(index), "--full"])
     assert out.exit_code == 0, out.output
-    assert "indexed 3 documents, 7 paragraphs" in out.output and "updated:" not in out.output
+    assert "đã lập chỉ mục 3 văn kiện, 7 đoạn" in out.output and "đã cập nhật" not in out.output
     assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
     after = current_generation(index)
     assert not any(os.path.samefile(f, before / f.name) for f in after.iterdir()
@@ -176,13 +176,13 @@ def test_full_rebuilds_everything(tmp_path, counting):
 def test_cli_says_what_an_update_did(tmp_path):
     source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
     args = ["index", "--source", str(source), "--index", str(index)]
-    assert "indexed 3 documents" in CliRunner().invoke(main, args).output
+    assert "đã lập chỉ mục 3 văn kiện" in CliRunner().invoke(main, args).output
     write_corpus(source, {"b.txt": "B\nĐổi.\n", "e.txt": "E\nMới.\n"})
     (source / "c.txt").unlink()
     out = CliRunner().invoke(main, args)
     assert out.exit_code == 0, out.output
-    assert "updated: 1 added, 1 changed, 1 deleted, 1 unchanged" in out.output
-    assert "holds 3 documents, 6 paragraphs" in out.output
+    assert "đã cập nhật: 1 thêm, 1 đổi, 1 xóa, 1 giữ nguyên" in out.output
+    assert "có 3 văn kiện, 6 đoạn" in out.output
 
 
 @pytest.mark.parametrize("how", ["old manifest", "new code"])
@@ -199,7 +199,7 @@ def test_another_analysis_version_rebuilds_everything(tmp_path, counting, monkey
     counting["parsed"].clear()
     out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(index)])
     assert out.exit_code == 0, out.output
-    assert "rebuilding from scratch: it was built with analysis version" in out.output
+    assert "lập lại chỉ mục từ đầu: chỉ mục được lập với phiên bản phân tích" in out.output
     assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
     assert Engine(index).manifest["analysis_version"] == search.index.build.analysis_version()
 

@@ -145,16 +145,16 @@ def _reusable(index_dir: Path) -> tuple[Path | None, dict, str]:
     except IndexMissing:
         return None, {}, ""
     except (OSError, ValueError) as e:
-        return None, {}, f"the current index cannot be read ({e})"
+        return None, {}, f"không đọc được chỉ mục hiện có ({e})"
     version = manifest.get("analysis_version")
     if version != analysis_version():
-        return None, {}, f"it was built with analysis version {version}, this is {analysis_version()}"
+        return None, {}, f"chỉ mục được lập với phiên bản phân tích {version}, bản này là {analysis_version()}"
     try:
         schema = whoosh_index.open_dir(str(gen)).schema
     except Exception as e:  # a damaged index is rebuilt, not patched
-        return None, {}, f"the current index cannot be opened ({e})"
+        return None, {}, f"không mở được chỉ mục hiện có ({e})"
     if _signature(schema) != _signature(make_schema()):
-        return None, {}, "its schema differs from this version's"
+        return None, {}, "lược đồ của chỉ mục khác với phiên bản này"
     return gen, manifest, ""
 
 
@@ -178,6 +178,8 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
             corpus.add(parse_file(*item))
         corpus.pending = []
         corpus.documents.sort(key=lambda d: d.path)  # file order, as read_corpus gives
+        # Parsed here: the bar's total is exact, not the guess made from bytes.
+        estimate = sum(len(d.paragraphs) for d in corpus.documents)
     writer = ix.writer(limitmb=LIMIT_MB)
     bar = tqdm(total=estimate, desc=ANALYSING, unit="đoạn",
                disable=not progress, leave=False)
@@ -193,6 +195,7 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
                     builder.add(doc)
                     bar.update(len(doc.paragraphs))
                 bar.set_description(WRITING)
+                bar.refresh()
                 segments = [s for s in [builder.finish()] if s is not None]
             except BaseException:
                 builder.cancel()

@@ -60,7 +60,7 @@ def build_lock(index_dir: Path):
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise IndexBusy(f"another build of {index_dir} is running") from None
+            raise IndexBusy(f"một lần lập chỉ mục {index_dir} khác đang chạy") from None
         yield
 
 

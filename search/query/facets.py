@@ -8,10 +8,13 @@ over the matching paragraphs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
+from ..lang.numerals import roman
 from ..lang.text import fold
 from .whoosh_read import column
 
@@ -29,6 +32,27 @@ class Filters:
     def active(self) -> bool:
         return any(v is not None for v in (self.province, self.term, self.year,
                                           self.date_from, self.date_to))
+
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def parse_date(raw: str) -> int:
+    """A date as people type it (02/07/2021, 2/7/2021, 2021-07-02) as the
+    index keeps it (20210702); ValueError when it is not a date."""
+    raw = raw.strip()
+    m = _DMY.fullmatch(raw)
+    day = date(int(m[3]), int(m[2]), int(m[1])) if m else date.fromisoformat(raw)
+    return int(day.strftime("%Y%m%d"))
+
+
+def parse_term(raw: str) -> int:
+    """A term as written (XIX) or as a number (19); ValueError otherwise."""
+    raw = raw.strip()
+    value = int(raw) if raw.isdigit() else roman(raw)
+    if not value:
+        raise ValueError(f"not a term number: {raw!r}")
+    return value
 
 
 class FacetColumns:
