@@ -86,6 +86,14 @@ def test_docx_of_too_much_text_is_refused():
         read_docx(raw)
 
 
+def test_docx_block_of_millions_of_elements_is_refused_while_read():
+    # 2M empty table cells in one row: no paragraph, no text, all in memory
+    # until the table ends (the 190 MB allowed unpacked hold 27M of them).
+    raw = docx_bytes(b"<w:tbl><w:tr>" + b"<w:tc/>" * 2_000_000 + b"</w:tr></w:tbl>")
+    with pytest.raises(ValueError, match=r"more than 1,000,000 XML elements"):
+        read_docx(raw)
+
+
 def test_txt_budgets():
     with pytest.raises(ValueError, match=r"has more than 50,000 paragraphs"):
         paragraphs_of("a\n" * 50_001)

@@ -14,7 +14,7 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")  # ASCII only: a no-break space is text
 # 5-15 paragraphs and 2,870-8,293 characters; bench/make_corpus.py's 1,987
 # documents (100,000 paragraphs) at most 80 paragraphs and 44,635
 # characters; a 300-page report would be about 3,000 paragraphs and 1M
-# characters. A .docx of 49,000 paragraphs and 4.6M characters reads in 1.7 s
+# characters. A .docx of 49,000 paragraphs and 4.6M characters reads in 2.4 s
 # and 6 MB; one of 5.86M one-character paragraphs took > 300 s and 3.4 GB
 # before, it now stops at the 50,001st paragraph.
 MAX_PARAGRAPHS = 50_000  # empty ones included: reading them costs the same

@@ -23,6 +23,12 @@ from .common import Budget, clean, keep
 # does. zipfile never inflates a member past its declared size.
 MAX_UNPACKED_BYTES = 200 * 2**20
 
+# What one block (a paragraph, or a table with all its rows) may hold
+# before it ends: lxml keeps ~150 bytes an element, so 1M is 150 MB. A
+# formatted paragraph is 10-100 elements; empty table cells or runs by the
+# million (within the 200 MB) are not a document.
+MAX_BLOCK_ELEMENTS = 1_000_000
+
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Runs anywhere in the paragraph (hyperlinks, tracked insertions, content
@@ -88,14 +94,20 @@ def _main_part(z: zipfile.ZipFile) -> str:
 
 def _docx_blocks(f, budget: Budget):
     """The text of each block of the body, read from the stream ``f``."""
-    parse = etree.iterparse(f, events=("end",), tag=(_W + "p", _W + "tbl", _W + "t"),
-                            resolve_entities=False, no_network=True)
+    parse = etree.iterparse(f, events=("end",), resolve_entities=False, no_network=True)
+    held = 0  # elements in memory since the last block was freed
     for _, el in parse:
+        held += 1
+        if held > MAX_BLOCK_ELEMENTS:
+            raise ValueError(f"has a paragraph or table of more than {MAX_BLOCK_ELEMENTS:,} "
+                             f"XML elements (the limit)")
         if el.tag == _W + "t":
             budget.count(0, len(el.text or ""))
             continue
         if el.tag == _W + "p":
             budget.count(1)  # every paragraph, in a table cell or not
+        elif el.tag != _W + "tbl":
+            continue
         if not _is_block(el):
             continue  # read with its table
         if el.tag == _W + "p":
@@ -106,6 +118,7 @@ def _docx_blocks(f, budget: Budget):
         el.clear()
         while el.getprevious() is not None:
             del el.getparent()[0]
+        held = 0
     if parse.root is None or parse.root.tag != _W + "document":
         raise ValueError("not a valid .docx file (no document body)")
 
