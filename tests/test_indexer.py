@@ -50,14 +50,14 @@ def test_bad_files_are_reported_by_name_and_skipped(tmp_path, monkeypatch):
         f.truncate(50 * 2**20)
     os.symlink(tmp_path / "missing.txt", source / "broken.txt")
     (source / "locked.txt").write_text("A\nB\n", encoding="utf-8")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self):
-        if self.name == "locked.txt":  # root reads anything; simulate chmod 000
+    def open_(path, flags, *args, **kwargs):
+        if os.path.basename(path) == "locked.txt":  # root reads anything; simulate chmod 000
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_)
     report = build_index(source, tmp_path / "index")
     assert report.documents == 1 and report.paragraphs == 2
     reasons = {s.name: s.reason for s in report.skipped}

@@ -22,7 +22,7 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 
 from ..analysis.terms import analysis_version
-from ..ingest.corpus import Corpus, Skipped, estimated_paragraphs, parse_file, read_corpus
+from ..ingest.corpus import Corpus, Skipped, estimated_paragraphs, parse_file, read_corpus, shown_name
 from ..lang.restore import MODEL_FILE
 from .merge import merge_policy
 from .pause import point
@@ -110,9 +110,9 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
             present = {d.doc_id for d in corpus.documents} | set(corpus.unchanged)
             gone = sorted(set(known) - present)
             replaced = [d.doc_id for d in corpus.documents if d.doc_id in known]
-            entries = {doc_id: dict(old["documents"][doc_id], file=path.name)
+            entries = {doc_id: dict(old["documents"][doc_id], file=shown_name(path.name))
                        for doc_id, path in corpus.unchanged.items()}
-            entries.update({d.doc_id: {"file": d.path.name, "sha256": d.sha256,
+            entries.update({d.doc_id: {"file": shown_name(d.path.name), "sha256": d.sha256,
                                        "paragraphs": len(d.paragraphs)}
                             for d in corpus.documents})
             documents = dict(sorted(entries.items()))

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import stat
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +15,7 @@ from ..lang.text import normal_text
 from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs
+from .formats.common import Budget
 from .metadata import extract
 from .titles import better_title
 
@@ -53,25 +58,58 @@ class Corpus:
         (self.documents if isinstance(parsed, Document) else self.skipped).append(parsed)
 
 
+# What str.splitlines() splits on, matched one line at a time: 20 MB of
+# one-character lines would be a list of 10M strings (600 MB) at once.
+_LINE = re.compile("[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+
+
 def paragraphs_of(text: str) -> list[str]:
-    """Non-empty lines; a line of only spaces or invisible characters is empty."""
+    """Non-empty lines; a line of only spaces or invisible characters is empty.
+    Counted against the file's budget as they are found (formats.common)."""
     out = []
-    for line in text.splitlines():
-        line = line.strip()
+    budget = Budget()
+    for m in _LINE.finditer(text):
+        line = m.group().strip()
         if line and normal_text(line).strip():
+            budget.count(1, len(line))
             out.append(line)
     return out
 
 
+def shown_name(name: str) -> str:
+    """A file name as it can be printed and stored: bytes that are not UTF-8
+    (Python decodes them as lone surrogates, which no encoder accepts) and
+    control characters (a newline would forge a line of the report) as U+FFFD."""
+    name = os.fsencode(name).decode("utf-8", "replace")
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in name)
+
+
+def doc_id_of(path: Path) -> str:
+    """The document's id: the file name without extension, with each byte that
+    is not UTF-8 written ``\\xff`` as Python shows it, so two such names
+    keep two ids (U+FFFD would merge them) and the id can be stored and printed."""
+    return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
+
+
 def read_bytes(path: Path) -> bytes:
+    """The file's bytes, at most ``MAX_FILE_BYTES``. A regular file only: it is
+    opened without blocking (a FIFO's open would wait for a writer forever),
+    checked, and read with a bound, as /dev/zero or a /proc file say size 0."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ValueError(f"is too large ({size / 2**20:.0f} MB; the limit is "
-                             f"{MAX_FILE_BYTES // 2**20} MB)")
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "rb") as f:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise ValueError("is not a regular file")
+            if info.st_size > MAX_FILE_BYTES:
+                raise ValueError(f"is too large ({info.st_size / 2**20:.0f} MB; the limit is "
+                                 f"{MAX_FILE_BYTES // 2**20} MB)")
+            raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         raise ValueError(f"cannot be read ({e.strerror or e})") from e
+    if len(raw) > MAX_FILE_BYTES:  # grew since, or a size that lied
+        raise ValueError(f"is too large (it reads past the limit of {MAX_FILE_BYTES // 2**20} MB)")
+    return raw
 
 
 def _paragraphs(suffix: str, raw: bytes) -> list[str]:
@@ -98,8 +136,8 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     if not paragraphs:
         raise ValueError("has only page boilerplate (menus, links), no text")
     title = better_title(paragraphs[0], paragraphs)
-    return Document(path.stem, path, paragraphs, sha256, title,
-                    extract(title, paragraphs, path.name))
+    return Document(doc_id_of(path), path, paragraphs, sha256, title,
+                    extract(title, paragraphs, shown_name(path.name)))
 
 
 def parse_file(path: Path, raw: bytes, sha256: str) -> Document | Skipped:
@@ -107,7 +145,7 @@ def parse_file(path: Path, raw: bytes, sha256: str) -> Document | Skipped:
     try:
         return parse_document(path, raw, sha256)
     except ValueError as e:
-        return Skipped(path.name, str(e))
+        return Skipped(shown_name(path.name), str(e))
 
 
 def estimated_paragraphs(raw: bytes, suffix: str) -> int:
@@ -115,8 +153,33 @@ def estimated_paragraphs(raw: bytes, suffix: str) -> int:
     return max(1, raw.count(b"\n") if suffix.lower() == ".txt" else len(raw) // 2000)
 
 
-def source_files(source: Path) -> list[Path]:
-    return sorted(p for p in source.iterdir() if not p.name.startswith("."))
+def source_files(source: Path) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
+    """The files to read at the top of ``source``, as (path, real path to
+    read), and the entries refused with why. Only regular files: a link is
+    followed only to a regular file inside ``source`` (``passwd.txt ->
+    /etc/passwd`` was indexed, ``-> /dev/zero`` ran out of memory); devices,
+    FIFOs and sockets are never opened. Folders, and links to folders, are
+    passed over in silence (the source is read one level deep), as are hidden names."""
+    root = source.resolve()
+    files, refused = [], []
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.is_dir():
+                continue
+            path = source / entry.name
+            if entry.is_file(follow_symlinks=False):
+                files.append((path, path))
+                continue
+            real = Path(os.path.realpath(path))
+            if entry.is_symlink() and not real.exists():
+                refused.append(Skipped(shown_name(entry.name), "cannot be read (No such file or directory)"))
+            elif entry.is_symlink() and real.parent != root and root not in real.parents:
+                refused.append(Skipped(shown_name(entry.name), "is a link to a file outside the source folder"))
+            elif entry.is_symlink() and real.is_file():
+                files.append((path, real))
+            else:  # a FIFO, a device, a socket
+                refused.append(Skipped(shown_name(entry.name), "is not a regular file"))
+    return sorted(files), refused
 
 
 def read_corpus(source: Path, known: dict[str, str] | None = None,
@@ -133,32 +196,34 @@ def read_corpus(source: Path, known: dict[str, str] | None = None,
     corpus = Corpus()
     known = known or {}
     seen: dict[str, Path] = {}
-    files = [p for p in source_files(source) if not p.is_dir()]
-    stems = Counter(p.stem for p in files if p.suffix.lower() in SUPPORTED)
-    for path in files:
+    files, corpus.skipped = source_files(source)
+    stems = Counter(doc_id_of(p) for p, _ in files if p.suffix.lower() in SUPPORTED)
+    for path, real in files:
+        name, doc_id = shown_name(path.name), doc_id_of(path)
         if path.suffix.lower() not in SUPPORTED:
-            corpus.skipped.append(Skipped(path.name, f"unsupported format {path.suffix or '(none)'}"))
+            suffix = shown_name(path.suffix) or "(none)"
+            corpus.skipped.append(Skipped(name, f"unsupported format {suffix}"))
             continue
         try:
-            raw = read_bytes(path)
+            raw = read_bytes(real)
         except ValueError as e:
-            corpus.skipped.append(Skipped(path.name, str(e)))
+            corpus.skipped.append(Skipped(name, str(e)))
             continue
         sha256 = hashlib.sha256(raw).hexdigest()
-        if path.stem not in seen and known.get(path.stem) == sha256:
-            seen[path.stem] = path
-            corpus.unchanged[path.stem] = path
+        if doc_id not in seen and known.get(doc_id) == sha256:
+            seen[doc_id] = path
+            corpus.unchanged[doc_id] = path
             continue
-        if defer and stems[path.stem] == 1:
+        if defer and stems[doc_id] == 1:
             corpus.pending.append((path, raw, sha256))
             continue
         try:
             doc = parse_document(path, raw, sha256)
         except ValueError as e:
-            corpus.skipped.append(Skipped(path.name, str(e)))
+            corpus.skipped.append(Skipped(name, str(e)))
             continue
         if doc.doc_id in seen:
-            corpus.skipped.append(Skipped(path.name, f"same id as {seen[doc.doc_id].name}"))
+            corpus.skipped.append(Skipped(name, f"same id as {shown_name(seen[doc.doc_id].name)}"))
             continue
         seen[doc.doc_id] = path
         corpus.documents.append(doc)

@@ -1,7 +1,9 @@
 """Paragraphs out of .docx, .pdf and .html sources, one module a format.
 
 Each ``read_X(raw)`` returns the document's paragraphs in reading order
-(non-empty, whitespace-trimmed) or raises ``ValueError`` with a short reason.
+(non-empty, whitespace-trimmed) or raises ``ValueError`` with a short reason,
+among them a file past its budget (``common.Budget``: paragraphs and
+characters, counted while reading; ``pdfstreams``: a PDF's decoded bytes).
 Why pdfminer reads PDFs and our own lxml pass reads HTML, measured against
 pypdf and trafilatura, is in ``pdf.py`` and ``html.py``.
 """

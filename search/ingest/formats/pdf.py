@@ -36,7 +36,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ...lang.syllable import unmarked_syllable
+from . import common
 from .common import clean, keep
+from .pdfstreams import TooBig, bounded, install
+
+# pdfminer keeps every glyph of a page (about 600 bytes each) until the page
+# ends: 100,000 glyphs took 60 MB and 6 s, a dense A4 page holds under 8,000.
+# The whole file's text is bounded by common.MAX_TEXT_CHARS.
+MAX_PAGE_GLYPHS = 100_000
 
 
 @dataclass
@@ -69,8 +76,22 @@ def _pdf_pages(raw: bytes) -> tuple[list[_Page], float]:
 
     class Aggregator(PDFPageAggregator):
         undefined = 0
+        glyphs = 0  # on this page
+        text = 0  # in the whole file
+
+        def begin_page(self, *args, **kwargs):
+            self.glyphs = 0
+            super().begin_page(*args, **kwargs)
 
         def render_char(self, *args, **kwargs):
+            self.glyphs += 1
+            self.text += 1
+            if self.glyphs > MAX_PAGE_GLYPHS:
+                raise TooBig(f"PDF page {len(pages) + 1} has more than {MAX_PAGE_GLYPHS:,} "
+                             f"characters (the limit for one page)")
+            if self.text > common.MAX_TEXT_CHARS:
+                raise TooBig(f"has more than {common.MAX_TEXT_CHARS:,} characters of text "
+                             f"(the limit for one file)")
             adv = super().render_char(*args, **kwargs)
             objs = self.cur_item._objs
             # A zero-width mark ends pdfminer's text line when two come in a row.
@@ -218,10 +239,13 @@ def read_pdf(raw: bytes) -> list[str]:
 
     if b"%PDF-" not in raw[:1024]:
         raise ValueError("not a PDF file")
+    install()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), bounded():
             warnings.simplefilter("ignore")  # pdfminer warns on every quirk it survives
             pages, undefined = _pdf_pages(raw)
+    except TooBig as e:
+        raise ValueError(str(e)) from None
     except PDFEncryptionError as e:
         raise ValueError("PDF is encrypted") from e
     except Exception as e:  # a damaged file can fail anywhere in the parser
