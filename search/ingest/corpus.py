@@ -164,7 +164,11 @@ def source_files(source: Path) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
     files, refused = [], []
     with os.scandir(source) as entries:
         for entry in entries:
-            if entry.name.startswith(".") or entry.is_dir():
+            try:
+                if entry.name.startswith(".") or entry.is_dir():
+                    continue
+            except OSError as e:  # a link to itself: "Too many levels of symbolic links"
+                refused.append(Skipped(shown_name(entry.name), f"cannot be read ({e.strerror or e})"))
                 continue
             path = source / entry.name
             if entry.is_file(follow_symlinks=False):
