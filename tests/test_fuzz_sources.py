@@ -5,7 +5,7 @@ Each example writes a folder: one valid report (seed text with a marker word
 of its own) beside hostile entries made from the seeds (random bytes, truncated
 and mutated .docx/.pdf/.html/.doc, odd and undecodable names, links inside and
 out of the folder, a FIFO, a link to /dev/zero). CI runs a few examples;
-`make fuzz` runs FUZZ_SOURCE_EXAMPLES=2000.
+`make fuzz` runs FUZZ_SOURCE_EXAMPLES=2000 (500 took 60 s).
 """
 
 from __future__ import annotations
@@ -185,9 +185,9 @@ def check_folder(tmp: Path, marker: str, hostile, workers: int = 1) -> None:
     engine = Engine(index)
     try:
         hits = engine.search(marker)["hits"]
-        assert hits and hits[0]["doc_id"] in {"bao-cao-hop-le", *[
-            os.fsdecode(n).rsplit(".", 1)[0] for n in names]}, hits[:1]
-        assert any(h["doc_id"] == "bao-cao-hop-le" for h in hits)
+        # The report, and any link to it, are found by their marker first.
+        assert hits and marker in hits[0]["text"], hits[:1]
+        assert any(h["doc_id"] == "bao-cao-hop-le" for h in hits if marker in h["text"])
         # Nothing from outside the folder is searchable.
         assert not engine.search('"root:x:0:0"')["hits"]
     finally:
@@ -216,7 +216,7 @@ def test_hostile_folder_in_parallel(tmp_path, monkeypatch):
 
 
 def test_hostile_folders_fuzzed(tmp_path_factory):
-    examples = int(os.environ.get("FUZZ_SOURCE_EXAMPLES", "8"))
+    examples = int(os.environ.get("FUZZ_SOURCE_EXAMPLES", "25"))
     seen = {"examples": 0}
 
     @settings(max_examples=examples, deadline=None, database=None,
