@@ -11,7 +11,7 @@ Memory a serving process holds, and where each bound is set:
     scored postings      POSTINGS_BUDGET here       3M postings, ~24 MB at 8 bytes
     per-paragraph arrays  this object                ~24 bytes a paragraph (2.4 MB at 100k)
     hot postings          index/hot.py (mmap)        page cache, shared by processes
-    paragraph scans       query/highlight.py         512 paragraphs, ~8 MB
+    paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length
     recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
     string memos          lru_cache in lang/, analysis/  a few MB
 """
