@@ -4,17 +4,24 @@ running engine."""
 
 from __future__ import annotations
 
+import logging
 import random
+import shutil
 import subprocess
 import sys
 import textwrap
 import tracemalloc
 
+import pytest
+
+from search import Engine, build_index
+from search.index.store import FILES, IndexChanged, current_generation, read_manifest, sha256_file
 from search.query import highlight
 from search.query.highlight import _CONTEXT_BEFORE, _window, marked_spans, snippet
 from search.query.parse import parse_query
 
-from conftest import ROOT
+from conftest import ROOT, write_corpus
+from web import create_app
 
 
 def _window_reference(text, spans, size):
@@ -130,3 +137,91 @@ def test_a_scans_weight_is_no_less_than_what_it_holds():
             tracemalloc.stop()
         assert scan[0]
         assert held <= highlight._scan_weight(text), (n, held, highlight._scan_weight(text))
+
+
+DOCS = {
+    "a.txt": "Nghị quyết của Tỉnh ủy Thái Nguyên\n\nPhát triển cây chè Thái Nguyên đến năm 2030.",
+    "b.txt": "Báo cáo của Hội đồng nhân dân\n\nKinh tế xã hội tỉnh Bắc Kạn sáu tháng đầu năm.",
+}
+
+
+@pytest.fixture
+def changing(tmp_path):
+    """An index and an engine (and the web app, result cache on) serving it."""
+    build_index(write_corpus(tmp_path / "source", DOCS), tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    app = create_app(engine=engine, TESTING=True, SEARCH_CACHE_SIZE=100)
+    return tmp_path / "index", engine, app.test_client()
+
+
+def _overwrite_in_place(path, data):
+    with open(path, "r+b") as f:  # same name, same inode: what `cp x seg` does
+        f.write(data)
+        f.truncate()
+
+
+def test_the_manifest_records_each_index_files_sha256(tmp_path):
+    build_index(write_corpus(tmp_path / "source", DOCS), tmp_path / "index")
+    gen = current_generation(tmp_path / "index")
+    sums = read_manifest(gen)[FILES]
+    assert any(name.endswith(".seg") for name in sums) and any(name.endswith(".toc") for name in sums)
+    assert all(sums[name] == sha256_file(gen / name) for name in sums)
+    # An update links the files it keeps and records the same sums for them.
+    write_corpus(tmp_path / "source", {"c.txt": "Thông báo\n\nLịch họp tháng ba."})
+    build_index(tmp_path / "source", tmp_path / "index")
+    new = current_generation(tmp_path / "index")
+    assert new != gen
+    assert read_manifest(new)[FILES] == {f: sha256_file(new / f) for f in read_manifest(new)[FILES]}
+
+
+def test_a_segment_overwritten_in_place_is_refused_then_served_when_restored(changing, caplog):
+    index, engine, client = changing
+    before = engine.search("che thai nguyen")
+    assert before["hits"][0]["doc_id"] == "a"
+    seg = next(current_generation(index).glob("*.seg"))
+    saved = seg.read_bytes()
+    _overwrite_in_place(seg, saved[len(saved) // 2:] + saved[:len(saved) // 2])
+
+    # The library says so, for a new query, a repeated one, and a document
+    # that exists (it used to raise struct.error/zlib.error, or find nothing).
+    for ask in (lambda: engine.search("kinh te bac kan"), lambda: engine.search("che thai nguyen"),
+                lambda: engine.document("a")):
+        with pytest.raises(IndexChanged, match=seg.name):
+            ask()
+    # The web: 503 with the Vietnamese message, and a log line naming the file.
+    with caplog.at_level(logging.ERROR):
+        r = client.get("/api/search", query_string={"q": "bac kan"})
+        page = client.get("/doc/a")
+    assert r.status_code == 503 and "không sẵn sàng" in r.get_json()["error"]
+    assert page.status_code == 503 and "không sẵn sàng" in page.get_data(as_text=True)
+    assert seg.name in caplog.text and "changed on disk" in caplog.text
+
+    _overwrite_in_place(seg, saved)  # restored: answers again, no restart
+    assert engine.search("che thai nguyen")["hits"] == before["hits"]
+    assert engine.document("a")["doc_id"] == "a"
+    assert client.get("/api/search", query_string={"q": "bac kan"}).get_json()["hits"][0]["doc_id"] == "b"
+    assert client.get("/doc/a").status_code == 200
+
+
+def test_a_generation_restored_under_its_name_is_picked_up(changing, tmp_path):
+    index, engine, client = changing
+    assert engine.search("lich hop")["total"] == 0
+    # Another index's generation copied over this one, under the same name.
+    other = tmp_path / "other"
+    build_index(write_corpus(tmp_path / "source2", {**DOCS, "c.txt": "Thông báo\n\nLịch họp tháng ba."}),
+                other)
+    gen = current_generation(index)
+    shutil.rmtree(gen)
+    shutil.copytree(current_generation(other), gen)
+    assert engine.search("lich hop")["hits"][0]["doc_id"] == "c"
+    r = client.get("/api/search", query_string={"q": "lich hop"})
+    assert r.status_code == 200 and r.get_json()["hits"][0]["doc_id"] == "c"
+
+
+def test_a_removed_segment_is_refused(changing):
+    index, engine, client = changing
+    seg = next(current_generation(index).glob("*.seg"))
+    seg.unlink()
+    with pytest.raises(IndexChanged, match=seg.name):
+        engine.search("che thai nguyen")
+    assert client.get("/api/search", query_string={"q": "che"}).status_code == 503
