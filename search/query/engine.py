@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -47,6 +48,7 @@ class Engine:
         # requests get the same answer without hashing it again, until its
         # files change (restored, say).
         self._damaged: dict[Path, tuple[tuple, IndexChanged]] = {}
+        self._opens = itertools.count(1)
         self._lock = threading.Lock()
         self._searcher()  # fail now, with a clear message, if there is no index
 
@@ -56,6 +58,13 @@ class Engine:
         gen = current_generation(self.index_dir)
         self._generation(gen)
         return gen
+
+    def version(self) -> tuple[Path, int]:
+        """``current()`` and which opening of it answers: it changes also when
+        a generation is opened again under its name (restored), so that what
+        was kept from it (web/cache.py) is dropped."""
+        gen = current_generation(self.index_dir)
+        return gen, self._generation(gen).opened
 
     def _generation(self, path: Path) -> Generation:
         """The shared, open ``Generation`` of ``path``: opened (its files
@@ -82,6 +91,7 @@ class Engine:
                 raise IndexMissing(f"index {path} cannot be opened ({e})") from e
             self._damaged.pop(path, None)
             self._sums[path] = generation.sums
+            generation.opened = next(self._opens)
             # Threads still on an older generation keep theirs alive.
             self._generations = {path: generation}
             return generation

@@ -50,6 +50,7 @@ class Generation:
         """Open ``path``, raising ``IndexChanged`` if its files are not those
         its manifest records (or ``sums``, for a manifest without them)."""
         self.path = path
+        self.opened = 0  # which opening this is, set by the engine
         self.manifest = read_manifest(path)
         self.sums, self._fingerprint = check_files(path, self.manifest.get(FILES) or sums)
         model = path / MODEL_FILE
