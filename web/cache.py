@@ -3,7 +3,8 @@
 People page back and forth and ask the popular questions again; a result is
 kept under the index generation it came from and the exact request (query
 text, limit, offset, filters). When the engine's ``current`` generation
-changes, everything kept is dropped. Bounded, like the engine's own caches,
+changes, or is opened again after its files changed, everything kept is
+dropped. Bounded, like the engine's own caches,
 by what it holds (``search.query.caching.SharedLRU``): characters of result
 text, at most MAX_CHARS (~8-16 MB a process; see search/query/generation.py
 for the rest of a process's budget).
@@ -47,8 +48,9 @@ class SearchCache:
             return self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
         started = time.perf_counter()
         # The engine reads `current` after this: what it answers is from this
-        # generation or a newer one, never older than the key says.
-        gen = self.engine.current()
+        # generation or a newer one, never older than the key says. A
+        # generation opened again (its files were restored) is a new one here.
+        gen = self.engine.version()
         with self._lock:
             if gen != self._generation:
                 self.results.clear()

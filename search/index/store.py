@@ -8,11 +8,18 @@
 Readers resolve ``current`` once and keep their open files: a swap never
 pulls an index from under a running search, and a build that fails or is
 killed never touches ``current``.
+
+A published generation never changes: its manifest records the sha256 of
+each of its files (``files``), and readers check them when they open it and
+its files' size, modification time and inode before each search
+(``fingerprint``), so that a generation overwritten, damaged or restored in
+place is noticed (``IndexChanged``) instead of answering wrongly.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -24,10 +31,22 @@ from .pause import point
 
 CURRENT = "current"
 MANIFEST = "manifest.json"
+FILES = "files"  # the manifest's {file name: sha256} of the generation's files
 
 
 class IndexMissing(Exception):
     """No usable index at the given location."""
+
+
+class IndexChanged(IndexMissing):
+    """A published generation's files are no longer those it was published
+    with (overwritten, truncated or removed in place): answering from it
+    would give wrong results or errors. Served as "index unavailable".
+    ``watched``: the files whose ``fingerprint`` tells when to look again."""
+
+    def __init__(self, message: str, watched: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.watched = watched
 
 
 class IndexBusy(Exception):
@@ -91,18 +110,21 @@ def link_generation(index_dir: Path, source: Path) -> Path:
 
 
 def publish(index_dir: Path, generation: Path, manifest: dict) -> None:
-    """Write the manifest, point ``current`` at ``generation``, prune.
+    """Write the manifest (with the sha256 of the generation's files), point
+    ``current`` at ``generation``, prune.
 
     The generation ``current`` pointed at before is kept one more round: a
     search that resolved ``current`` just before the swap can still open it.
     """
+    try:
+        before = current_generation(index_dir)
+        previous = {before.name}
+    except IndexMissing:
+        before, previous = None, set()
+    manifest = dict(manifest, **{FILES: file_sums(generation, before)})
     tmp = generation / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, generation / MANIFEST)
-    try:
-        previous = {current_generation(index_dir).name}
-    except IndexMissing:
-        previous = set()
     link_tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     if link_tmp.is_symlink():
         link_tmp.unlink()
@@ -128,3 +150,92 @@ def remove_generations(index_dir: Path, keep: set[str]) -> None:
     for p in index_dir.glob("gen-*"):
         if p.name not in keep:
             shutil.rmtree(p, ignore_errors=True)
+
+
+def index_files(generation: Path) -> list[Path]:
+    """The files a generation is made of: all but its manifest and Whoosh's
+    lock file."""
+    return sorted(f for f in generation.iterdir()
+                  if not f.name.startswith(MANIFEST) and "WRITELOCK" not in f.name and f.is_file())
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sums(generation: Path, linked_from: Path | None = None) -> dict[str, str]:
+    """sha256 of each of ``generation``'s files. A file hard-linked from the
+    generation it was updated from takes that one's recorded sum: an update
+    hashes only what it wrote (sha256 runs at ~770 MB/s here: a 315 MB
+    index of 100k paragraphs would cost ~0.4 s at each publish)."""
+    known: dict[str, str] = {}
+    if linked_from is not None:
+        try:
+            known = read_manifest(linked_from).get(FILES) or {}
+        except (OSError, ValueError):
+            known = {}
+    sums = {}
+    for f in index_files(generation):
+        old = linked_from / f.name if linked_from is not None else None
+        if f.name in known and old is not None and _same_file(f, old):
+            sums[f.name] = known[f.name]
+        else:
+            sums[f.name] = sha256_file(f)
+    return sums
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def fingerprint(generation: Path, names) -> tuple:
+    """Size, modification time and inode of each named file (None for a
+    file that is gone): what changes when a file is written or replaced.
+    Cheap enough for every search (stat calls: ~2 us a file)."""
+    out, base = [], os.fspath(generation) + os.sep  # no Path joins: half the cost
+    for name in names:
+        try:
+            st = os.stat(base + name)
+        except OSError:
+            out.append((name, None))
+        else:
+            out.append((name, st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev))
+    return tuple(out)
+
+
+def watched(sums: dict[str, str]) -> tuple[str, ...]:
+    """The files whose fingerprint a reader compares: the manifest and the
+    files it sums."""
+    return (MANIFEST, *sorted(sums))
+
+
+def check_files(generation: Path, sums: dict[str, str] | None) -> tuple[dict[str, str], tuple]:
+    """``(sums, fingerprint)`` of the generation's files, raising
+    ``IndexChanged`` when they differ from ``sums`` (the manifest's, or those
+    computed when it was first opened). Without ``sums`` (a generation
+    published before they were recorded) they are computed now. The
+    fingerprint is taken before reading, so a change while hashing shows at
+    the next check."""
+    names = sorted(sums) if sums is not None else [f.name for f in index_files(generation)]
+    seen = fingerprint(generation, (MANIFEST, *names))
+    actual = {}
+    for name in names:
+        try:
+            actual[name] = sha256_file(generation / name)
+        except OSError:
+            actual[name] = None
+    if sums is not None and actual != sums:
+        changed = sorted(n for n in names if actual.get(n) != sums[n])
+        raise IndexChanged(
+            f"index {generation} cannot be opened: it changed on disk since it was "
+            f"published ({', '.join(changed)}: not the sha256 its manifest records; a "
+            f"generation is never written in place: restore its files or rebuild it)",
+            (MANIFEST, *names))
+    return actual, seen

@@ -1,9 +1,10 @@
 """The one way the engine bounds a cache that threads share: a least recently
 used cache, weighed by what its values hold (cachetools), behind a lock.
 
-Pure functions of a string (tone placement, folding, a paragraph's scan) are
-memoized with ``functools.lru_cache`` instead, bounded by entries: the same
-eviction, in C, for values of about one size.
+Pure functions of a word (tone placement, folding) are memoized with
+``functools.lru_cache`` instead, bounded by entries: the same eviction, in C,
+for values of about one size. A paragraph's scan is not of one size (3 KB to
+12 MB: query/highlight.py), so it is kept here, weighed in bytes.
 """
 
 from __future__ import annotations

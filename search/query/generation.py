@@ -1,7 +1,9 @@
 """What every thread answering from one index generation shares, opened once.
 
 A generation never changes once published, so everything derived from it is
-computed once, on open, and dropped with it: per-paragraph arrays (field
+computed once, on open, and dropped with it (its files are checked against
+the manifest's sha256 on open, and their size, time and inode before each
+search: ``changed``): per-paragraph arrays (field
 lengths, deletions, facet columns), each segment's hot postings, the accent
 model, and the cache of scored postings. The vocabulary for did-you-mean is
 read on first need (only a query that finds nothing needs it).
@@ -11,7 +13,7 @@ Memory a serving process holds, and where each bound is set:
     scored postings      POSTINGS_BUDGET here       3M postings, ~24 MB at 8 bytes
     per-paragraph arrays  this object                ~24 bytes a paragraph (2.4 MB at 100k)
     hot postings          index/hot.py (mmap)        page cache, shared by processes
-    paragraph scans       query/highlight.py         512 paragraphs, ~8 MB
+    paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length
     recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
     string memos          lru_cache in lang/, analysis/  a few MB
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from ..index.hot import HotPostings
 from ..index.schema import ANALYZED_FIELDS
-from ..index.store import read_manifest
+from ..index.store import FILES, check_files, fingerprint, read_manifest, watched
 from ..lang.restore import MODEL_FILE, AccentModel
 from .caching import SharedLRU
 from .facets import FacetColumns
@@ -44,9 +46,13 @@ def _weigh(value) -> int:
 
 
 class Generation:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, sums: dict[str, str] | None = None):
+        """Open ``path``, raising ``IndexChanged`` if its files are not those
+        its manifest records (or ``sums``, for a manifest without them)."""
         self.path = path
+        self.opened = 0  # which opening this is, set by the engine
         self.manifest = read_manifest(path)
+        self.sums, self._fingerprint = check_files(path, self.manifest.get(FILES) or sums)
         model = path / MODEL_FILE
         self.accents = AccentModel.load(model) if model.is_file() else None
         self.postings = SharedLRU(POSTINGS_BUDGET, _weigh)
@@ -66,6 +72,11 @@ class Generation:
             searcher.close()
         self._vocabulary: Vocabulary | None = None
         self._lock = threading.Lock()
+
+    def changed(self) -> bool:
+        """Whether a file of the generation was written, replaced or removed
+        since it was opened (stat calls: ~10 us for the seed index's files)."""
+        return fingerprint(self.path, watched(self.sums)) != self._fingerprint
 
     def vocabulary(self, reader) -> Vocabulary:
         """The generation's folded words, for did-you-mean (``reader``: any
