@@ -123,7 +123,7 @@ def test_names_that_are_not_utf8_are_indexed_with_their_own_ids(tmp_path):
                           "--index", str(tmp_path / "index"), "--workers", "1"],
                          capture_output=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert "skipped other\ufffd.doc: unsupported format .doc" in out.stderr.decode()
+    assert "bỏ qua other\ufffd.doc: unsupported format .doc" in out.stderr.decode()
 
 
 # 4. Links, devices, FIFOs
