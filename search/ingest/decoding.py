@@ -1,11 +1,12 @@
 """Turning a source file's bytes into text, or saying clearly why not.
 
-Tried in order: UTF-8 (with or without BOM), UTF-16 with a BOM, then the
-legacy Vietnamese encodings (TCVN3, VNI-Windows, Windows-1258), accepted only
-when the text reads as Vietnamese syllables (legacy.py). A decoding is only
-accepted if the result reads as text: control characters or a high share of
-symbols mean the guess was wrong, and the file is reported rather than indexed
-as mojibake.
+Tried in order: UTF-8 (with or without BOM), UTF-16 with a BOM (refused when
+its letters are mostly of another script: 8-bit text after a stray mark reads
+as CJK, see ``foreign_script``), then the legacy Vietnamese encodings (TCVN3,
+VNI-Windows, Windows-1258), accepted only when the text reads as Vietnamese
+syllables (legacy.py). A decoding is only accepted if the result reads as
+text: control characters or a high share of symbols mean the guess was
+wrong, and the file is reported rather than indexed as mojibake.
 """
 
 from __future__ import annotations
@@ -39,6 +40,30 @@ def _looks_like_text(text: str) -> bool:
     return odd <= max(2, len(text) // 100)
 
 
+def _letter(c: str) -> str | None:
+    return c if c.isalpha() else None
+
+
+def _foreign_letter(c: str) -> str | None:
+    return c if c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") else None
+
+
+_LETTERS = CharTable(_letter)
+_FOREIGN_LETTERS = CharTable(_foreign_letter)
+
+
+def foreign_script(text: str) -> bool:
+    """Whether most letters are outside the Latin script Vietnamese is written in.
+
+    Bytes read in the wrong encoding come out as letters of another script:
+    an ASCII page read as UTF-16 is all CJK ("<html>" reads "格浴㹬"), a
+    Vietnamese legacy page read as Windows-1251 is Cyrillic. A Vietnamese
+    index has no use for such text even when the label was right.
+    """
+    foreign = len(text.translate(_FOREIGN_LETTERS))
+    return foreign > 0 and foreign * 2 > len(text.translate(_LETTERS))
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise ``NotText`` with a reason."""
     if raw.startswith(codecs.BOM_UTF8):
@@ -54,9 +79,14 @@ def decode(raw: bytes) -> tuple[str, str]:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
-            return text, encoding
-        raise NotText(f"decodes as {encoding} but holds control or unprintable characters")
+        if not _looks_like_text(text):
+            raise NotText(f"decodes as {encoding} but holds control or unprintable characters")
+        if encoding == "utf-16" and foreign_script(text):
+            # A UTF-16 mark before 8-bit text (a stray mark, a hostile file)
+            # pairs the bytes up into CJK characters.
+            raise NotText("starts with a UTF-16 mark but reads as letters of another script, "
+                          "not Vietnamese: not UTF-16")
+        return text, encoding
     legacy = detect_and_convert(raw)
     if legacy is not None and _looks_like_text(legacy[0]):
         return legacy

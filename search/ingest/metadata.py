@@ -274,6 +274,9 @@ _UNITS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "s
           "bay": 7, "tam": 8, "chin": 9}
 
 
+_YEAR_AFTER = re.compile(r"\s+\d{4}")
+
+
 def _number(original: str, folded: str, at: int, words_too: bool = True) -> int | None:
     """The number written at ``at``: digits, upper-case Roman, or words."""
     m = re.compile(r"(\d{1,3})(?!\d)|([ivxlc]+)\b").match(folded, at)
@@ -288,10 +291,11 @@ def _number(original: str, folded: str, at: int, words_too: bool = True) -> int 
     words = re.compile(r"([a-z]+)(?:\s+([a-z]+))?(?:\s+([a-z]+))?").match(folded, at)
     if not words:
         return None
-    tail = folded[words.end():]
     w = [x for x in words.groups() if x]
     # "năm" before a year is the word "year": "lần thứ mười năm 2024" is 10.
-    if len(w) > 1 and w[-1] == "nam" and re.match(r"\s+\d{4}", tail):
+    # Matched in place: a copy of the rest of the paragraph per number made
+    # a paragraph of many "lần thứ" quadratic.
+    if len(w) > 1 and w[-1] == "nam" and _YEAR_AFTER.match(folded, words.end()):
         w.pop()
     if w[0] == "nhat":
         return 1

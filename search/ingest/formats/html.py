@@ -31,7 +31,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from ..decoding import NotText, decode
+from ..decoding import NotText, decode, foreign_script
+from ..legacy import detect_and_convert
 from .common import clean, keep
 
 _META_CHARSET = re.compile(
@@ -46,23 +47,60 @@ _BOILERPLATE = re.compile(
     r"\b(menu|nav|sidebar|footer|breadcrumbs?|comments?|share|social|related|banner|ads?|advert\w*)\b", re.I)
 
 
-def _decode_html(raw: bytes) -> str:
+# The encodings a web page may declare (the WHATWG Encoding Standard's list),
+# by Python codec name, and the codec that reads them as browsers do. A label
+# Python knows but that is no web encoding is ignored and the bytes are
+# detected instead: "rot13", "base64", "zlib", "hex" and "uu" name codecs
+# that are not text encodings at all (a <meta charset="rot13"> stopped the
+# whole build with a LookupError), and "utf-7", "utf-32", "idna", EBCDIC
+# "cp037" and the like read an ordinary page as garbage.
+_WEB_ENCODINGS = {
+    **{name: name for name in (
+        "utf-8", "cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874", "gbk",
+        "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "cp932", "cp949",
+        *(f"cp{n}" for n in range(1250, 1259)),
+        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)))},
+    # Labels the standard reads as a wider encoding.
+    "ascii": "cp1252", "iso8859-1": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+    "tis-620": "cp874", "gb2312": "gbk", "shift_jis": "cp932", "euc_kr": "cp949",
+    # A UTF-16 page has no ASCII "<meta" to find: the label is wrong, and
+    # browsers read the page as UTF-8 (an ASCII page read as UTF-16 is CJK).
+    "utf-16": "utf-8", "utf-16-le": "utf-8", "utf-16-be": "utf-8",
+}
+
+
+def _declared(raw: bytes) -> tuple[str, str] | None:
+    """``(label, codec)`` for the page's own charset label, if it names a web encoding."""
+    found = _META_CHARSET.search(raw[:4096])
+    if not found:
+        return None
+    label = (found.group(1) or found.group(2)).decode("ascii").lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    encoding = _WEB_ENCODINGS.get(name)
+    return (label, encoding) if encoding else None
+
+
+def _decode_html(raw: bytes) -> tuple[str, str | None]:
+    """The page's text, and its charset label when that label was believed."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):
             try:
-                return raw.decode(encoding)
+                text = raw.decode(encoding)
             except UnicodeDecodeError:
                 raise ValueError(f"HTML page starts with a {encoding[:6].upper()} mark "
                                  "but is not in that encoding") from None
-    found = _META_CHARSET.search(raw[:4096])
-    if found:
-        label = (found.group(1) or found.group(2)).decode("ascii").lower()
-        try:
-            encoding = codecs.lookup(label).name
-        except LookupError:
-            encoding = None
-        if encoding and encoding != "utf-8":
+            if encoding == "utf-16" and foreign_script(text):
+                raise ValueError("HTML page starts with a UTF-16 mark but reads as letters "
+                                 "of another script, not Vietnamese: not UTF-16")
+            return text, None
+    declared = _declared(raw)
+    if declared:
+        label, encoding = declared
+        if encoding != "utf-8":
             try:
                 raw.decode("utf-8")
                 # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the page
@@ -71,12 +109,22 @@ def _decode_html(raw: bytes) -> str:
                     encoding = "utf-8"
             except UnicodeDecodeError:
                 pass
-        if encoding:
-            try:
-                return unicodedata.normalize("NFC", raw.decode(encoding)) if "1258" in encoding \
-                    else raw.decode(encoding)
-            except UnicodeDecodeError:
-                pass
+        if encoding != "utf-8" and not raw.isascii():
+            # Old Vietnamese pages were typed in font encodings (TCVN3, VNI)
+            # and labelled Windows-1252 or anything: the bytes decide when
+            # they clearly read as Vietnamese in one (legacy.py).
+            legacy = detect_and_convert(raw)
+            if legacy is not None:
+                return legacy[0], None
+        try:
+            text = raw.decode(encoding)
+            return (unicodedata.normalize("NFC", text) if "1258" in encoding else text), label
+        except UnicodeError:
+            pass
+    return _detected(raw), None
+
+
+def _detected(raw: bytes) -> str:
     try:
         return decode(raw)[0]
     except NotText as e:
@@ -141,10 +189,25 @@ def _is_boilerplate(el) -> bool:
 
 
 def read_html(raw: bytes) -> list[str]:
+    text, label = _decode_html(raw)
+    paragraphs = _article(text)
+    if label and foreign_script(" ".join(paragraphs)):
+        # Mostly letters of another script under the page's own label: a
+        # Vietnamese page mislabelled (TCVN3 read as KOI8-R is Cyrillic), or
+        # no Vietnamese page at all. Only the text counts, not the markup.
+        try:
+            text = decode(raw)[0]
+        except NotText:
+            raise ValueError(f"HTML page declares charset {label} but reads as letters "
+                             "of another script, not Vietnamese") from None
+        paragraphs = _article(text)
+    return paragraphs
+
+
+def _article(text: str) -> list[str]:
     import lxml.html
     from lxml import etree
 
-    text = _decode_html(raw)
     # lxml refuses a str that still declares its encoding.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
