@@ -101,8 +101,13 @@ def docx_tiny_paragraphs(count: int) -> bytes:
 def cases(inflated_mb: int, paragraphs: int) -> dict[str, dict]:
     text = SEED.read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
-    bullets = "\n".join(f"• {lines[i % len(lines)][:40]} {i}" for i in range(6000))
-    tcvn3 = to_legacy(" ".join(" ".join(lines) for _ in range(40))[:253_000], "tcvn3", errors="replace")
+    # Every bullet line used to rescan the rest for a "related articles" tail.
+    bullets = "\n".join(["Báo cáo kết quả thực hiện nhiệm vụ năm 2024"]
+                        + [f"• Tin số {i} về hội nghị tổng kết công tác của tỉnh …" for i in range(6000)]
+                        + ["Đây là một câu bình thường.", "Và một câu nữa."])
+    # Words whose capital TCVN3 cannot store, one sentence each, on one line.
+    words = "ủy ban ở ấy ảnh hưởng ứng dụng ước tính ổn định".split()
+    tcvn3 = to_legacy(". ".join(words[i % 12] for i in range(40000)), "tcvn3")
     return {
         f"pdf-bomb-{inflated_mb}MB": {"file": (b"bom.pdf", pdf_bomb(inflated_mb))},
         f"docx-{paragraphs}-paragraphs": {"file": (b"nho.docx", docx_tiny_paragraphs(paragraphs))},
@@ -116,7 +121,7 @@ def cases(inflated_mb: int, paragraphs: int) -> dict[str, dict]:
         "link-dev-zero": {"link": (b"zero.txt", b"/dev/zero")},
         "fifo": {"fifo": b"fifo.txt"},
         "txt-6000-bullets": {"file": (b"gach-dau-dong.txt", bullets.encode())},
-        "tcvn3-one-line-253KB": {"file": (b"tcvn3.txt", tcvn3)},
+        f"tcvn3-one-line-{len(tcvn3) // 1024}KB": {"file": (b"tcvn3.txt", tcvn3)},
     }
 
 
