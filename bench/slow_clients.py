@@ -5,11 +5,17 @@ A holder process keeps N sockets open to the server the whole time:
 
 - idle: connect and send nothing (a browser's preconnect, or an attacker);
 - header: send a request head one byte a second and never finish it
-  ("slowloris").
+  ("slowloris");
+- body: send a whole request head announcing a body, then the body a byte a
+  second, also after the answer, until the server closes;
+- noclose: send a whole request that asks the server to close the connection
+  (HTTP/1.0), read the answer, and never close its end (the server's close
+  waits for that end to close, for a while).
 
-Whenever the server closes one, the holder opens another at once, as an
-attacker would, so that N are held throughout; it counts how many the server
-closed and how many of those got an answer first (a 408). Meanwhile ordinary
+Whenever the server closes one, the holder opens another on the next second
+(a steady N, not a flood of requests), so that N are held throughout; it
+counts how many the server closed and how many of those got an answer first
+(a 408, say). Meanwhile ordinary
 clients ask the repeated query mix, each request on a fresh connection (what a
 new visitor does), for SECONDS; reported: p50/p99/max latency and errors.
 Everything is bounded: request timeout REQUEST_TIMEOUT, the holder stops when
@@ -29,7 +35,9 @@ import time
 REQUEST_TIMEOUT = 30.0
 # A head that never ends: the request line, then header lines forever.
 SLOW_HEAD = b"GET /api/search?q=tinh+uy HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: a\r\n" * 10_000
-MODES = ("idle", "header")
+CLOSE_REQUEST = b"GET /healthz HTTP/1.0\r\n\r\n"
+BODY_HEAD = b"POST /api/search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n"
+MODES = ("idle", "header", "body", "noclose")
 
 
 def hold(port: int, count: int, mode: str, seconds: float, ready, stop, out) -> None:
@@ -37,6 +45,7 @@ def hold(port: int, count: int, mode: str, seconds: float, ready, stop, out) -> 
     ``seconds`` pass); send the counts through ``out``."""
     sel = selectors.DefaultSelector()
     sent: dict[socket.socket, int] = {}
+    left_open: list[socket.socket] = []  # noclose: answered, closed by the server, kept
     counts = {"opened": 0, "closed_by_server": 0, "answered": 0, "statuses": {}}
 
     def open_one():
@@ -45,12 +54,14 @@ def hold(port: int, count: int, mode: str, seconds: float, ready, stop, out) -> 
         sel.register(s, selectors.EVENT_READ)
         sent[s] = 0
         counts["opened"] += 1
+        if mode in ("noclose", "body"):
+            s.send(CLOSE_REQUEST if mode == "noclose" else BODY_HEAD)
 
     for _ in range(count):
         open_one()
     ready.set()
     deadline = time.monotonic() + seconds
-    next_byte = time.monotonic()
+    next_byte, due = time.monotonic(), 0
     while not stop.is_set() and time.monotonic() < deadline:
         for key, _ in sel.select(timeout=0.2):
             s = key.fileobj
@@ -61,23 +72,32 @@ def hold(port: int, count: int, mode: str, seconds: float, ready, stop, out) -> 
             except OSError:
                 data = b""
             if data:
-                counts["answered"] += 1
-                status = data.split(b" ", 2)[1].decode("latin-1") if data.startswith(b"HTTP/") else "?"
-                counts["statuses"][status] = counts["statuses"].get(status, 0) + 1
+                if data.startswith(b"HTTP/"):
+                    counts["answered"] += 1
+                    status = data.split(b" ", 2)[1].decode("latin-1")
+                    counts["statuses"][status] = counts["statuses"].get(status, 0) + 1
+                if mode in ("noclose", "body"):
+                    continue  # the rest of the answer, then the server's FIN
             counts["closed_by_server"] += 1
             sel.unregister(s)
             del sent[s]
-            s.close()
-            open_one()
-        if mode == "header" and time.monotonic() >= next_byte:
+            if mode == "noclose":
+                left_open.append(s)
+            else:
+                s.close()
+            due += 1  # reopened on the next tick: N requests a second at most, not a flood
+        if time.monotonic() >= next_byte:
             next_byte += 1.0
-            for s, n in list(sent.items()):
+            for _ in range(due):
+                open_one()
+            due = 0
+            for s, n in list(sent.items()) if mode in ("header", "body") else ():
                 try:
-                    s.send(SLOW_HEAD[n:n + 1])
+                    s.send(SLOW_HEAD[n:n + 1] if mode == "header" else b"a")
                     sent[s] = n + 1
                 except OSError:
                     pass  # closed: seen by the selector
-    for s in list(sent):
+    for s in list(sent) + left_open:
         s.close()
     out.send(counts)
 

@@ -6,10 +6,12 @@ to a thread of its pool, which then reads the request head blocking, with no
 deadline (a new connection that sends nothing pins its thread for 5 s first).
 A client that sends a partial head, a byte a second, holds a thread for as
 long as it likes: four such clients per worker and nobody else is answered.
-Measured on this machine (2 workers x 4 threads, seeds index, one ordinary
-client on fresh connections, bench/load.py --slow): see /work/notes/16-slow.md
-and the README; in short, 200 slow-header sockets took every ordinary query
-from p50 2 ms to timeouts, and this worker brings it back to a few ms.
+Measured (2 cores, 2 workers x 4 threads, seeds/, one ordinary client on a
+fresh connection per request, each held socket reopened when closed;
+bench/load.py --slow 0,20,50,100,200): with plain ``gthread``, 20 idle
+sockets took the ordinary query from p50 1.7 ms to 24.5 s, 50 or more and
+20 or more slow-header ones to timeouts (30 s); with this worker, 200 idle
+or 200 slow-header sockets leave it at p50 2.0 ms, p99 9-11 ms.
 
 How: the worker's own loop (one thread, a selector) accepts a connection and
 reads what the client sends, non-blocking, into a buffer, until the head is
@@ -23,6 +25,17 @@ had started a request; nothing if it sent nothing). Bytes the parser would
 reject at once (a bare LF, a request line past ``limit_request_line``) go to
 it as they are, so that gunicorn answers with its own 400/414.
 
+A request with a body (the app takes GET only) is answered and its
+connection closed, not drained: gunicorn's drain waits in the thread, up to
+5 s, for a body sent slowly.
+
+Closing: gunicorn closes a connection "gracefully" (``util.close_graceful``:
+FIN, then up to 2 s reading until the client closes its end) in the worker's
+loop thread, blocking it: a client that asks for ``Connection: close`` and
+never closes stalled the whole worker for 2 s; 50 of them took an ordinary
+query to 13.5 s, 200 to a timeout (bench/load.py --slow-mode noclose). Here
+the same linger happens in the loop, non-blocking (``close_later``).
+
 Error answers: gunicorn writes its own error pages (400, 414, 431, ...) with
 ``gunicorn.util.write_error``; this worker replaces that function in its
 process with one that writes our Vietnamese error page and our security
@@ -30,7 +43,7 @@ headers (``views.SECURITY_HEADERS``).
 
 gunicorn's private API used here, and only here (pinned gunicorn>=27,<28):
 ``ThreadWorker.accept / on_client_socket_readable / finish_request /
-murder_pending / handle / _keepalive_after``, its attributes ``poller``,
+murder_pending / handle / _keepalive_after / enqueue_req``, its attributes ``poller``,
 ``nr_conns``, ``keepalived_conns``, ``alive``, ``wsgi``; ``TConn`` (its
 ``sock``, ``init()``, ``parser``, ``data_ready``, ``initialized``);
 ``parser.unreader.unread / take_buffered / buf`` and
@@ -42,6 +55,7 @@ from __future__ import annotations
 
 import errno
 import selectors
+import socket
 import time
 from functools import partial
 
@@ -52,11 +66,15 @@ from gunicorn.workers.gthread import TConn, ThreadWorker
 HEAD_MAX_BYTES = 64 * 1024
 # nginx waits 60 s (client_header_timeout); a head arrives in one packet.
 HEAD_SECONDS = 10.0
-# A body the app did not read is drained before the connection is reused;
-# gunicorn would wait 5 s for a slow one, pinning the thread. The app serves
-# GET only: a body is a mistake or an attack, so the connection is closed.
+# A request with a body is not drained (see _keepalive_after); this bounds
+# what is left: the end of a request read ahead with its head.
 DRAIN_SECONDS = 0.5
 RECV_BYTES = 16 * 1024
+# gunicorn's close_graceful: how long, and how much, to read from a client
+# after our FIN, so that unread bytes do not turn the close into a reset
+# (which can destroy the answer before the client reads it).
+LINGER_SECONDS = 2.0
+LINGER_BYTES = 64 * 1024
 
 COMPLETE, MORE, TOO_LARGE = "complete", "more", "too large"
 
@@ -94,6 +112,7 @@ class HeadFirstWorker(ThreadWorker):
 
     def init_process(self):
         self.heads: dict[TConn, None] = {}  # reading a head, oldest deadline first
+        self.lingering: dict[TConn, None] = {}  # closing, oldest deadline first
         self.error_pages: dict[int, bytes] = {}
         util.write_error = self.write_error  # gunicorn's own error answers, this process
         super().init_process()
@@ -117,13 +136,21 @@ class HeadFirstWorker(ThreadWorker):
         self.read_head(conn, read_now=True)
 
     def finish_request(self, conn, fs):
-        """Bytes pipelined behind the answered request may be a partial head:
-        they go to the loop too, not to a thread that would wait for the rest."""
-        if (self.alive and not fs.cancelled() and fs.exception() is None and fs.result() is True
-                and conn.parser.unreader.buf.getvalue()):
+        """In the loop, after a thread served ``conn``. Bytes pipelined behind
+        the answered request may be a partial head: they are read here too,
+        not by a thread that would wait for the rest. A connection to close
+        lingers in the loop, not blocking it."""
+        try:
+            keep = not fs.cancelled() and fs.result() is True
+        except Exception:  # noqa: BLE001 - gunicorn closes it then too
+            keep = False
+        if not keep:
+            self.nr_conns -= 1
+            self.close_later(conn)
+        elif self.alive and conn.parser.unreader.buf.getvalue():
             self.read_head(conn, conn.parser.unreader.take_buffered())
-            return
-        super().finish_request(conn, fs)
+        else:
+            super().finish_request(conn, fs)
 
     def read_head(self, conn, data: bytes = b"", read_now: bool = False) -> None:
         conn.sock.setblocking(False)
@@ -174,17 +201,57 @@ class HeadFirstWorker(ThreadWorker):
                 conn.sock.send(self.error_bytes(status, reason))
             except OSError:
                 pass
+            self.close_later(conn)
+        else:
+            conn.close()
+
+    def close_later(self, conn) -> None:
+        """gunicorn's close_graceful, in the loop: FIN now, then read (and
+        drop) what the client still sends until it closes, LINGER_BYTES or
+        LINGER_SECONDS, then close."""
+        try:
+            conn.sock.shutdown(socket.SHUT_WR)
+            conn.sock.setblocking(False)
+            self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_linger_bytes, conn))
+        except (OSError, ValueError, KeyError):
+            conn.close()
+            return
+        conn.linger_deadline, conn.lingered = time.monotonic() + LINGER_SECONDS, 0
+        self.lingering[conn] = None
+
+    def on_linger_bytes(self, conn, _sock=None) -> None:
+        try:
+            data = conn.sock.recv(RECV_BYTES)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        conn.lingered += len(data)
+        if not data or conn.lingered >= LINGER_BYTES:
+            self.end_linger(conn)
+
+    def end_linger(self, conn) -> None:
+        try:
+            self.poller.unregister(conn.sock)
+        except (KeyError, ValueError, OSError):
+            pass
+        self.lingering.pop(conn, None)
         conn.close()
 
     def murder_pending(self):
         """Called by the loop about once a second: heads past their deadline
-        are closed, and all of them when the worker stops."""
+        are closed, and all of them when the worker stops; so are lingering
+        closes past theirs."""
         super().murder_pending()
         now = time.monotonic()
         for conn in list(self.heads):
             if self.alive and conn.head_deadline > now:
                 break
             self.drop(conn, 408 if conn.head and self.alive else 0, "Request Timeout")
+        for conn in list(self.lingering):
+            if conn.linger_deadline > now:
+                break
+            self.end_linger(conn)
 
     def handle(self, conn):
         """In a thread: the head read by the loop goes back to gunicorn's parser."""
@@ -197,7 +264,14 @@ class HeadFirstWorker(ThreadWorker):
         return super().handle(conn)
 
     def _keepalive_after(self, conn, keepalive):
+        """Whether ``conn`` takes another request. gunicorn first drains a
+        body the app did not read, waiting up to 5 s for it in this thread.
+        The app serves GET only: a body is a mistake or an attack, so such a
+        connection is closed at once instead (the loop lingers on it)."""
         if not keepalive:
+            return False
+        if any(name in ("CONTENT-LENGTH", "TRANSFER-ENCODING") and value.strip() != "0"
+               for name, value in conn.parser.mesg.headers):
             return False
         return bool(conn.parser.finish_body(deadline=time.monotonic() + DRAIN_SECONDS))
 
