@@ -62,9 +62,9 @@ fuzz: $(BIN)/.installed
 #
 # SLOW=200: the slow-client mode instead: `vnsearch serve`'s default setup
 # while 0 and then SLOW sockets are held open: idle (nothing sent),
-# slow-header (a head a byte a second, never finished) and noclose (a request
-# asking for a close, and its end never closed); each reopened when the
-# server closes it. One ordinary client on fresh connections meanwhile,
+# slow-header (a head a byte a second, never finished), slow body (a POST's
+# body a byte a second) and noclose (a request asking for a close, and its end
+# never closed); each reopened when the server closes it. One ordinary client on fresh connections meanwhile,
 # p50/p99 per case. Loopback only, each case 10 s (a request times out at 30 s).
 BASELINE ?=
 LOAD_SOURCE ?= seeds

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--index DIR | --source DIR] [--clients 8]
         [--seconds 30] [--server 1x8:0,0x4] [--cache N] [--rounds 3]
-        [--baseline-rev REV] [--keep DIR] [--slow 0,200 [--slow-mode idle,header,noclose]]
+        [--baseline-rev REV] [--keep DIR] [--slow 0,200 [--slow-mode idle,header,body,noclose]]
 
 Starts `vnsearch serve` for each --server configuration (WORKERSxTHREADS[:CACHE];
 0 workers: one per core) as child processes on the same index (built from
@@ -32,8 +32,8 @@ the same turns, and reports new/baseline ratios. Indexes are built under
 quick) or in a temporary folder.
 
 --slow N[,N...] is the slow-client mode instead (bench/slow_clients.py): for
-each server, each --slow-mode and each N, N idle, slow-header or never-closed
-sockets are held open while --slow-clients ordinary clients ask the repeated mix on fresh
+each server, each --slow-mode and each N, N idle, slow-header, slow-body or
+never-closed sockets are held open while --slow-clients ordinary clients ask the repeated mix on fresh
 connections for SECONDS; reported: p50/p99/max of the ordinary queries.
 """
 
@@ -438,8 +438,8 @@ def main():
     ap.add_argument("--keep", type=Path, help="build the indexes here and keep them (default: "
                     "a temporary folder)")
     ap.add_argument("--slow", help="slow-client mode: N[,N...] sockets held open")
-    ap.add_argument("--slow-mode", default="idle,header,noclose",
-                    help="comma-separated: idle, header, noclose (bench/slow_clients.py)")
+    ap.add_argument("--slow-mode", default="idle,header,body,noclose",
+                    help="comma-separated: idle, header, body, noclose (bench/slow_clients.py)")
     ap.add_argument("--slow-clients", type=int, default=1, help="ordinary clients meanwhile")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
