@@ -7,6 +7,9 @@ SOURCE ?= seeds
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
+# A comma inside $(if ...).
+, := ,
+
 .PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile
 
 # Reinstall whenever the project's dependencies change.
@@ -58,11 +61,20 @@ fuzz: $(BIN)/.installed
 # reports new/baseline; LOAD_SOURCE=bench/data/corpus-100000 (from
 # bench/make_corpus.py --paragraphs 100000) loads a bigger index. The indexes
 # are kept in bench/data/ and brought up to date on the next run.
+#
+# SLOW=200: the slow-client mode instead: `vnsearch serve`'s default setup
+# while 0 and then SLOW sockets are held open: idle (nothing sent),
+# slow-header (a head a byte a second, never finished), slow body (a POST's
+# body a byte a second) and noclose (a request asking for a close, and its end
+# never closed); each reopened when the server closes it. One ordinary client on fresh connections meanwhile,
+# p50/p99 per case. Loopback only, each case 10 s (a request times out at 30 s).
 BASELINE ?=
 LOAD_SOURCE ?= seeds
+SLOW ?=
 load: $(BIN)/.installed
-	$(BIN)/python bench/load.py --clients 8 --seconds 10 --rounds 2 --server 1x8:0,0x4:0,0x4 \
-	  --source $(LOAD_SOURCE) --keep bench/data $(if $(BASELINE),--baseline-rev $(BASELINE))
+	$(BIN)/python bench/load.py --source $(LOAD_SOURCE) --keep bench/data \
+	  $(if $(BASELINE),--baseline-rev $(BASELINE)) \
+	  $(if $(SLOW),--slow 0$(,)$(SLOW) --seconds 10 --server 0x4,--clients 8 --seconds 10 --rounds 2 --server 1x8:0$(,)0x4:0$(,)0x4)
 
 # Time and peak RSS of a build meeting each hostile file of issue 16 (a PDF
 # bomb, 5.86M tiny .docx paragraphs, links out, a FIFO...), each build under a

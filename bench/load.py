@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--index DIR | --source DIR] [--clients 8]
         [--seconds 30] [--server 1x8:0,0x4] [--cache N] [--rounds 3]
-        [--baseline-rev REV] [--keep DIR]
+        [--baseline-rev REV] [--keep DIR] [--slow 0,200 [--slow-mode idle,header,body,noclose]]
 
 Starts `vnsearch serve` for each --server configuration (WORKERSxTHREADS[:CACHE];
 0 workers: one per core) as child processes on the same index (built from
@@ -30,6 +30,11 @@ on an index it builds with its own code from the same source), measured in
 the same turns, and reports new/baseline ratios. Indexes are built under
 --keep when given (and brought up to date there on the next run, which is
 quick) or in a temporary folder.
+
+--slow N[,N...] is the slow-client mode instead (bench/slow_clients.py): for
+each server, each --slow-mode and each N, N idle, slow-header, slow-body or
+never-closed sockets are held open while --slow-clients ordinary clients ask the repeated mix on fresh
+connections for SECONDS; reported: p50/p99/max of the ordinary queries.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from seed_queries import SEED_QUERIES  # noqa: E402
 
+import slow_clients  # noqa: E402
 from revision import build_index, checkout, print_ratios, run_with  # noqa: E402
 from search.lang.text import fold  # noqa: E402
 
@@ -382,6 +388,27 @@ def print_report(label: str, res: dict, file=sys.stdout) -> None:
             print("     error:", e, file=file)
 
 
+def compare_slow(setups: list[Setup], counts, modes, seconds: float, clients: int, paths):
+    """Each server in turn: for each mode and count, the ordinary queries'
+    latencies while that many slow sockets are held."""
+    for setup in setups:
+        port = free_port()
+        proc = start_server(setup, port)
+        try:
+            wait_until_up(port, proc)
+            load_in_process(port, 2, 120, len(paths), paths, "each")  # warm, not measured
+            print(f"\n{setup.label()}: ordinary queries ({clients} client(s), a fresh connection "
+                  f"each) while N sockets are held", flush=True)
+            for mode in modes:
+                for n in counts:
+                    res = slow_clients.measure(port, paths, n, mode, seconds, clients)
+                    print(slow_clients.report("", n, mode, res, pct), flush=True)
+                    for e in res["errors"][:3]:
+                        print("     error:", e)
+        finally:
+            stop_server(proc)
+
+
 def parse_servers(spec: str, cache: int | None = None) -> list[tuple[int, int, int | None]]:
     """"2x4,1x8:0" -> [(2, 4, cache), (1, 8, 0)]: workers x threads [: cache]."""
     out = []
@@ -410,6 +437,10 @@ def main():
                     "git revision, and report new/baseline")
     ap.add_argument("--keep", type=Path, help="build the indexes here and keep them (default: "
                     "a temporary folder)")
+    ap.add_argument("--slow", help="slow-client mode: N[,N...] sockets held open")
+    ap.add_argument("--slow-mode", default="idle,header,body,noclose",
+                    help="comma-separated: idle, header, body, noclose (bench/slow_clients.py)")
+    ap.add_argument("--slow-clients", type=int, default=1, help="ordinary clients meanwhile")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     # Absolute paths: a baseline's server runs in its own checkout.
@@ -430,6 +461,10 @@ def main():
             setups = [s for new in setups
                       for s in (replace(new, index=base_index, root=root, code=rev), new)]
         repeated = api_paths(QUERIES)
+        if args.slow is not None:
+            compare_slow(setups, [int(n) for n in args.slow.split(",")],
+                         args.slow_mode.split(","), args.seconds, args.slow_clients, repeated)
+            return 0
         # The same distinct queries for every server, from this code's index.
         distinct = api_paths(distinct_queries(index, args.distinct))
         print(f"index {index}; {args.clients} keep-alive clients in one process, "

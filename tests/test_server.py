@@ -372,3 +372,4 @@ def test_serve_on_a_busy_port_says_so(index):
     assert "Traceback" not in out.output
 
 
+

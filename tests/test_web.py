@@ -112,3 +112,26 @@ def test_unaccented_query_is_offered_its_accents(client):
     assert "Có phải bạn muốn tìm" in html and "tỉnh ủy thái nguyên</a>" in html
     # typed with accents: nothing to offer
     assert client.get("/api/search", query_string={"q": "tỉnh ủy"}).get_json()["suggestion"] is None
+
+
+@pytest.mark.parametrize("path", ["/search", "/api/search", "/doc/x"])
+def test_a_wrong_method_is_our_vietnamese_405(client, path):
+    r = client.post(path)
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    if path.startswith("/api/"):
+        assert r.get_json() == {"error": "Địa chỉ này không nhận phương thức yêu cầu đó."}
+    else:
+        html = r.get_data(as_text=True)
+        assert "Lỗi 405" in html and "không nhận phương thức" in html and "Method Not Allowed" not in html
+
+
+@pytest.mark.parametrize("path", ["//doc//x", "//static//style.css", "/static//style.css",
+                                  "//search", "/doc//000_506b92b0bc4a87dd"])
+def test_no_redirect_names_the_request_host(client, path):
+    """Werkzeug's slash-merging redirect was absolute, built from the Host
+    header: a 308 to http://evil.example/... from our own server."""
+    r = client.get("/", environ_overrides={"PATH_INFO": path, "HTTP_HOST": "evil.example"})
+    assert r.status_code in (200, 404) and "Location" not in r.headers, \
+        (path, r.status_code, r.headers.get("Location"))

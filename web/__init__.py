@@ -13,6 +13,11 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
     app.config.update(config)
     app.json.ensure_ascii = False  # Vietnamese stays readable in the JSON
     app.json.sort_keys = False
+    # No routing redirects: Werkzeug builds them as absolute URLs from the
+    # request's Host header, so `//doc//x` with `Host: evil.example` was a 308
+    # to http://evil.example/doc/x; it is now a 404 like any unknown path. (The
+    # other kind, adding a missing "/", needs a rule ending in "/": only "/".)
+    app.url_map.merge_slashes = False
     if engine is None:
         from search import Engine
 

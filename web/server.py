@@ -29,6 +29,13 @@ free pages back every 30 s. Measured at 100k paragraphs, 2 workers x 4
 threads, result cache on: PSS after load 351 MB without either, 284 MB with
 both, CPU per request the same within noise.
 
+Slow and idle clients: the workers are gunicorn's ``gthread`` with request
+heads read in each worker's event loop (web/worker.py), so a client that
+connects and sends nothing, or sends its head a byte a second, holds a socket
+and a few bytes, never a thread; its head must be complete within
+``head_seconds``. In production a buffering reverse proxy stands in front
+anyway (docs/deploy.md).
+
 Supervision is gunicorn's: a worker that dies is replaced; SIGTERM stops the
 workers (each finishes the requests in hand) and then the master, exit status
 0; Ctrl-C stops them at once; a worker whose master died exits within a second.
@@ -159,7 +166,7 @@ class Gunicorn(BaseApplication):
 
 def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
           workers: int | None = None, threads: int = 4, cache_size: int | None = None,
-          echo=print) -> None:
+          echo=print, head_seconds: float | None = None) -> None:
     """Serve the app on ``host:port`` until SIGTERM or Ctrl-C, then exit the
     process (gunicorn's ``SystemExit``; 0 on a normal stop)."""
     from search import Engine
@@ -167,6 +174,7 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
 
     from . import create_app
     from .cache import DEFAULT_ENTRIES
+    from .worker import HeadFirstWorker
 
     workers = workers or cores()
     engine = Engine(index_dir)  # IndexMissing: the caller explains it
@@ -175,12 +183,14 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000,
     echo(f"serving {index_dir} on http://{host}:{sock.getsockname()[1]} with gunicorn "
          f"({workers} worker process{'es' if workers > 1 else ''} x {threads} threads)")
     warm = WarmEngine(engine)
+    if head_seconds is not None:
+        HeadFirstWorker.head_seconds = head_seconds
     app = create_app(engine=engine,
                      SEARCH_CACHE_SIZE=DEFAULT_ENTRIES if cache_size is None else cache_size)
     Gunicorn(app, {
         "bind": f"fd://{sock.detach()}",  # gunicorn takes the descriptor over
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": HeadFirstWorker,
         "threads": threads,
         "preload_app": True,
         "pre_fork": warm.pre_fork,

@@ -13,6 +13,8 @@ from flask import (
     request,
 )
 
+from werkzeug.exceptions import HTTPException
+
 from search import MAX_LIMIT, MAX_OFFSET, Filters, IndexMissing
 
 bp = Blueprint("search", __name__)
@@ -78,14 +80,41 @@ def _query_arg() -> str:
     return q
 
 
+# On every answer, ours and the server's own (web/worker.py writes them on
+# gunicorn's error pages too).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; style-src 'self'; img-src 'self'; "
+        "script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+# Every HTTP error, whoever raises it (Flask's routing, the server), in Vietnamese.
+ERROR_MESSAGES = {
+    400: "Yêu cầu không hợp lệ.",
+    404: "Không tìm thấy trang hoặc tài liệu này.",
+    405: "Địa chỉ này không nhận phương thức yêu cầu đó.",
+    408: "Yêu cầu gửi đến quá chậm. Vui lòng thử lại.",
+    413: "Yêu cầu quá lớn.",
+    414: "Địa chỉ yêu cầu quá dài.",
+    431: "Phần đầu của yêu cầu quá lớn.",
+    500: "Đã có lỗi xảy ra. Vui lòng thử lại sau.",
+    501: "Máy chủ không hỗ trợ yêu cầu này.",
+    503: "Dịch vụ tạm thời không sẵn sàng. Vui lòng thử lại sau.",
+}
+ERROR_DEFAULT = "Không thể xử lý yêu cầu này."
+
+
+def error_html(code: int, message: str | None = None) -> str:
+    """Our error page (needs a request context)."""
+    return render_template("error.html", code=code,
+                           message=message or ERROR_MESSAGES.get(code, ERROR_DEFAULT))
+
+
 @bp.after_app_request
 def _security_headers(resp):
-    resp.headers["Content-Security-Policy"] = (
-        "default-src 'self'; style-src 'self'; img-src 'self'; "
-        "script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-    )
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Referrer-Policy"] = "same-origin"
+    resp.headers.update(SECURITY_HEADERS)
     return resp
 
 
@@ -145,8 +174,22 @@ def healthz():
 def not_found(e):
     if request.path.startswith("/api/"):
         return jsonify(error="không tìm thấy"), 404
-    return render_template("error.html", code=404,
-                           message="Không tìm thấy trang hoặc tài liệu này."), 404
+    return error_html(404), 404
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(e: HTTPException):
+    """Any other HTTP error Flask answers (405, 400 from a malformed request,
+    413, ...): our page or JSON, with the headers the error carries (a 405's
+    Allow)."""
+    code = e.code or 500
+    if code < 400:  # a routing redirect: never built here (see create_app)
+        return e
+    headers = [(k, v) for k, v in e.get_headers() if k.lower() != "content-type"]
+    message = ERROR_MESSAGES.get(code, ERROR_DEFAULT)
+    if request.path.startswith("/api/"):
+        return jsonify(error=message), code, headers
+    return error_html(code), code, headers
 
 
 @bp.app_errorhandler(IndexMissing)
