@@ -9,8 +9,8 @@ finished, what it skipped, and whether the valid report is searchable.
     python bench/hostile.py                     # the code in this tree
     python bench/hostile.py --revision eb546ea  # the same cases, older code
 
-``--revision`` runs the cases with the code of a git revision (checked out
-into bench/data/rev-REV), with this tree's virtualenv.
+``--revision`` runs the cases with the code of a git revision (a worktree in
+the temporary folder), with this tree's virtualenv.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -186,7 +187,8 @@ def main() -> None:
     args = parser.parse_args()
     code = ROOT
     if args.revision:
-        code = ROOT / "bench" / "data" / f"rev-{args.revision}"
+        # Outside the tree: tests/test_layout.py reads every module under bench/.
+        code = Path(tempfile.gettempdir()) / f"vnsearch-rev-{args.revision}"
         if not code.exists():
             subprocess.run(["git", "worktree", "add", "--detach", str(code), args.revision], cwd=ROOT, check=True)
     label = args.revision or "this tree"

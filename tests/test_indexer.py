@@ -154,7 +154,7 @@ def test_missing_source_folder_keeps_index(tmp_path):
 def test_second_build_at_once_is_refused_clearly(tmp_path):
     source = write_corpus(tmp_path / "src", {"a.txt": "A\nChè.\n"})
     with build_lock(tmp_path / "index"):
-        with pytest.raises(IndexBusy, match="another build"):
+        with pytest.raises(IndexBusy, match="một lần lập chỉ mục .* khác đang chạy"):
             build_index(source, tmp_path / "index")
 
 
