@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import os
+import stat
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
+from ..lang.text import fold
 from ..index.store import IndexChanged, IndexMissing, current_generation, fingerprint
 from .facets import Filters
 from .generation import Generation
@@ -21,6 +24,7 @@ from .whoosh_read import open_searcher
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
 GROUPS = ("none", "doc")
+DOCUMENT_SORTS = ("date", "title")
 MAX_OTHERS = 50  # paragraph numbers listed with a grouped hit
 
 
@@ -239,6 +243,62 @@ class Engine:
                 for f in stored
             ],
         }
+
+    def documents(self, filters: Filters = Filters(), sort: str = "date", limit: int = 20,
+                  offset: int = 0) -> dict:
+        """Every document with a paragraph passing ``filters`` (the browse
+        page): ``{"total": n, "documents": [{"doc_id", "title", "meta",
+        "paragraphs", "file"}]}``, ``paragraphs`` counting those that pass.
+        ``sort="date"``: newest first, undated last; ``"title"``: by title,
+        accents aside. ``filters.sort`` is not used."""
+        if sort not in DOCUMENT_SORTS:
+            raise ValueError(f"sort must be one of {DOCUMENT_SORTS}, not {sort!r}")
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        offset = max(0, int(offset))
+
+        def run(searcher):
+            generation = self._local.generation
+            keep = generation.alive & (generation.doc >= 0)
+            allowed = generation.facets.mask(filters)
+            if allowed is not None:
+                keep &= allowed
+            counts = np.bincount(generation.doc[keep], minlength=len(generation.doc_ids))
+            info = generation.documents(searcher)
+            dates = generation.facets.date
+            present = np.flatnonzero(counts).tolist()
+            if sort == "date":
+                present.sort(key=lambda c: (not dates[info[c][2]], -int(dates[info[c][2]]),
+                                            fold(info[c][0]).lower(), generation.doc_ids[c]))
+            else:
+                present.sort(key=lambda c: (fold(info[c][0]).lower(), info[c][0], generation.doc_ids[c]))
+            files = generation.manifest.get("documents", {})
+            return len(present), [
+                {"doc_id": generation.doc_ids[c], "title": info[c][0], "meta": info[c][1],
+                 "paragraphs": int(counts[c]),
+                 "file": (files.get(generation.doc_ids[c]) or {}).get("file")}
+                for c in present[offset:offset + limit]]
+
+        total, documents = self._with_searcher(run)
+        return {"total": total, "documents": documents}
+
+    def original(self, doc_id: str) -> Path | None:
+        """The source file ``doc_id`` was read from, for download: only a
+        regular file inside the folder the index was built from (manifest
+        ``source`` and the document's ``file``), else None: the index names
+        files, it does not hand out any path it is given."""
+        manifest = self.manifest
+        entry = manifest.get("documents", {}).get(doc_id)
+        source = manifest.get("source")
+        name = (entry or {}).get("file") or ""
+        if not source or not name or name in (".", "..") or Path(name).name != name:
+            return None
+        try:
+            root = Path(source).resolve(strict=True)
+            path = (root / name).resolve(strict=True)
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return path if regular and path.is_relative_to(root) and path != root else None
 
     def warm(self, queries=()) -> None:
         """Do now what the first requests would otherwise pay for: open the
