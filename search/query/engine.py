@@ -343,7 +343,9 @@ def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
         return []
     shown = codes[best]
     # The shown documents' matching paragraphs, by document, best first.
-    mine = np.flatnonzero(np.isin(codes, shown))
+    wanted = np.zeros(len(generation.doc_ids), dtype=bool)
+    wanted[shown] = True
+    mine = np.flatnonzero(wanted[codes])  # a gather: np.isin sorted every match
     mine = mine[np.lexsort((candidates[mine], -final[mine], codes[mine]))]
     bounds = np.searchsorted(codes[mine], np.sort(shown))
     where = dict(zip(np.sort(shown).tolist(), bounds.tolist()))
