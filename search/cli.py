@@ -13,6 +13,7 @@ from .query.engine import MAX_OFFSET
 
 DEFAULT_INDEX = "index"
 DEFAULT_SOURCE = "seeds"
+OTHERS_SHOWN = 10  # paragraph numbers listed under a grouped result
 
 index_option = click.option(
     "--index", "index_dir", default=DEFAULT_INDEX, show_default=True,
@@ -125,10 +126,13 @@ def _term(ctx, param, value):
 @click.option("--from", "date_from", callback=_date, help="Only documents dated on or after (dd/mm/yyyy).")
 @click.option("--to", "date_to", callback=_date, help="Only documents dated on or before (dd/mm/yyyy).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--group", type=click.Choice(["none", "doc"]), default="none", show_default=True,
+              help="doc: one result per document, its best paragraph first "
+                   "(--limit and --offset then count documents).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
 @click.option("--batch", is_flag=True, help="Read one query per line from stdin (with --json).")
 def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, year,
-               date_from, date_to, sort, as_json: bool, batch: bool):
+               date_from, date_to, sort, group: str, as_json: bool, batch: bool):
     """Search the index for the query WORDS.
 
     A word after a minus is excluded and "quoted words" are a phrase:
@@ -147,10 +151,11 @@ def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, 
     try:
         if batch:
             for line in sys.stdin:
-                result = engine.search(line.rstrip("\r\n"), limit=limit, offset=offset, filters=filters)
+                result = engine.search(line.rstrip("\r\n"), limit=limit, offset=offset,
+                                       filters=filters, group=group)
                 click.echo(json.dumps(result, ensure_ascii=False))
             return
-        result = engine.search(query, limit=limit, offset=offset, filters=filters)
+        result = engine.search(query, limit=limit, offset=offset, filters=filters, group=group)
     finally:
         engine.close()
     if as_json:
@@ -158,10 +163,18 @@ def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, 
         return
     if result["suggestion"] and result["suggestion"] != query:
         click.echo(f"Có phải bạn muốn tìm: {result['suggestion']}")
-    click.echo(f"{result['total']} kết quả ({_decimal(result['took_ms'], 1)} ms)")
+    took = f"({_decimal(result['took_ms'], 1)} ms)"
+    if group == "doc":
+        click.echo(f"{result['documents']} văn kiện, {result['total']} đoạn {took}")
+    else:
+        click.echo(f"{result['total']} kết quả {took}")
     for rank, hit in enumerate(result["hits"], start=offset + 1):
         click.echo(f"\n{rank}. {hit['title']}  [{hit['doc_id']} #p{hit['paragraph']}]")
         click.echo("   " + _terminal_snippet(hit))
+        if hit.get("more"):
+            shown = ", ".join(f"#p{n}" for n in hit["others"][:OTHERS_SHOWN])
+            shown += ", …" if hit["more"] > OTHERS_SHOWN else ""
+            click.echo(f"   {hit['more']} đoạn khác trong văn kiện này: {shown}")
 
 
 def _terminal_snippet(hit: dict) -> str:

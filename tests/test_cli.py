@@ -21,7 +21,8 @@ def test_index_then_search_human_and_json(tmp_path):
 
     out = runner.invoke(main, ["search", "GRDP", "--index", index, "--json"])
     data = json.loads(out.output)
-    assert set(data) == {"query", "total", "with_all_words", "suggestion", "facets", "took_ms", "hits"}
+    assert set(data) == {"query", "group", "total", "documents", "with_all_words", "suggestion",
+                         "facets", "took_ms", "hits"}
     assert data["query"] == "GRDP" and data["total"] == 2
     hit = data["hits"][0]
     assert set(hit) == {"doc_id", "title", "paragraph", "text", "spans", "fragment", "score", "meta"}
@@ -134,3 +135,22 @@ def test_progress_bar_ends_at_its_total(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "tqdm", Recording)
     build.build_index(SEEDS, tmp_path / "ix", progress=True)
     assert set(ends) == {(49, 49)}  # closed by build_index, then again by tqdm.__del__
+
+
+def test_search_grouped_by_document(seed_index):
+    args = ["search", "Tỉnh", "ủy", "Thái", "Nguyên", "--index", str(seed_index)]
+    out = CliRunner().invoke(main, args + ["--group", "doc"])
+    assert out.exit_code == 0, out.output
+    flat = json.loads(CliRunner().invoke(main, args + ["--json", "--limit", "100"]).output)
+    ids = [line.rsplit("[", 1)[1].split()[0] for line in out.output.splitlines()
+           if line[:1].isdigit() and "[" in line]
+    assert len(ids) == len(set(ids)) == flat["documents"]  # each document once
+    assert out.output.startswith(f"{flat['documents']} văn kiện, {flat['total']} đoạn")
+    first_more = sum(1 for h in flat["hits"] if h["doc_id"] == ids[0]) - 1
+    assert f"{first_more} đoạn khác trong văn kiện này: #p" in out.output
+
+    grouped = json.loads(CliRunner().invoke(main, args + ["--group", "doc", "--json"]).output)
+    assert grouped["group"] == "doc" and [h["doc_id"] for h in grouped["hits"]] == ids
+    assert grouped["hits"][0]["more"] == first_more
+    bad = CliRunner().invoke(main, args + ["--group", "para"])
+    assert bad.exit_code == 2 and "--group" in bad.output

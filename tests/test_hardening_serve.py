@@ -24,17 +24,21 @@ from conftest import ROOT, write_corpus
 from web import create_app
 
 
-def _window_reference(text, spans, size):
-    """``highlight._window`` as it was before issue 16 (quadratic: every span
-    counted for every window), the reference the new one must equal."""
+def _window_reference(text, spans, size, groups=None):
+    """``highlight._window`` the quadratic way (every span counted for every
+    window), the reference the linear one must equal: the most distinct
+    groups, then the most marks (issue 12)."""
     if len(text) <= size:
         return 0, len(text)
-    best, best_count = 0, -1
+    if groups is None:
+        groups = [(i,) for i in range(len(spans))]
+    best, best_key = 0, (-1, -1)
     for s, _ in spans or [(0, 0)]:
         start = max(0, min(s - _CONTEXT_BEFORE, len(text) - size))
-        count = sum(1 for a, b in spans if a >= start and b <= start + size)
-        if count > best_count:
-            best, best_count = start, count
+        inside = [i for i, (a, b) in enumerate(spans) if a >= start and b <= start + size]
+        key = (len({k for i in inside for k in groups[i]}), len(inside))
+        if key > best_key:
+            best, best_key = start, key
     start, end = best, best + size
     if start > 0:
         space = text.find(" ", start, start + 30)
@@ -57,26 +61,33 @@ def _random_spans(rnd, length):
         at = end + 1
 
 
-def test_window_equals_the_old_one_on_random_spans():
+def test_window_equals_the_reference_on_random_spans():
     rnd = random.Random(16)
     for _ in range(3000):
         length = rnd.choice([0, 5, 100, 320, 321, 500, 2000, 20000])
         text = "".join(rnd.choice("ab  ") for _ in range(length))
         spans = _random_spans(rnd, length)
         size = rnd.choice([1, 10, 60, 320, 1000])
+        groups = [tuple(rnd.sample(range(5), rnd.choice([1, 1, 2]))) for _ in spans]
         assert _window(text, spans, size) == _window_reference(text, spans, size), (length, spans, size)
+        assert (_window(text, spans, size, groups)
+                == _window_reference(text, spans, size, groups)), (length, spans, size, groups)
 
 
-def test_snippets_equal_the_old_ones_on_random_paragraphs():
+def test_snippets_equal_the_reference_on_random_paragraphs():
     rnd = random.Random(8)
     words = "nghị quyết Nghị Quyết nghi quyet tỉnh ủy thái nguyên, hội đồng. UBND ủy ban nhân dân".split()
-    queries = ["quyet", "nghị quyết", '"nghi quyet"', "UBND", "tỉnh thái", "hội ủy ban"]
+    queries = ["quyet", "nghị quyết", '"nghi quyet"', "UBND", "tỉnh thái", "hội ủy ban",
+               "tỉnh ủy thái nguyên", "quyết tỉnh -ban"]
     for _ in range(400):
         text = " ".join(rnd.choice(words) for _ in range(rnd.choice([3, 60, 400, 2000])))
-        groups = parse_query(rnd.choice(queries)).positive
-        spans = marked_spans(text, groups)
-        got = snippet(text, groups)
-        assert got["fragment"] == list(_window_reference(text, spans, highlight.SNIPPET_CHARS))
+        parsed = parse_query(rnd.choice(queries))
+        groups = parsed.positive
+        found = highlight.marks(text, groups, parsed.runs)
+        spans = [(s, e) for s, e, _ in found]
+        got = snippet(text, groups, runs=parsed.runs)
+        assert got["fragment"] == list(_window_reference(text, spans, highlight.SNIPPET_CHARS,
+                                                         [ks for _, _, ks in found]))
         assert got["spans"] == [list(s) for s in spans]
 
 

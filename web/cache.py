@@ -43,9 +43,10 @@ class SearchCache:
         self.hits = self.misses = 0
 
     def search(self, text: str, limit: int = 10, offset: int = 0,
-               filters: Filters = Filters()) -> dict:
+               filters: Filters = Filters(), group: str = "none") -> dict:
         if not self.enabled:
-            return self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
+            return self.prepare(self.engine.search(text, limit=limit, offset=offset,
+                                                   filters=filters, group=group))
         started = time.perf_counter()
         # The engine reads `current` after this: what it answers is from this
         # generation or a newer one, never older than the key says. A
@@ -55,13 +56,14 @@ class SearchCache:
             if gen != self._generation:
                 self.results.clear()
                 self._generation = gen
-        key = (gen, text, limit, offset, filters)
+        key = (gen, text, limit, offset, filters, group)
         kept = self.results.lookup(key)
         if kept is not None:
             with self._lock:
                 self.hits += 1
             return dict(kept, took_ms=round((time.perf_counter() - started) * 1000, 3))
-        result = self.prepare(self.engine.search(text, limit=limit, offset=offset, filters=filters))
+        result = self.prepare(self.engine.search(text, limit=limit, offset=offset,
+                                                 filters=filters, group=group))
         self.results.put(key, result)
         with self._lock:
             self.misses += 1

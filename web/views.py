@@ -31,9 +31,16 @@ def _engine():
     return current_app.extensions["engine"]
 
 
-def _search(q: str, limit: int, offset: int, filters: Filters) -> dict:
+def _search(q: str, limit: int, offset: int, filters: Filters, group: str = "none") -> dict:
     return current_app.extensions["search_cache"].search(q, limit=limit, offset=offset,
-                                                         filters=filters)
+                                                         filters=filters, group=group)
+
+
+def _group_arg(default: str) -> str:
+    group = request.args.get("group", "").strip() or default
+    if group not in ("doc", "none"):
+        raise BadRequest("'group' chỉ nhận doc hoặc none")
+    return group
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
@@ -149,9 +156,10 @@ def api_search():
         limit = _int_arg("limit", 10, 1, MAX_LIMIT)
         offset = _int_arg("offset", 0, 0, MAX_OFFSET)
         filters = _filters()
+        group = _group_arg("none")  # programs get paragraphs unless they ask
     except BadRequest as e:
         return jsonify(error=str(e)), 400
-    return jsonify(_search(q, limit, offset, filters))
+    return jsonify(_search(q, limit, offset, filters, group))
 
 
 @bp.get("/doc/<doc_id>")

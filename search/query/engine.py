@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import itertools
+import os
+import stat
 import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
+from ..lang.text import fold
 from ..index.store import IndexChanged, IndexMissing, current_generation, fingerprint
 from .facets import Filters
 from .generation import Generation
 from .highlight import marked_spans, snippet
 from .parse import ParsedQuery, parse_query
-from .ranking import Ranker
+from .ranking import Ranked, Ranker
 from .suggest import did_you_mean
 from .whoosh_read import open_searcher
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1000
+GROUPS = ("none", "doc")
+DOCUMENT_SORTS = ("date", "title")
+MAX_OTHERS = 50  # paragraph numbers listed with a grouped hit
 
 
 class Engine:
@@ -137,28 +145,52 @@ class Engine:
         return self._local.generation.manifest
 
     def search(self, text: str, limit: int = 10, offset: int = 0,
-               filters: Filters = Filters()) -> dict:
+               filters: Filters = Filters(), group: str = "none") -> dict:
         """Ranked paragraphs for ``text``, in the JSON shape of the API
         (less the rendered snippet: each hit has its ``spans`` and
-        ``fragment`` as offsets into its ``text``)."""
+        ``fragment`` as offsets into its ``text``).
+
+        ``group="doc"``: one hit per document, its best paragraph, with
+        ``more`` (how many other paragraphs of it match) and ``others``
+        (their numbers, best first, at most ``MAX_OTHERS``); ``limit`` and
+        ``offset`` count documents, ordered by their best paragraph's rank.
+        Either way ``total`` counts matching paragraphs, ``documents`` the
+        documents holding them, and the facets count paragraphs.
+        """
         started = time.perf_counter()
+        if group not in GROUPS:
+            raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
         limit = max(1, min(int(limit), MAX_LIMIT))
         offset = max(0, min(int(offset), MAX_OFFSET))
         parsed = parse_query(text)
 
         def run(searcher):
             if parsed.empty:
-                return [], 0, 0, None, {}
-            ranked = self._local.ranker.rank(parsed, limit, offset, filters)
-            hits = [self._hit(searcher.stored_fields(d), score, parsed)
-                    for d, score in zip(ranked.docnums, ranked.scores)]
-            return hits, ranked.total, ranked.with_all, self._suggest(text, parsed, ranked.total,
-                                                                      searcher), ranked.facets
+                return [], 0, 0, 0, None, {}
+            generation = self._local.generation
+            if group == "doc":
+                ranked = self._local.ranker.rank(parsed, 1, 0, filters)
+                picks = _by_document(ranked, generation, limit, offset)
+            else:
+                ranked = self._local.ranker.rank(parsed, limit, offset, filters)
+                picks = [(d, score, None) for d, score in zip(ranked.docnums, ranked.scores)]
+            hits = []
+            for d, score, others in picks:
+                hit = self._hit(searcher.stored_fields(d), score, parsed)
+                if others is not None:
+                    hit["more"], hit["others"] = others
+                hits.append(hit)
+            documents = int(np.count_nonzero(np.bincount(
+                generation.doc[ranked.candidates], minlength=1)))
+            return (hits, ranked.total, documents, ranked.with_all,
+                    self._suggest(text, parsed, ranked.total, searcher), ranked.facets)
 
-        hits, total, with_all, suggestion, facets = self._with_searcher(run)
+        hits, total, documents, with_all, suggestion, facets = self._with_searcher(run)
         return {
             "query": text,
+            "group": group,
             "total": total,
+            "documents": documents,
             "with_all_words": with_all,
             "suggestion": suggestion,
             "facets": facets,
@@ -185,7 +217,7 @@ class Engine:
             "title": stored["title"],
             "paragraph": stored["para"],
             "text": stored["text"],
-            **snippet(stored["text"], parsed.positive),
+            **snippet(stored["text"], parsed.positive, runs=parsed.runs),
             "score": round(score, 4),
             "meta": stored.get("meta") or {},
         }
@@ -198,17 +230,75 @@ class Engine:
         if not stored:
             return None
         stored.sort(key=lambda f: f["para"])
-        groups = parse_query(highlight).positive if highlight else []
+        parsed = parse_query(highlight) if highlight else None
+        groups = parsed.positive if parsed else []
+        runs = parsed.runs if parsed else None
         return {
             "doc_id": doc_id,
             "title": stored[0]["title"],
             "meta": stored[0].get("meta") or {},
             "paragraphs": [
                 {"n": f["para"], "text": f["text"],
-                 "spans": [list(s) for s in marked_spans(f["text"], groups)]}
+                 "spans": [list(s) for s in marked_spans(f["text"], groups, runs)]}
                 for f in stored
             ],
         }
+
+    def documents(self, filters: Filters = Filters(), sort: str = "date", limit: int = 20,
+                  offset: int = 0) -> dict:
+        """Every document with a paragraph passing ``filters`` (the browse
+        page): ``{"total": n, "documents": [{"doc_id", "title", "meta",
+        "paragraphs", "file"}]}``, ``paragraphs`` counting those that pass.
+        ``sort="date"``: newest first, undated last; ``"title"``: by title,
+        accents aside. ``filters.sort`` is not used."""
+        if sort not in DOCUMENT_SORTS:
+            raise ValueError(f"sort must be one of {DOCUMENT_SORTS}, not {sort!r}")
+        limit = max(1, min(int(limit), MAX_LIMIT))
+        offset = max(0, int(offset))
+
+        def run(searcher):
+            generation = self._local.generation
+            keep = generation.alive & (generation.doc >= 0)
+            allowed = generation.facets.mask(filters)
+            if allowed is not None:
+                keep &= allowed
+            counts = np.bincount(generation.doc[keep], minlength=len(generation.doc_ids))
+            info = generation.documents(searcher)
+            dates = generation.facets.date
+            present = np.flatnonzero(counts).tolist()
+            if sort == "date":
+                present.sort(key=lambda c: (not dates[info[c][2]], -int(dates[info[c][2]]),
+                                            fold(info[c][0]).lower(), generation.doc_ids[c]))
+            else:
+                present.sort(key=lambda c: (fold(info[c][0]).lower(), info[c][0], generation.doc_ids[c]))
+            files = generation.manifest.get("documents", {})
+            return len(present), [
+                {"doc_id": generation.doc_ids[c], "title": info[c][0], "meta": info[c][1],
+                 "paragraphs": int(counts[c]),
+                 "file": (files.get(generation.doc_ids[c]) or {}).get("file")}
+                for c in present[offset:offset + limit]]
+
+        total, documents = self._with_searcher(run)
+        return {"total": total, "documents": documents}
+
+    def original(self, doc_id: str) -> Path | None:
+        """The source file ``doc_id`` was read from, for download: only a
+        regular file inside the folder the index was built from (manifest
+        ``source`` and the document's ``file``), else None: the index names
+        files, it does not hand out any path it is given."""
+        manifest = self.manifest
+        entry = manifest.get("documents", {}).get(doc_id)
+        source = manifest.get("source")
+        name = (entry or {}).get("file") or ""
+        if not source or not name or name in (".", "..") or Path(name).name != name:
+            return None
+        try:
+            root = Path(source).resolve(strict=True)
+            path = (root / name).resolve(strict=True)
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return path if regular and path.is_relative_to(root) and path != root else None
 
     def warm(self, queries=()) -> None:
         """Do now what the first requests would otherwise pay for: open the
@@ -225,3 +315,45 @@ class Engine:
         if searcher is not None:
             searcher.close()
             self._local.searcher = self._local.ranker = self._local.generation = None
+
+
+def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
+    """``(docnum, score, (more, others))`` of the best paragraph of each of
+    the documents ``offset`` to ``offset + limit``, in rank order.
+
+    The first paragraphs of the ranking are enough: a document whose best
+    paragraph is not among the k first ranks after every document that has
+    one there. So the k first are read (``ranked.order``, a partition, not
+    a sort of every match) and k grows fourfold until they hold enough
+    documents; a document's other matches are then sorted for the shown
+    documents only.
+    """
+    candidates, final = ranked.candidates, ranked.final
+    codes = generation.doc[candidates]
+    want = offset + limit
+    k = min(len(candidates), max(4 * want, 64))
+    while True:
+        top = ranked.order(k)
+        _, first = np.unique(codes[top], return_index=True)
+        if len(first) >= want or k >= len(candidates):
+            break
+        k = min(len(candidates), 4 * k)
+    best = top[np.sort(first)[offset:want]]  # indices into candidates
+    if not len(best):
+        return []
+    shown = codes[best]
+    # The shown documents' matching paragraphs, by document, best first.
+    wanted = np.zeros(len(generation.doc_ids), dtype=bool)
+    wanted[shown] = True
+    mine = np.flatnonzero(wanted[codes])  # a gather: np.isin sorted every match
+    mine = mine[np.lexsort((candidates[mine], -final[mine], codes[mine]))]
+    bounds = np.searchsorted(codes[mine], np.sort(shown))
+    where = dict(zip(np.sort(shown).tolist(), bounds.tolist()))
+    count = np.bincount(codes[mine])
+    picks = []
+    for i in best.tolist():
+        code = int(codes[i])
+        start, more = where[code], int(count[code]) - 1
+        paras = generation.para[candidates[mine[start + 1:start + 1 + min(more, MAX_OTHERS)]]]
+        picks.append((int(candidates[i]), float(final[i]), (more, paras.tolist())))
+    return picks

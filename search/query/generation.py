@@ -23,6 +23,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from ..index.hot import HotPostings
 from ..index.schema import ANALYZED_FIELDS
 from ..index.store import FILES, check_files, fingerprint, read_manifest, watched
@@ -30,7 +32,7 @@ from ..lang.restore import MODEL_FILE, AccentModel
 from .caching import SharedLRU
 from .facets import FacetColumns
 from .suggest import Vocabulary
-from .whoosh_read import alive, field_lengths, leaves, open_searcher, segment_id
+from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
 
 # Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
 # float32 score). Frequent terms are memory-mapped (hot postings) and cheap
@@ -65,18 +67,42 @@ class Generation:
             self.length = {f: field_lengths(parts, self.n, f) for f in ANALYZED_FIELDS}
             self.alive = alive(parts, self.n)
             self.facets = FacetColumns(parts, self.n)
+            # Each paragraph's document (a code into doc_ids) and number, for
+            # grouping hits by document without reading stored fields.
+            self.doc, self.doc_ids = id_codes(parts, self.n, "doc_id")
+            self.para = np.zeros(self.n, dtype=np.int32)
+            for reader, offset in parts:
+                values = column(reader, "para")
+                if values is not None:
+                    self.para[offset:offset + len(values)] = values
             # Each segment's frequent terms as flat arrays, when written.
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}
         finally:
             searcher.close()
         self._vocabulary: Vocabulary | None = None
+        self._documents: list | None = None
         self._lock = threading.Lock()
 
     def changed(self) -> bool:
         """Whether a file of the generation was written, replaced or removed
         since it was opened (stat calls: ~10 us for the seed index's files)."""
         return fingerprint(self.path, watched(self.sums)) != self._fingerprint
+
+    def documents(self, searcher) -> list[tuple[str, dict, int]]:
+        """``(title, meta, first paragraph's docnum)`` of each document, by
+        code (``self.doc``), read from stored fields on first need (the browse
+        page): one read a document, ~20 us each."""
+        with self._lock:
+            if self._documents is None:
+                live = np.flatnonzero(self.alive & (self.doc >= 0))
+                codes, first = np.unique(self.doc[live], return_index=True)
+                out = [("", {}, -1)] * len(self.doc_ids)
+                for code, docnum in zip(codes.tolist(), live[first].tolist()):
+                    stored = searcher.stored_fields(docnum)
+                    out[code] = (stored["title"], stored.get("meta") or {}, docnum)
+                self._documents = out
+            return self._documents
 
     def vocabulary(self, reader) -> Vocabulary:
         """The generation's folded words, for did-you-mean (``reader``: any

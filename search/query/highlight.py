@@ -66,15 +66,37 @@ def _scan_now(text: str):
     return tokens, forms, at
 
 
-def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
-    """Sorted, non-overlapping ``(start, end)`` offsets of the groups in ``text``.
+def _pairs(groups: list[Group], runs) -> set[tuple[str, str]]:
+    """Folded syllables typed one right after the other (no punctuation
+    between): the query's adjacencies, where two groups' marks join into one.
+    Without ``runs``, the groups' own order stands for what was typed."""
+    if runs is None:
+        return {(a.folded[-1], b.folded[0]) for a, b in zip(groups, groups[1:])}
+    out = set()
+    for run in runs:
+        for (a, _), (b, before) in zip(run, run[1:]):
+            if not before:
+                out.add((folded(a), folded(b)))
+    return out
 
-    A group typed with accents marks its exact occurrences when the paragraph
-    has any, and its folded ones otherwise (that is how it matched).
+
+def marks(text: str, groups: list[Group], runs=None) -> list[tuple[int, int, frozenset]]:
+    """``(start, end, indices of the groups it shows)`` for each mark in
+    ``text``, sorted and non-overlapping.
+
+    A group typed with accents marks its exact occurrences when the
+    paragraph has any, and its folded ones otherwise (that is how it matched).
+    Groups typed side by side ("Tỉnh ủy Thái Nguyên") whose matches stand
+    side by side in the text (spaces only between) are one mark, as a phrase
+    or an abbreviation's full form already is. A group seen so joined in the
+    paragraph is not marked where it stands alone: the query's "ủy" is the
+    "ủy" of "Tỉnh ủy", not the "Ủy" of "Ủy ban" (issue 12: the first hit for
+    ``Tỉnh ủy Thái Nguyên`` marked two stray "Ủy" and "Tỉnh ủy" as two
+    pieces).
     """
     tokens, forms, at = _scan(text)
-    spans = []
-    for g in groups:
+    found = []  # (first token, past the last, group)
+    for k, g in enumerate(groups):
         for seq, exact in [(g.folded, g.exact)] + [(alt, None) for alt in g.alternatives]:
             n = len(seq)
             hits = [i for i in at.get(seq[0], ()) if tuple(forms[i:i + n]) == seq]
@@ -82,34 +104,83 @@ def marked_spans(text: str, groups: list[Group]) -> list[tuple[int, int]]:
                 exact_hits = [i for i in hits
                               if tuple(accented(t[0]) for t in tokens[i:i + n]) == exact]
                 hits = exact_hits or hits
-            spans.extend((tokens[i][1], tokens[i + n - 1][2]) for i in hits)
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            found.extend((i, i + n, k) for i in hits)
+    if not found:
+        return []
+    found.sort(key=lambda f: (f[0], -f[1]))
+    # Overlapping matches are one (a word typed twice, a phrase and its words).
+    merged: list[list] = []  # [first, past, groups, joined]
+    for first, past, k in found:
+        if merged and first < merged[-1][1]:
+            merged[-1][1] = max(past, merged[-1][1])
+            merged[-1][2].add(k)
         else:
-            merged.append((s, e))
-    return merged
+            merged.append([first, past, {k}, False])
+    pairs = _pairs(groups, runs) if len(groups) > 1 else set()
+    joined: list[list] = []
+    for m in merged:
+        prev = joined[-1] if joined else None
+        if (prev is not None and m[0] == prev[1] and not tokens[m[0]][3]
+                and any((groups[a].folded[-1], groups[b].folded[0]) in pairs
+                        for a in prev[2] for b in m[2])):
+            prev[1] = m[1]
+            prev[2] |= m[2]
+            prev[3] = True
+        else:
+            joined.append(m)
+    together = set().union(*(m[2] for m in joined if m[3]))
+    return [(tokens[first][1], tokens[past - 1][2], frozenset(ks))
+            for first, past, ks, is_joined in joined
+            if is_joined or not ks <= together]
 
 
-def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
-    """The stretch of ``size`` characters holding the most marks (``spans``:
-    sorted and non-overlapping, as ``marked_spans`` gives them)."""
+def marked_spans(text: str, groups: list[Group], runs=None) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping ``(start, end)`` offsets of the query's marks
+    in ``text`` (``marks``)."""
+    return [(s, e) for s, e, _ in marks(text, groups, runs)]
+
+
+def _window(text: str, spans, size: int, groups=None) -> tuple[int, int]:
+    """The stretch of ``size`` characters showing the most distinct query
+    groups, then the most marks (``spans``: sorted and non-overlapping, as
+    ``marked_spans`` gives them; ``groups``: the groups each span shows,
+    every span a group of its own when not given).
+
+    Distinct first (issue 12): a window of five stray "tỉnh" beat the one
+    with "Tỉnh ủy" and "Thái Nguyên" when marks were only counted.
+    """
     if len(text) <= size:
         return 0, len(text)
-    # The marks inside [start, start + size] are those from the first that
-    # starts at or after ``start`` up to the last that ends by its end: spans
-    # are sorted and do not overlap, so starts and ends both ascend and two
-    # bisections count them. (Counting every span for every window was
-    # quadratic: 18k matches in one paragraph took 7.7 s, now 0.03 s.)
-    starts = [a for a, _ in spans]
-    ends = [b for _, b in spans]
-    best, best_count = 0, -1
+    if groups is None:
+        groups = [(i,) for i in range(len(spans))]
+    # A window [start, start + size] holds the marks from the first that
+    # starts at or after ``start`` up to the last that ends by its end;
+    # spans are sorted and do not overlap, so starts and ends both ascend,
+    # and so do both bounds as the start moves right: two pointers, and a
+    # count per group of the marks between them. Linear in the marks
+    # (counting every span for every window was quadratic: 18k matches in
+    # one paragraph took 7.7 s, issue 16).
+    n = len(spans)
+    count: dict = {}
+    distinct = lo = hi = 0
+    best, best_key = 0, (-1, -1)
     for s, _ in spans or [(0, 0)]:
         start = max(0, min(s - _CONTEXT_BEFORE, len(text) - size))
-        count = max(0, bisect_right(ends, start + size) - bisect_left(starts, start))
-        if count > best_count:
-            best, best_count = start, count
+        while lo < n and spans[lo][0] < start:
+            if lo < hi:
+                for k in groups[lo]:
+                    count[k] -= 1
+                    distinct -= count[k] == 0
+            lo += 1
+        hi = max(hi, lo)
+        while hi < n and spans[hi][1] <= start + size:
+            for k in groups[hi]:
+                count[k] = count.get(k, 0) + 1
+                distinct += count[k] == 1
+            hi += 1
+        key = (distinct, hi - lo)
+        if key > best_key:
+            best, best_key = start, key
     start, end = best, best + size
     # Cut between words, never inside one.
     if start > 0:
@@ -121,12 +192,15 @@ def _window(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, in
     return start, end
 
 
-def snippet(text: str, groups: list[Group], size: int = SNIPPET_CHARS) -> dict:
+def snippet(text: str, groups: list[Group], size: int = SNIPPET_CHARS, runs=None) -> dict:
     """Where the query's words are in ``text`` and which stretch to show:
     ``{"spans": [[start, end], ...], "fragment": [start, end]}``, offsets into
-    ``text``. The fragment is the whole paragraph, or when it is long its
-    ``size`` characters holding the most marks, cut between words. Rendering
-    (HTML marks, bold on a terminal) is the caller's."""
-    spans = marked_spans(text, groups)
-    start, end = _window(text, spans, size)
+    ``text`` (``runs``: the parsed query's, for which groups were typed side
+    by side). The fragment is the whole paragraph, or when it is long its
+    ``size`` characters showing the most distinct query words, then the
+    most marks, cut between words. Rendering (HTML marks, bold on a
+    terminal) is the caller's."""
+    found = marks(text, groups, runs)
+    spans = [(s, e) for s, e, _ in found]
+    start, end = _window(text, spans, size, [ks for _, _, ks in found])
     return {"spans": [list(s) for s in spans], "fragment": [start, end]}

@@ -19,6 +19,7 @@ than everything below it can add up to:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -49,6 +50,12 @@ class Ranked:
     total: int      # paragraphs with at least one query word
     with_all: int   # paragraphs with every query word
     facets: dict    # counts per province, term and year over those paragraphs
+    # Grouping by document (engine.py, group="doc") reads the whole ranking:
+    # every matching paragraph, its score, and ``order(k)``: the indices into
+    # ``candidates`` of the k first in rank order.
+    candidates: np.ndarray | None = None
+    final: np.ndarray | None = None
+    order: Callable[[int], np.ndarray] | None = None
 
 
 class Ranker:
@@ -191,18 +198,23 @@ class Ranker:
         keep &= cover > 0
         candidates = np.flatnonzero(keep)
         final = cover[candidates] * cover_bonus + score[candidates]
-        if filters.sort == "date":
-            # Newest first, the score ordering paragraphs of the same date.
-            dates = self.facets.date[candidates]
-            top = np.lexsort((candidates, -final, -dates))[offset:offset + limit]
-        else:
-            top = _best(final, candidates, offset + limit)[offset:offset + limit]
+
+        def order(want: int) -> np.ndarray:
+            """Indices into ``candidates`` of the ``want`` first, in order."""
+            if filters.sort == "date":
+                # Newest first, the score ordering paragraphs of the same date.
+                dates = self.facets.date[candidates]
+                return np.lexsort((candidates, -final, -dates))[:want]
+            return _best(final, candidates, want)
+
+        top = order(offset + limit)[offset:offset + limit]
         return Ranked(
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
             with_all=int(np.count_nonzero(cover[candidates] == len(parsed.positive))),
             facets=self.facets.counts(candidates),
+            candidates=candidates, final=final, order=order,
         )
 
 

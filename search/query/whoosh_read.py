@@ -83,6 +83,17 @@ def alive(leaves_, n: int) -> np.ndarray:
     return out
 
 
+def id_codes(leaves_, n: int, fieldname: str) -> tuple[np.ndarray, list[str]]:
+    """Each paragraph's value of an ID field as a code (int32; -1: none) and
+    the values, by code, in the lexicon's order (sorted)."""
+    codes = np.full(n, -1, dtype=np.int32)
+    values: dict[str, int] = {}
+    for reader, offset in leaves_:
+        for value, _ in field_terms(reader, fieldname):
+            codes[read_postings(reader, offset, fieldname, value)[0]] = values.setdefault(value, len(values))
+    return codes, list(values)
+
+
 def column(reader, name: str) -> list | None:
     """A sortable column's values for every paragraph of a segment."""
     return list(reader.column_reader(name)) if reader.has_column(name) else None
