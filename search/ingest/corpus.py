@@ -16,6 +16,7 @@ from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs
 from .formats.common import Budget
+from .junk import content_lines
 from .metadata import extract
 from .titles import better_title
 
@@ -29,7 +30,7 @@ MAX_PARAGRAPH_CHARS = 200_000
 class Document:
     doc_id: str
     path: Path
-    paragraphs: list[str]  # original text of each paragraph, boilerplate left out
+    paragraphs: list[str]  # original text of each paragraph, boilerplate and junk lines left out
     sha256: str
     title: str = ""  # a readable title: accents restored, not a date line
     meta: dict = field(default_factory=dict)  # metadata.extract()
@@ -136,8 +137,11 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     if not paragraphs:
         raise ValueError("has only page boilerplate (menus, links), no text")
     title = better_title(paragraphs[0], paragraphs)
-    return Document(doc_id_of(path), path, paragraphs, sha256, title,
-                    extract(title, paragraphs, shown_name(path.name)))
+    # The facts are read from every line (the byline dates the story); the
+    # index gets the content only: no slug, dateline, byline, caption or link.
+    meta = extract(title, paragraphs, shown_name(path.name))
+    content = [paragraphs[i] for i in content_lines(paragraphs)]
+    return Document(doc_id_of(path), path, content, sha256, title, meta)
 
 
 def parse_file(path: Path, raw: bytes, sha256: str) -> Document | Skipped:
