@@ -201,6 +201,8 @@ def test_line_kinds(line, kind):
     "Theo kế hoạch, hội nghị diễn ra trong hai ngày.",
     "Anh chị em đoàn viên tham dự hội nghị",
     "Ngày 27/6/2024, Tỉnh ủy tổ chức hội nghị.",
+    "Bí thư Tỉnh ủy Thái Nguyên chủ trì hội nghị.",
+    "Đồng chí Nguyễn Văn Gấu, Bí thư Tỉnh ủy dự hội nghị.",
     "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 31, khóa XX, nhiệm kỳ 2020-2025",
 ])
 def test_content_lines_are_not_junk(line):

@@ -56,10 +56,15 @@ _SUBJECT = re.compile(
     r"|chu tich|pho chu tich|ong|ba|thu truong|bo truong|tong bi thu|thu tuong)\b")
 _EVENT = (r"(?:hoi nghi|dai hoi|buoi lam viec|buoi le|le|phien hop|ky hop|cuoc hop|hoi thao"
           r"|toa dam|buoi gap mat|buoi tiep|chuong trinh|su kien)(?:\s+(?:nay|truc tuyen|lan nay))?")
-_POSE = re.compile(
-    r"(?:phat bieu(?:\s+\w+){0,2}|tham du|du|chu tri|dong chu tri|trao doi|trinh bay(?:\s+\w+){0,3}"
-    r"|bao cao(?:\s+\w+){0,3}|chup anh(?:\s+luu niem)?|trao(?:\s+\w+){0,6}|tang(?:\s+\w+){0,6}"
-    r"|tham luan|gop y|thao luan)(?:\s+tai)?\s+%s\W*\Z" % _EVENT)
+# A moment only a photo shows ("phát biểu tại hội nghị"), even with a stop.
+_SNAPSHOT = re.compile(
+    r"(?:phat bieu(?:\s+\w+){0,2}|trao doi|trinh bay(?:\s+\w+){0,3}|bao cao(?:\s+\w+){0,3}"
+    r"|chup anh(?:\s+luu niem)?|trao(?:\s+\w+){0,6}|tang(?:\s+\w+){0,6}|tham luan)"
+    r"(?:\s+tai)?\s+%s\W*\Z" % _EVENT)
+# Being there: a caption without a stop ("Các đại biểu dự hội nghị"), but a
+# sentence with one ("Đồng chí Bí thư Tỉnh ủy chủ trì hội nghị.").
+_PRESENT = re.compile(r"(?:tham du|du|chu tri|dong chu tri|gop y|thao luan)(?:\s+tai)?\s+%s\s*\Z"
+                      % _EVENT)
 _MAX_CAPTION_WORDS = 35
 # A photo's credit ends its caption: "Quang cảnh hội nghị. Ảnh: VGP/Minh Anh".
 _PHOTO_CREDIT = re.compile(r"(?:^|[\s.(\-–—])\(?anh\s*:\s*[^.:;()]{1,50}\)?\W*\Z")
@@ -126,7 +131,7 @@ def is_caption(line: str) -> bool:
     # A caption shows a moment; "đã" and "sẽ" tell a story about the meeting.
     if re.search(r"(?<!\w)(?:đã|sẽ|đang)(?!\w)", text.lower()):
         return False
-    return bool(_SUBJECT.match(folded) and _POSE.search(folded))
+    return bool(_SUBJECT.match(folded) and (_SNAPSHOT.search(folded) or _PRESENT.search(folded)))
 
 
 def is_link(line: str) -> bool:
