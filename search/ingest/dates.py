@@ -35,6 +35,9 @@ import re
 from ..lang.numerals import roman
 from ..lang.text import fold, normal_text
 
+# Whole lines, uncached: fold's cache is for words, and lines would crowd it.
+_fold_text = fold.__wrapped__
+
 _YEAR = r"((?:19|20)\d\d)\b"
 _OF_YEAR = r"\s*(?:,\s*)?(?:nam\s+|/\s*)" + _YEAR
 # A quarter, with its year or not: in "quý I, … quý II năm 2017" the year
@@ -51,7 +54,7 @@ _SINGLE_YEAR = re.compile(r"(?<!den )(?<!toi )\bnam\s+" + _YEAR + r"(?!\s*[-–�
 
 
 def _folded(texts: list[str]) -> str:
-    return "\n".join(fold(normal_text(t)) for t in texts)
+    return "\n".join(_fold_text(normal_text(t)) for t in texts)
 
 
 def _quarter(raw: str) -> int:

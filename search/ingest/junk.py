@@ -25,8 +25,12 @@ eleven dropped is listed in tests/test_junk_lines.py, with every kept one.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..lang.text import fold, has_diacritics, normal_text
+
+# Whole lines, uncached: fold's cache is for words, and lines would crowd it.
+_fold_text = fold.__wrapped__
 from .titles import is_date_line
 
 _WORD = re.compile(r"[^\W_]+")
@@ -46,6 +50,11 @@ _MAX_CREDIT_CHARS = 60
 _PLACE_DATE = re.compile(
     r"[^\W\d_]+(?:[\s-]+[^\W\d_]+){0,4}\s*,\s*(?:ngay\s+)?\d{1,2}"
     r"(?:\s+thang\s+\d{1,2}(?:\s*,?\s*nam\s+\d{4})?|\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{4})?)\W*\Z")
+
+_MAX_DATELINE_CHARS = 80
+# Longer than any line below (the longest junk line of the seeds has 97
+# characters, a caption of 45 words with its credit about 300): content.
+_MAX_JUNK_CHARS = 400
 
 # Captions. The scene: "Toàn cảnh hội nghị", "Quang cảnh buổi làm việc".
 _SCENE = re.compile(r"\(?(?:toan canh|quang canh|mot goc|khung canh|canh)\b")
@@ -86,27 +95,35 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def _accented_words(paragraphs: list[str]) -> tuple[bool, set[str]]:
-    """Whether the document is written with accents, and the folded forms of
-    the words it writes with them (what a slug is an echo of)."""
-    words = [w for p in paragraphs for w in _words(_clean(p))]
-    marked = {fold(w) for w in words if has_diacritics(w)}
-    accented = bool(words) and sum(map(has_diacritics, words)) / len(words) >= _MIN_ACCENTED_SHARE
-    return accented, marked
+def _accented_words(paragraphs: list[str]) -> set[str] | None:
+    """The folded forms of the words the document writes with marks (what a
+    slug is an echo of), or None when it is not written with accents."""
+    counts = Counter(w for p in paragraphs for w in _words(normal_text(p)))
+    marked = {w for w in counts if has_diacritics(w)}
+    total = sum(counts.values())
+    if not total or sum(counts[w] for w in marked) / total < _MIN_ACCENTED_SHARE:
+        return None
+    return {fold(w) for w in marked}
 
 
-def is_slug(line: str, marked: set[str]) -> bool:
-    """A URL slug in a document written with accents: lower case, no marks,
-    no punctuation, and mostly words the document spells with marks."""
-    text = re.sub(r"\.(?:html?|aspx?|php)\Z", "", _clean(line), flags=re.I)
+def _slug_shaped(text: str) -> str | None:
+    """``text`` as the words of a slug (hyphens as spaces), if it has the
+    shape of one: lower case, no marks, no punctuation, three words or more."""
+    text = re.sub(r"\.(?:html?|aspx?|php)\Z", "", text, flags=re.I)
     if " " not in text and text.count("-") >= 2:
         text = re.sub(r"[-_]+", " ", text)
-    words = _words(text)
-    if len(words) < 3 or text != text.lower() or re.search(r"[^\w\s]", text):
+    if text != text.lower() or re.search(r"[^\w\s]", text) or not text.isascii():
+        return None
+    return text if len(_words(text)) >= 3 else None
+
+
+def is_slug(line: str, marked: set[str] | None) -> bool:
+    """A URL slug in a document written with accents (``marked``: its
+    accented words, folded): mostly words the document spells with marks."""
+    text = _slug_shaped(_clean(line))
+    if text is None or not marked:
         return False
-    if any(has_diacritics(w) for w in words):
-        return False
-    letters = [w for w in words if not w.isdigit()]
+    letters = [w for w in _words(text) if not w.isdigit()]
     return bool(letters) and 2 * sum(w in marked for w in letters) >= len(letters)
 
 
@@ -114,7 +131,7 @@ def is_caption(line: str) -> bool:
     """A photo's caption: a credit ("Ảnh: …"), a scene ("Toàn cảnh hội
     nghị"), or one clause of people posing at the event."""
     text = _clean(line)
-    folded = fold(text)
+    folded = _fold_text(text)
     words = _words(folded)
     if not words or len(words) > _MAX_CAPTION_WORDS + 10:
         return False
@@ -135,7 +152,7 @@ def is_caption(line: str) -> bool:
 
 
 def is_link(line: str) -> bool:
-    folded = fold(_clean(line))
+    folded = _fold_text(_clean(line))
     return bool(_URL.match(folded)) or (
         bool(_LINK.match(folded)) and len(_words(folded)) <= _MAX_LINK_WORDS)
 
@@ -143,7 +160,7 @@ def is_link(line: str) -> bool:
 def is_credit(line: str) -> bool:
     """A byline ("Tên | 02/07/2021, 19:20") or a credit ("Bài và ảnh: Tên",
     "Theo: Báo Nhân Dân")."""
-    folded = fold(_clean(line))
+    folded = _fold_text(_clean(line))
     if BYLINE.match(folded):
         return True
     m = CREDIT.match(folded) or _SOURCE.match(folded)
@@ -152,7 +169,9 @@ def is_credit(line: str) -> bool:
 
 def is_dateline(line: str) -> bool:
     text = _clean(line)
-    return is_date_line(text) or (len(text) <= 60 and bool(_PLACE_DATE.match(fold(text))))
+    # Both are short: a long line is never folded here (fold caches what it folds).
+    return len(text) <= _MAX_DATELINE_CHARS and (
+        is_date_line(text) or bool(_PLACE_DATE.match(_fold_text(text))))
 
 
 def _signature(line: str) -> bool:
@@ -169,6 +188,8 @@ def junk_kind(line: str, marked: set[str] | None = None) -> str | None:
     """"slug", "dateline", "credit", "caption" or "link" for a line that is
     not content, else None. ``marked``: the document's accented words folded
     (no slug is recognised without them)."""
+    if len(line) > _MAX_JUNK_CHARS:
+        return None
     if marked is not None and is_slug(line, marked):
         return "slug"
     if is_dateline(line):
@@ -184,23 +205,43 @@ def junk_kind(line: str, marked: set[str] | None = None) -> str | None:
 
 def content_lines(paragraphs: list[str]) -> list[int]:
     """Indices of the paragraphs to index: all but the slug, date, byline,
-    caption and link lines, a repeat of the title, and a signature as the last line. The title
-    (the first paragraph) goes only when it is a slug or a date (the
-    document's title is then another line, titles.better_title). A document
-    with nothing else keeps its every line: nothing is lost for being short."""
-    accented, marked = _accented_words(paragraphs)
-    title = _words(fold(_clean(paragraphs[0]))) if paragraphs else []
+    caption and link lines, a repeat of the title, and a signature as the
+    last line. The title (the first paragraph) goes only when it is a slug
+    or a date (the document's title is then another line, titles.better_title).
+    A document with nothing else keeps its every line: nothing is lost for
+    being short.
+
+    Only short lines are looked at (every junk line is), and the document's
+    accented words only when a line has a slug's shape: a 4.2 MB page of
+    9,000 seed lines took 3.3 s to parse before this module, 8.6 s with its
+    first version, 3.6 s now (notes/12-ingest.md).
+    """
+    title = _clean(paragraphs[0]) if paragraphs else ""
+    title_words = _words(_fold_text(title))
+    marked: list = []  # computed once, when first needed
+
+    def slug(text: str) -> bool:
+        if _slug_shaped(text) is None:
+            return False
+        if not marked:
+            marked.append(_accented_words(paragraphs))
+        return is_slug(text, marked[0])
+
     keep = []
     for i, p in enumerate(paragraphs):
-        kind = junk_kind(p, marked if accented else None)
-        if i == 0 and kind not in ("slug", "dateline"):
-            kind = None
-        # The headline again, word for word (seed 002's photo is captioned
-        # with it): one paragraph of it is enough.
-        if kind is None and i > 0 and len(title) >= 3 and _words(fold(_clean(p))) == title:
-            kind = "repeat"
-        if kind is None and i == len(paragraphs) - 1 and i > 0 and _signature(p):
-            kind = "credit"
+        text = _clean(p)
+        kind = None
+        if len(text) <= _MAX_JUNK_CHARS:
+            kind = "slug" if slug(text) else junk_kind(text)
+            if i == 0 and kind not in ("slug", "dateline"):
+                kind = None
+            # The headline again, word for word (seed 002's photo is
+            # captioned with it): one paragraph of it is enough.
+            if (kind is None and i > 0 and len(title_words) >= 3 and abs(len(text) - len(title)) <= 3
+                    and _words(_fold_text(text)) == title_words):
+                kind = "repeat"
+            if kind is None and i == len(paragraphs) - 1 and i > 0 and _signature(text):
+                kind = "credit"
         if kind is None:
             keep.append(i)
     return keep or list(range(len(paragraphs)))

@@ -340,7 +340,7 @@ def _meeting(texts: list[str]) -> int | None:
 
 # --- dates and byline -------------------------------------------------------
 
-_DMY, _BYLINE, _CREDIT = DMY, BYLINE, CREDIT
+_LEAD_WINDOW = 30  # paragraphs searched for the lead's four
 _WHEN = re.compile(
     r"(?<![^\W_])(?:(?P<part>sang|chieu|trua|toi)(?P<n1>\s+nay)?(?:\s+ngay)?"
     r"|(?P<n2>hom\s+nay)|ngay)\s*[,(]?\s*"
@@ -381,13 +381,13 @@ def _lead_date(paras: list[str]):
 
 def _says_when(line: str) -> bool:
     """A date line or a byline: when, or who and when, and nothing else."""
-    return is_date_line(line) or bool(_BYLINE.match(_aligned(line)[1].strip()))
+    return is_date_line(line) or bool(BYLINE.match(_aligned(line)[1].strip()))
 
 
 def _author_line(line: str) -> str | None:
     original = _aligned(line)[0].strip()
     folded = _aligned(original)[1]
-    m = _CREDIT.match(folded)
+    m = CREDIT.match(folded)
     if m and len(original) - m.end() <= 60:
         return original[m.end():].strip(" .") or None
     words = original.split()
@@ -415,12 +415,12 @@ def _dates(head_lines: list[str], lead: list[str], content: list[str]):
     published, header, author = None, None, None
     for line in head_lines:
         folded = _aligned(line)[1].strip()
-        byline = _BYLINE.match(folded)
+        byline = BYLINE.match(folded)
         if byline:
             published = _date(byline[4], byline[3], byline[2])
             author = _aligned(line)[0].strip()[:byline.end("a")].strip(" -") or None
             break
-        plain = re.search(_DMY, folded) if header is None and is_date_line(line) else None
+        plain = re.search(DMY, folded) if header is None and is_date_line(line) else None
         if plain:
             header = _date(plain[3], plain[2], plain[1])
     years = _years("\n".join(content))
@@ -470,15 +470,17 @@ def extract(title: str, paragraphs: list[str], filename: str = "") -> dict:
     heading, article, content = _split(title, paragraphs)
     # The lead is the first paragraphs of content proper: no caption, slug or
     # link; a place and date ("Thái Nguyên, ngày 27 tháng 6 năm 2024") stays.
-    keep = set(content_lines(content))
-    lead = [p for i, p in enumerate(content) if i in keep or is_dateline(p)][:4]
+    # Judged after the headline, as in the document; the first lines suffice.
+    head = content[:_LEAD_WINDOW]
+    keep = {i - 1 for i in content_lines([heading] + head)}
+    lead = [p for i, p in enumerate(head) if i in keep or is_dateline(p)][:4]
     meeting_date, published, author, inferred = _dates(
         [title] + article[:3], [heading] + lead, content)
     if meeting_date is None and published is None:
         meeting_date = implied_date([heading] + lead, [heading] + content)
         inferred = meeting_date is not None
     if author is None:
-        credits = [p for p in content if _CREDIT.match(_aligned(p)[1])]
+        credits = [p for p in content if CREDIT.match(_aligned(p)[1])]
         author = next(filter(None, map(_author_line, content[-1:] + credits)), None)
     slug = [re.sub(r"[-_]+", " ", re.sub(r"\.\w+$", "", filename))] if filename else []
     texts = [heading] + content
