@@ -222,3 +222,14 @@ def test_a_page_of_only_junk_keeps_its_lines():
     assert content_lines(["Toàn cảnh hội nghị", "Ảnh: Minh Hà"]) == [0]
     # With nothing left, nothing goes: a document is never lost for its shape.
     assert content_lines(["Thứ tư, 28/10/2020", "Ảnh: Minh Hà"]) == [0, 1]
+
+
+def test_ingest_version_follows_the_rules(monkeypatch):
+    # An index read by other rules can tell (search/index compares it, as it
+    # does analysis_version): the same rules give the same digest, others not.
+    import search.ingest.corpus as corpus
+
+    before = corpus.ingest_version()
+    assert corpus.ingest_version() == before and len(before) == 16
+    monkeypatch.setattr(corpus, "content_lines", lambda paragraphs: list(range(len(paragraphs))))
+    assert corpus.ingest_version() != before
