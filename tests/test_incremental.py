@@ -217,7 +217,7 @@ def test_a_different_schema_rebuilds_everything(tmp_path, monkeypatch):
 
     monkeypatch.setattr(search.index.build, "make_schema", schema_with_a_new_field)
     report = build_index(source, index)
-    assert report.full and "schema" in report.reason
+    assert report.full and "lược đồ" in report.reason
 
 
 def test_small_segments_are_merged_and_deletions_reclaimed(tmp_path):

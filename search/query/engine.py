@@ -148,17 +148,18 @@ class Engine:
 
         def run(searcher):
             if parsed.empty:
-                return [], 0, 0, None, {}
+                return [], 0, 0, None, {}, 0
             ranked = self._local.ranker.rank(parsed, limit, offset, filters)
-            hits = [self._hit(searcher.stored_fields(d), score, parsed)
-                    for d, score in zip(ranked.docnums, ranked.scores)]
+            hits = [dict(self._hit(searcher.stored_fields(d), score, parsed), exact=exact)
+                    for d, score, exact in zip(ranked.docnums, ranked.scores, ranked.exact)]
             return hits, ranked.total, ranked.with_all, self._suggest(text, parsed, ranked.total,
-                                                                      searcher), ranked.facets
+                                                                      searcher), ranked.facets, ranked.exact_total
 
-        hits, total, with_all, suggestion, facets = self._with_searcher(run)
+        hits, total, with_all, suggestion, facets, exact_total = self._with_searcher(run)
         return {
             "query": text,
             "total": total,
+            "exact_total": exact_total,
             "with_all_words": with_all,
             "suggestion": suggestion,
             "facets": facets,

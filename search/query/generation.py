@@ -23,6 +23,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from ..index.hot import HotPostings
 from ..index.schema import ANALYZED_FIELDS
 from ..index.store import FILES, check_files, fingerprint, read_manifest, watched
@@ -30,7 +32,7 @@ from ..lang.restore import MODEL_FILE, AccentModel
 from .caching import SharedLRU
 from .facets import FacetColumns
 from .suggest import Vocabulary
-from .whoosh_read import alive, field_lengths, leaves, open_searcher, segment_id
+from .whoosh_read import alive, column, field_lengths, leaves, open_searcher, segment_id
 
 # Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
 # float32 score). Frequent terms are memory-mapped (hot postings) and cheap
@@ -65,6 +67,8 @@ class Generation:
             self.length = {f: field_lengths(parts, self.n, f) for f in ANALYZED_FIELDS}
             self.alive = alive(parts, self.n)
             self.facets = FacetColumns(parts, self.n)
+            self.doc_of = document_numbers(parts, self.n)
+            self.documents = int(self.doc_of[-1]) + 1 if self.n else 0
             # Each segment's frequent terms as flat arrays, when written.
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}
@@ -85,3 +89,19 @@ class Generation:
             if self._vocabulary is None:
                 self._vocabulary = Vocabulary(reader)
             return self._vocabulary
+
+
+def document_numbers(parts, n: int) -> np.ndarray:
+    """Each paragraph's document, numbered 0, 1, ... in docnum order: a
+    document's paragraphs are consecutive (written together, deleted
+    together, merged in order) and numbered from 1 (the ``para`` column),
+    so a 1 starts the next document. 4 bytes a paragraph; the ranker
+    broadcasts document-field matches through it (index.schema)."""
+    starts = np.zeros(n, dtype=bool)
+    for reader, offset in parts:
+        paras = column(reader, "para")
+        if paras is not None:
+            starts[offset:offset + len(paras)] = np.asarray(paras) == 1
+    if n:
+        starts[0] = True
+    return (np.cumsum(starts, dtype=np.int32) - 1).astype(np.int32)
