@@ -39,6 +39,27 @@ def committee(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """A Lạng Sơn report that speaks of Thái Nguyên's công tác in its text,
+    and a Thái Nguyên report (its metadata) whose paragraph says công tác."""
+    return _engine(tmp_path_factory, {
+        "tn.txt": "Tỉnh ủy Thái Nguyên họp\nBan Chấp hành Đảng bộ tỉnh Thái Nguyên họp phiên thường kỳ.\n"
+                  "Hội nghị bàn công tác cán bộ.\n",
+        "ls.txt": "Tỉnh ủy Lạng Sơn họp\nBan Chấp hành Đảng bộ tỉnh Lạng Sơn họp.\n"
+                  "Đoàn công tác của Thái Nguyên thăm và làm việc.\n",
+    })
+
+
+@pytest.fixture(scope="module")
+def accents(tmp_path_factory):
+    """chè once, against chế with every other word of the query."""
+    return _engine(tmp_path_factory, {
+        "che.txt": "Một\nCây chè là cây trồng chính của vùng.\n",
+        "coche.txt": "Hai\nCơ chế mới về cây trồng của vùng.\n",
+    })
+
+
+@pytest.fixture(scope="module")
 def discussion(tmp_path_factory):
     """Bàn (discuss) twice, against bàn once among six Ban (boards), in
     paragraphs of the same length."""
@@ -135,6 +156,13 @@ def test_identical_paragraphs_tie_exactly(seed_engine, query, wanted, duplicate)
     ("EXACT_BOOST", 1.0, "discussion", "bàn", ("banbac", 2)),
     # (Questions whose every small word some other paragraph has, counting
     # the words its document's fields give it: "tỉnh" of every body.)
+    # Words in the paragraph's own text before those its document's fields give.
+    ("TEXT_COVER", 0.0, "visits", "thai nguyen cong tac", ("ls", 3)),
+    # Among those, the document whose fields name it: khóa XIX's report before a
+    # paragraph with "khóa" and "Covid-19".
+    ("DOC_COVER", 0.0, "seed_engine", "khóa 19", ("000", 1)),
+    # chè as typed before every word of the query with chế.
+    ("EXACT_TIER", 0.0, "accents", "chè mới cây trồng", ("che", 2)),
     ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[1][0], QUESTIONS[1][1]),
     ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[4][0], QUESTIONS[4][1]),
 ], ids=lambda v: v if isinstance(v, str) else None)

@@ -7,7 +7,7 @@ here each term's postings are read once into arrays (and cached), and a query
 is a few array additions over every paragraph at once.
 
 The ladder, for queries of up to STRICT_MAX_WORDS words each rung worth more
-than everything below it can add up to (the tier for every query):
+than everything below it can add up to:
 
 0. whether every word it matches has the accents as typed       EXACT_TIER
    (always, for a query typed without diacritics; another spelling such
@@ -16,8 +16,11 @@ than everything below it can add up to (the tier for every query):
    text or in its document's fields (title, province, meeting, term,
    dates: index.schema)                                         COVER each
 2. how many of them it has in its own text                      TEXT_COVER each
-3. how many of them it has with the accents as typed            EXACT each
-4. BM25F over accented and folded syllables, the query's compounds
+3. how many of them its document's fields have                  DOC_COVER each
+   ("khóa 19" puts khóa XIX's paragraphs before one that says "khóa" and
+   "Covid-19")
+4. how many of them it has with the accents as typed            EXACT each
+5. BM25F over accented and folded syllables, the query's compounds
    (``uy ban`` -> ``uy_ban``) found in the index's lexicon, and its pairs of
    adjacent syllables
 """
@@ -39,10 +42,14 @@ from .whoosh_read import EMPTY, leaves, read_postings, segment_id
 # outvote the rare ones: there the rungs are only nudges on BM25 (measured on
 # UIT-ViQuAD with bench/relevance.py).
 STRICT_MAX_WORDS = 4
-COVER, TEXT_COVER, EXACT = 1_000_000.0, 10_000.0, 1_000.0
-SOFT_COVER, SOFT_TEXT_COVER, SOFT_EXACT = 2.0, 0.0, 1.0
-# Paragraphs whose every matched word has the accents as typed come before
-# any other (a tier above the ladder): "chè" before every "chế".
+COVER, TEXT_COVER, DOC_COVER, EXACT = 1_000_000.0, 100_000.0, 10_000.0, 1_000.0
+SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT = 2.0, 0.0, 0.0, 1.0
+# Keywords: paragraphs whose every matched word has the accents as typed
+# come before any other (a tier above the ladder): "chè" before every "chế".
+# Not for sentences: a question's small words often appear only with other
+# accents in the very passage that answers it ("đâu"/"đầu", "nào"/"nao"); a
+# tier there took UIT-ViQuAD's MRR@10 (accented questions) from 0.806 to
+# 0.514 (bench/relevance.py). They keep the nudge of SOFT_EXACT.
 EXACT_TIER = 1e9
 EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
@@ -212,11 +219,13 @@ class Ranker:
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
         strict = len(parsed.positive) <= STRICT_MAX_WORDS
-        cover_bonus, text_bonus, exact_bonus = (
-            (COVER, TEXT_COVER, EXACT) if strict else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_EXACT))
+        cover_bonus, text_bonus, doc_bonus, exact_bonus = (
+            (COVER, TEXT_COVER, DOC_COVER, EXACT) if strict
+            else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT))
         score = np.zeros(self.n, dtype=np.float64)
         cover = np.zeros(self.n, dtype=np.int32)       # in the paragraph or its document's fields
         in_text = np.zeros(self.n, dtype=np.int32)     # in the paragraph itself
+        in_doc = np.zeros(self.n, dtype=np.int32)      # in its document's fields
         inexact = np.zeros(self.n, dtype=bool)         # a word matched only with other accents
         keep = self.alive.copy()
         allowed = self.facets.mask(filters)
@@ -239,7 +248,9 @@ class Ranker:
                     score[eids] += es + exact_bonus
             codes, exact_codes = self.doc_group(g)
             if len(codes):
-                has |= self._broadcast(codes)
+                doc_has = self._broadcast(codes)
+                in_doc += doc_has
+                has |= doc_has
                 if exact is not None and len(exact_codes):
                     exact |= self._broadcast(exact_codes)
             cover += has
@@ -261,12 +272,13 @@ class Ranker:
             keep &= ~inexact
         candidates = np.flatnonzero(keep)
         late = inexact[candidates]
-        final = ((~late) * EXACT_TIER + cover[candidates] * cover_bonus
-                 + in_text[candidates] * text_bonus + score[candidates])
+        final = ((~late) * (EXACT_TIER if strict else 0.0) + cover[candidates] * cover_bonus
+                 + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
+                 + score[candidates])
         if filters.sort == "date":
             # Exact first, then newest first, the score ordering paragraphs of the same date.
             dates = self.facets.date[candidates]
-            top = np.lexsort((candidates, -final, -dates, late))[offset:offset + limit]
+            top = np.lexsort((candidates, -final, -dates, late if strict else np.zeros_like(late)))[offset:offset + limit]
         else:
             top = _best(final, candidates, offset + limit)[offset:offset + limit]
         docs = self.doc_of[candidates]
