@@ -4,17 +4,24 @@ Document fields. A document's title and metadata (province with its short
 forms, body, meeting number, term, dates) are analysed as one text into two
 fields, ``dsyl`` (accented) and ``dfold`` (folded), held by the document's
 first paragraph only; the ranker broadcasts a match to every paragraph of
-the document (``query.generation``'s ``doc_of``: paragraphs of a document are
-consecutive and numbered from 1). Measured on the seeds and on
-bench/make_corpus.py's 10,000 paragraphs (30 paragraphs a document): the
-document text is ~35 syllables, so carrying it on every paragraph would add
-~35 postings a paragraph to each of two fields (+~30 % of syl and fold's
-postings, +~12 % index size); once a document it adds ~1 posting a paragraph
-(+1 %). The broadcast costs one gather over the paragraphs per query word that
-a document field matches (np.take of 100,000 int32: ~0.1 ms), against
-reading and caching a province's postings over every one of its paragraphs
-(Whoosh decodes ~1 us a posting: ~50 ms for 50,000 paragraphs on first use,
-and that much of the postings cache). Once a document is cheaper.
+the document (``query.generation.document_numbers``: paragraphs of a
+document are consecutive and numbered from 1).
+
+Measured against the other way, every paragraph carrying its document's
+fields (the script and its output in the project notes, 12-fields), on bench/make_corpus.py's
+20,000 paragraphs in 408 documents, on the shared 2-core machine:
+
+                              once a document    on every paragraph
+    dsyl + dfold postings       23,085              1,145,264 (+35 % of syl+fold's)
+    index size                  70.52 MB            71.41 MB
+    first query (6 queries)     3.9-10.4 ms         4.3-18.2 ms
+    cached query, median        1.44 ms             1.17 ms
+
+Once a document: the postings cache (POSTINGS_BUDGET, 3M postings) is not
+filled with a province's every paragraph (at 100,000 paragraphs those
+postings alone would be about the whole budget), and first queries are
+faster; the broadcast (one gather over the paragraphs per query word a
+document field matches) costs ~0.3 ms a cached query at 20,000 paragraphs.
 """
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
