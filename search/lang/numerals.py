@@ -49,11 +49,13 @@ def _unit(word: str, after_tens: bool = False) -> int | None:
     return table.get(w) if has_diacritics(w) else folded_table.get(w)
 
 
-def _tens(word: str) -> str | None:
+def _ten(word: str, alone: bool) -> bool:
+    """Whether ``word`` is "mười" (ten, ``alone``) or "mươi" (tens, after a
+    unit: ba mươi); unaccented "muoi" may be either."""
     w = word.lower()
-    if has_diacritics(w):
-        return {"mười": "10", "mươi": "tens"}.get(w)
-    return "1?" if w == "muoi" else None
+    if not has_diacritics(w):
+        return w == "muoi"
+    return w == ("mười" if alone else "mươi")
 
 
 def number_at(words: list[str], i: int) -> tuple[int, int] | None:
@@ -66,14 +68,13 @@ def number_at(words: list[str], i: int) -> tuple[int, int] | None:
     if r is not None and r <= 100 and (w.isupper() or len(w) > 1):
         return r, i + 1
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    tens = _tens(w)
-    if tens is not None:  # mười, mười một, mười lăm
+    if _ten(w, alone=True):  # mười, mười một, mười lăm
         u = _unit(nxt, after_tens=True) if nxt else None
         return (10 + u, i + 2) if u else (10, i + 1)
     u = _unit(w)
     if u is None:
         return None
-    if nxt and _tens(nxt) is not None and _tens(nxt) != "10" and u > 1:  # ba mươi mốt
+    if nxt and u > 1 and _ten(nxt, alone=False):  # ba mươi mốt
         after = words[i + 2] if i + 2 < len(words) else ""
         u2 = _unit(after, after_tens=True) if after else None
         return (u * 10 + u2, i + 3) if u2 else (u * 10, i + 2)
