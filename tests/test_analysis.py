@@ -29,6 +29,8 @@ def test_offsets_exact_on_every_seed_paragraph():
         for analyzer in (syllable_analyzer(), folded_analyzer()):
             for t in analyzer(text, positions=True, chars=True):
                 source = text[t.startchar:t.endchar]
+                if t.text.isdigit() and not source.isdigit():
+                    continue  # a written-out number's digits ("lần thứ tám": 8), at its last word
                 assert fold(source) == fold(t.text), (text, source, t.text)
         for t in SyllableTokenizer()(text, chars=True):
             assert text[t.startchar:t.endchar] == t.text

@@ -91,9 +91,10 @@ def test_legacy_and_utf16_text_is_decoded(tmp_path):
     report = build_index(source, tmp_path / "index")
     assert report.skipped == [] and report.documents == 5
     engine = Engine(tmp_path / "index")
-    result = engine.search("Đảng bộ tỉnh Thái Nguyên")
-    assert {h["doc_id"] for h in result["hits"]} == {"win", "u16", "u16be", "tcvn3", "vni"}
-    assert all(h["text"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, tỉnh ủy." for h in result["hits"])
+    # The five paragraphs first; the titles follow (their documents are about Thái Nguyên).
+    hits = engine.search("Đảng bộ tỉnh Thái Nguyên")["hits"][:5]
+    assert {h["doc_id"] for h in hits} == {"win", "u16", "u16be", "tcvn3", "vni"}
+    assert all(h["text"] == "Hội nghị Ban Chấp hành Đảng bộ tỉnh Thái Nguyên, tỉnh ủy." for h in hits)
 
 
 def test_bom_and_nfd_sources_are_read(tmp_path):

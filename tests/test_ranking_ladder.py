@@ -39,6 +39,27 @@ def committee(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    """A Lạng Sơn report that speaks of Thái Nguyên's công tác in its text,
+    and a Thái Nguyên report (its metadata) whose paragraph says công tác."""
+    return _engine(tmp_path_factory, {
+        "tn.txt": "Tỉnh ủy Thái Nguyên họp\nBan Chấp hành Đảng bộ tỉnh Thái Nguyên họp phiên thường kỳ.\n"
+                  "Hội nghị bàn công tác cán bộ.\n",
+        "ls.txt": "Tỉnh ủy Lạng Sơn họp\nBan Chấp hành Đảng bộ tỉnh Lạng Sơn họp.\n"
+                  "Đoàn công tác của Thái Nguyên thăm và làm việc.\n",
+    })
+
+
+@pytest.fixture(scope="module")
+def accents(tmp_path_factory):
+    """chè once, against chế with every other word of the query."""
+    return _engine(tmp_path_factory, {
+        "che.txt": "Một\nCây chè là cây trồng chính của vùng.\n",
+        "coche.txt": "Hai\nCơ chế mới về cây trồng của vùng.\n",
+    })
+
+
+@pytest.fixture(scope="module")
 def discussion(tmp_path_factory):
     """Bàn (discuss) twice, against bàn once among six Ban (boards), in
     paragraphs of the same length."""
@@ -143,8 +164,18 @@ def test_identical_paragraphs_tie_exactly(twins, query, wanted, duplicate):
     ("BIGRAM_BOOST", 0.0, "seed_engine", "ban can su dang", ("000", 5)),
     ("COMPOUND_BOOST", 0.0, "committee", "uy ban", ("uyban", 2)),
     ("EXACT_BOOST", 1.0, "discussion", "bàn", ("banbac", 2)),
-    ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[0][0], QUESTIONS[0][1]),
-    ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[3][0], QUESTIONS[3][1]),
+    # (Questions whose every small word some other paragraph has, counting
+    # the words its document's fields give it: "tỉnh" of every body.)
+    # Words in the paragraph's own text before those its document's fields give.
+    # ("cong tac nguyen": no pair of it is a fact, so both have NAMED 0.)
+    ("TEXT_COVER", 0.0, "visits", "cong tac nguyen", ("ls", 3)),
+    # A fact named with its words in a row: khóa XIX's report before a
+    # paragraph with "khóa" (XV) and "Covid-19" in its own text.
+    ("NAMED", 0.0, "seed_engine", "khóa 19", ("000", 1)),
+    # chè as typed before every word of the query with chế.
+    ("EXACT_TIER", 0.0, "accents", "chè mới cây trồng", ("che", 2)),
+    ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[1][0], QUESTIONS[1][1]),
+    ("STRICT_MAX_WORDS", 100, "seed_engine", QUESTIONS[4][0], QUESTIONS[4][1]),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_without_its_constant_the_paragraph_is_not_first(
         request, monkeypatch, name, value, engine, query, wanted):
@@ -153,3 +184,9 @@ def test_without_its_constant_the_paragraph_is_not_first(
     assert first(engine, query) == wanted
     monkeypatch.setattr(ranking, name, value)
     assert first(engine, query) != wanted
+
+
+def test_a_named_province_puts_its_document_before_a_mention(visits):
+    """"thai nguyen cong tac": the Thái Nguyên report's công tác, not the Lạng
+    Sơn report that mentions a Thái Nguyên delegation (NAMED above TEXT_COVER)."""
+    assert first(visits, "thai nguyen cong tac") == ("tn", 3)

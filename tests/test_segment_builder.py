@@ -6,7 +6,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from conftest import ROOT, SEEDS
-from search.index.schema import ANALYZED_FIELDS, column_values, make_schema
+from search.index.schema import ANALYZED_FIELDS, make_schema, paragraph_values
 from search.index.whoosh_write import SegmentBuilder, commit, segments
 from search.ingest.corpus import parse_document, read_bytes, read_corpus
 
@@ -48,10 +48,9 @@ def segment_files(folder: Path) -> dict:
 def add_through_whoosh(writer, doc) -> None:
     """The reference: ``doc``'s paragraphs through Whoosh's own writer, every
     analyzed field fed the paragraph's text."""
-    columns = column_values(doc.meta)
     for n, text in enumerate(doc.paragraphs, start=1):
-        writer.add_document(doc_id=doc.doc_id, para=n, title=doc.title, text=text,
-                            meta=doc.meta, **columns, **dict.fromkeys(ANALYZED_FIELDS, text))
+        writer.add_document(doc_id=doc.doc_id, para=n, title=doc.title, text=text, meta=doc.meta,
+                            **paragraph_values(doc, n), **dict.fromkeys(ANALYZED_FIELDS, text))
 
 
 def build_both(docs, tmp_path):

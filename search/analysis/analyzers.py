@@ -2,6 +2,7 @@
 the analysis. ``terms.index_terms`` derives the same terms in one pass.
 
     SyllableTokenizer()                     syllables with exact offsets
+    | NumeralFilter()                       lần thứ tám -> + 8, khóa XIX -> + 19
     | ToneFilter()                          hoà -> hòa, uỷ -> ủy
     | FoldFilter()                          Đảng -> dang
     | CompoundFilter()                      Ủy ban nhân dân -> Ủy_ban, nhân_dân
@@ -12,18 +13,18 @@ from __future__ import annotations
 
 from whoosh.analysis import LowercaseFilter
 
-from .filters import BigramFilter, CompoundFilter, FoldFilter, ToneFilter
+from .filters import BigramFilter, CompoundFilter, FoldFilter, NumeralFilter, ToneFilter
 from .tokenizers import SyllableTokenizer
 
 
 def syllable_analyzer():
     """Accented syllables: the words exactly as written (canonical tones)."""
-    return SyllableTokenizer() | LowercaseFilter() | ToneFilter()
+    return SyllableTokenizer() | NumeralFilter() | LowercaseFilter() | ToneFilter()
 
 
 def folded_analyzer():
     """Folded syllables: what an unaccented query matches."""
-    return SyllableTokenizer() | FoldFilter()
+    return SyllableTokenizer() | NumeralFilter() | FoldFilter()
 
 
 def compound_analyzer():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from whoosh.analysis import Filter
 
+from ..lang.numerals import ordinals
 from ..lang.segment import compound_spans
 from ..lang.text import canonical_tones
 from .terms import compound, folded, pair
@@ -33,6 +34,22 @@ class ToneFilter(Filter):
         for t in tokens:
             t.text = canonical_tones(t.text, self.modern)
             yield t
+
+
+class NumeralFilter(Filter):
+    """After a number written out following an ordinal word ("lần thứ
+    tám", "khóa XIX"), one more token: its digits ("8", "19"), so that
+    ``lần thứ 8`` and ``khóa 19`` find it (``lang.numerals.ordinals``)."""
+
+    def __call__(self, tokens):
+        words = list(tokens)
+        extra = {end - 1: value for _start, end, value in ordinals([t.text for t in words])}
+        for k, t in enumerate(words):
+            yield t
+            if k in extra:
+                digits = t.copy()
+                digits.text = str(extra[k])
+                yield digits
 
 
 class FoldFilter(Filter):

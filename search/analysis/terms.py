@@ -5,6 +5,7 @@ Five fields hold each paragraph (``index.schema.ANALYZED_FIELDS``):
 
     syl    accented syllables, lower-case, canonical tones    ủy, ban
     fold   folded syllables                                    uy, ban
+           (both also a number after an ordinal word as digits: lần thứ tám -> 8)
     comp   pyvi's multi-syllable words, accented               ủy_ban
     fcomp  the same, folded                                    uy_ban
     fbig   adjacent folded syllables                           uy_ban, ct~tw
@@ -27,6 +28,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from ..lang.numerals import ordinals
 from ..lang.segment import compound_spans
 from ..lang.text import canonical_tones, fold
 from ..lang.tokens import syllables
@@ -125,7 +127,10 @@ def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter
     fbig = adjacent_pairs(fold_terms, [t[3] for t in scan])
     spans = compound_spans([(w, b) for w, _s, _e, b in scan], [f[2] for f in forms])
     compounds = [_compound_forms(compound([t[0] for t in scan[s:e]])) for s, e in spans]
-    return (Counter([f[0] for f in forms]), Counter(fold_terms),
+    # Numbers after an ordinal word also as digits (lần thứ tám: 8), in the
+    # syllable fields only: pairs and compounds stay as written.
+    digits = [str(v) for _s, _e, v in ordinals([t[0] for t in scan])]
+    return (Counter([f[0] for f in forms] + digits), Counter(fold_terms + digits),
             Counter([c[0] for c in compounds]), Counter([c[1] for c in compounds]),
             Counter(fbig))
 

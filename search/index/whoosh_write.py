@@ -35,7 +35,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from ..analysis.analyzers import FIELD_ANALYZERS
 from ..analysis.terms import index_terms
 from .hot import HOT_MIN_DF, write_hot_postings
-from .schema import ANALYZED_FIELDS, column_values
+from .schema import ANALYZED_FIELDS, paragraph_values
 
 if TYPE_CHECKING:
     from ..ingest.corpus import Document
@@ -103,10 +103,9 @@ class SegmentBuilder:
         self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
 
     def add(self, doc: Document) -> None:
-        columns = column_values(doc.meta)
         for n, text in enumerate(doc.paragraphs, start=1):
             self._add(dict(doc_id=doc.doc_id, para=n, title=doc.title, text=text,
-                           meta=doc.meta, **columns), text)
+                           meta=doc.meta, **paragraph_values(doc, n)), text)
 
     def _add(self, values: dict, text: str) -> None:
         docnum, schema, postings, lengths = self.docnum, self.schema, self.postings, self.lengths

@@ -166,31 +166,34 @@ class Engine:
 
         def run(searcher):
             if parsed.empty:
-                return [], 0, 0, 0, None, {}
+                return [], 0, 0, 0, 0, None, {}
             generation = self._local.generation
             if group == "doc":
                 ranked = self._local.ranker.rank(parsed, 1, 0, filters)
                 picks = _by_document(ranked, generation, limit, offset)
+                exact_total = ranked.exact_documents
             else:
                 ranked = self._local.ranker.rank(parsed, limit, offset, filters)
-                picks = [(d, score, None) for d, score in zip(ranked.docnums, ranked.scores)]
+                picks = [(d, score, None, exact) for d, score, exact
+                         in zip(ranked.docnums, ranked.scores, ranked.exact)]
+                exact_total = ranked.exact_total
             hits = []
-            for d, score, others in picks:
+            for d, score, others, exact in picks:
                 hit = self._hit(searcher.stored_fields(d), score, parsed)
+                hit["exact"] = exact
                 if others is not None:
                     hit["more"], hit["others"] = others
                 hits.append(hit)
-            documents = int(np.count_nonzero(np.bincount(
-                generation.doc[ranked.candidates], minlength=1)))
-            return (hits, ranked.total, documents, ranked.with_all,
+            return (hits, ranked.total, ranked.documents, exact_total, ranked.with_all,
                     self._suggest(text, parsed, ranked.total, searcher), ranked.facets)
 
-        hits, total, documents, with_all, suggestion, facets = self._with_searcher(run)
+        hits, total, documents, exact_total, with_all, suggestion, facets = self._with_searcher(run)
         return {
             "query": text,
             "group": group,
             "total": total,
             "documents": documents,
+            "exact_total": exact_total,
             "with_all_words": with_all,
             "suggestion": suggestion,
             "facets": facets,
@@ -318,7 +321,7 @@ class Engine:
 
 
 def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
-    """``(docnum, score, (more, others))`` of the best paragraph of each of
+    """``(docnum, score, (more, others), exact)`` of the best paragraph of each of
     the documents ``offset`` to ``offset + limit``, in rank order.
 
     The first paragraphs of the ranking are enough: a document whose best
@@ -355,5 +358,6 @@ def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
         code = int(codes[i])
         start, more = where[code], int(count[code]) - 1
         paras = generation.para[candidates[mine[start + 1:start + 1 + min(more, MAX_OTHERS)]]]
-        picks.append((int(candidates[i]), float(final[i]), (more, paras.tolist())))
+        exact = ranked.late is None or not bool(ranked.late[i])
+        picks.append((int(candidates[i]), float(final[i]), (more, paras.tolist()), exact))
     return picks

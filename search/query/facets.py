@@ -27,6 +27,9 @@ class Filters:
     date_from: int | None = None  # yyyymmdd
     date_to: int | None = None
     sort: str = "relevance"  # or "date"
+    # "exact": only paragraphs whose every matched word has the accents as
+    # typed (query.ranking); "any" also those matched through other accents.
+    accents: str = "any"
 
     @property
     def active(self) -> bool:

@@ -75,6 +75,7 @@ class Generation:
                 values = column(reader, "para")
                 if values is not None:
                     self.para[offset:offset + len(values)] = values
+            self.doc_of, self.document_count = self.doc, len(self.doc_ids)
             # Each segment's frequent terms as flat arrays, when written.
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}
@@ -111,3 +112,4 @@ class Generation:
             if self._vocabulary is None:
                 self._vocabulary = Vocabulary(reader)
             return self._vocabulary
+

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.terms import accented, folded
 from ..lang.abbreviations import expand
+from ..lang.numerals import ordinals
 from ..lang.text import has_diacritics, normal_text
 from ..lang.tokens import syllables
 
@@ -75,6 +76,23 @@ def _group(syllables: list[str], exact: bool) -> Group:
     )
 
 
+def _numbers(groups: list[Group]) -> list[Group]:
+    """A number written out after an ordinal word becomes its digits, as the
+    index holds it too (``analysis.terms``): "lần thứ tám" asks for 8, which
+    finds "lần thứ 8", "lần thứ tám" and "lần thứ VIII" alike."""
+    words = [(g.exact or g.folded)[0] if len(g.folded) == 1 else "" for g in groups]
+    found = ordinals(words)
+    if not found:
+        return groups
+    out, i = [], 0
+    for start, end, value in found:
+        out += groups[i:start]
+        digits = (str(value),)
+        out.append(Group(digits, digits if groups[start].exact is not None else None))
+        i = end
+    return out + groups[i:]
+
+
 def parse_query(text: str) -> ParsedQuery:
     text = normal_text(text or "").translate(_QUOTES).strip()
     if text.count('"') % 2:
@@ -106,7 +124,7 @@ def parse_query(text: str) -> ParsedQuery:
         runs[-1].append(chunk)  # punctuation alone stays: it parts the syllables around it
         if syls:
             (parsed.phrases if kind == "phrase" else parsed.words).append(_group(syls, typed_accents))
-    parsed.words = expand(parsed.words)
+    parsed.words = expand(_numbers(parsed.words))
     budget = MAX_RUN_SYLLABLES
     for run in runs:
         scanned = tuple((w, b) for w, _s, _e, b in syllables(" ".join(run)))[:budget]

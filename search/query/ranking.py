@@ -9,21 +9,32 @@ is a few array additions over every paragraph at once.
 The ladder, for queries of up to STRICT_MAX_WORDS words each rung worth more
 than everything below it can add up to:
 
-1. how many of the typed words (or phrases) a paragraph has     COVER each
-2. how many of them it has with the accents as typed            EXACT each
-3. BM25F over accented and folded syllables, the query's compounds
+0. whether every word it matches has the accents as typed       EXACT_TIER
+   (always, for a query typed without diacritics; another spelling such
+   as UBND or a number's digits counts as exact)
+1. how many of the typed words (or phrases) a paragraph has, in its
+   text or in its document's fields (title, province, meeting, term,
+   dates: index.schema)                                         COVER each
+2. how many pairs of words typed in a row its document's fields
+   hold in a row: a fact named ("khóa 19", "lần thứ tám" = 8,
+   "Lạng Sơn") puts that document's paragraphs before one that has the
+   words apart ("khóa XV" and "Covid-19")                       NAMED each
+3. how many of them it has in its own text                      TEXT_COVER each
+4. how many of them its document's fields have                  DOC_COVER each
+5. how many of them it has with the accents as typed            EXACT each
+6. BM25F over accented and folded syllables, the query's compounds
    (``uy ban`` -> ``uy_ban``) found in the index's lexicon, and its pairs of
    adjacent syllables
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from ..analysis.terms import folded, pair_forms, query_terms
+from ..analysis.terms import folded, pair, pair_forms, query_terms
 from .facets import Filters
 from .generation import Generation
 from .parse import Group, ParsedQuery
@@ -34,8 +45,15 @@ from .whoosh_read import EMPTY, leaves, read_postings, segment_id
 # outvote the rare ones: there the rungs are only nudges on BM25 (measured on
 # UIT-ViQuAD with bench/relevance.py).
 STRICT_MAX_WORDS = 4
-COVER, EXACT = 1_000_000.0, 1_000.0
-SOFT_COVER, SOFT_EXACT = 2.0, 1.0
+COVER, NAMED, TEXT_COVER, DOC_COVER, EXACT = 10_000_000.0, 1_000_000.0, 100_000.0, 10_000.0, 1_000.0
+SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT = 2.0, 0.0, 0.0, 1.0
+# Keywords: paragraphs whose every matched word has the accents as typed
+# come before any other (a tier above the ladder): "chè" before every "chế".
+# Not for sentences: a question's small words often appear only with other
+# accents in the very passage that answers it ("đâu"/"đầu", "nào"/"nao"); a
+# tier there took UIT-ViQuAD's MRR@10 (accented questions) from 0.806 to
+# 0.514 (bench/relevance.py). They keep the nudge of SOFT_EXACT.
+EXACT_TIER = 1e9
 EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
@@ -56,6 +74,11 @@ class Ranked:
     candidates: np.ndarray | None = None
     final: np.ndarray | None = None
     order: Callable[[int], np.ndarray] | None = None
+    exact: list[bool] = field(default_factory=list)  # per docnum: every matched word as typed
+    late: np.ndarray | None = None  # per candidate: some accented word matched another way
+    exact_total: int = 0      # paragraphs matched with the accents as typed
+    documents: int = 0        # distinct documents of the ``total`` paragraphs
+    exact_documents: int = 0  # distinct documents of the exact ones
 
 
 class Ranker:
@@ -69,6 +92,7 @@ class Ranker:
         self.n = generation.n
         self.avg_length, self.length = generation.avg_length, generation.length
         self.alive, self.facets = generation.alive, generation.facets
+        self.doc_of, self.documents = generation.doc_of, generation.document_count
 
     def postings(self, fieldname: str, text: str):
         """(docnums, BM25 scores) of one term, read and scored once per
@@ -120,20 +144,68 @@ class Ranker:
         return self.cache.get(("phrase", fieldname, words), load)[0]
 
     def group(self, g: Group):
-        """Per paragraph having the group: (docnums, BM25, exact docnums, exact BM25)."""
+        """Per paragraph having the group in its text: (docnums, BM25, exact
+        docnums, exact BM25, docnums matched by another spelling)."""
         ids, score, eids, escore = self._spelling(g)
+        alt_ids = EMPTY[0]
         if g.alternatives:
             # UBND for ủy ban nhân dân: a paragraph has the group if it has any
             # spelling, scored by its best.
             best = np.zeros(self.n, dtype=np.float32)
             has = np.zeros(self.n, dtype=bool)
-            for alt_ids, alt_score, *_ in [(ids, score)] + [
-                    self._spelling(Group(alt, None)) for alt in g.alternatives]:
-                best[alt_ids] = np.maximum(best[alt_ids], alt_score)
-                has[alt_ids] = True
+            alt = np.zeros(self.n, dtype=bool)
+            best[ids] = score
+            has[ids] = True
+            for spelling in g.alternatives:
+                a_ids, a_score, *_ = self._spelling(Group(spelling, None))
+                best[a_ids] = np.maximum(best[a_ids], a_score)
+                has[a_ids] = alt[a_ids] = True
             ids = np.flatnonzero(has)
             score = best[ids]
-        return ids, score, eids, escore
+            alt_ids = np.flatnonzero(alt)
+        return ids, score, eids, escore, alt_ids
+
+    def doc_group(self, g: Group) -> tuple[np.ndarray, np.ndarray]:
+        """(documents whose fields have the group, those having it with the
+        accents as typed), as document numbers (``Generation.doc_of``).
+        Another spelling (UBND, a number's digits) counts as exact."""
+        alts = [self._doc_codes("dfold", a) for a in g.alternatives]
+        codes = self._doc_codes("dfold", g.folded)
+        exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
+        for a in alts:
+            codes, exact = np.union1d(codes, a), np.union1d(exact, a)
+        return codes, exact
+
+    def _named(self, words) -> np.ndarray:
+        """Per paragraph, how many pairs of ``words`` typed in a row its
+        document's fields hold in a row (``dbig``: "khoa_19")."""
+        named = np.zeros(self.n, dtype=np.int32)
+        for a, b in zip(words, words[1:]):
+            codes = self._doc_codes("dbig", (pair(a.folded[-1], b.folded[0]),))
+            if len(codes):
+                named += self._broadcast(codes)
+        return named
+
+    def _doc_codes(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
+        """Documents whose fields hold every one of ``words``."""
+        def load():
+            codes = None
+            for w in words:
+                parts = [read_postings(reader, offset, fieldname, w)[0] for reader, offset in self.leaves]
+                ids = np.concatenate(parts) if parts else EMPTY[0]
+                found = np.unique(self.doc_of[ids])
+                codes = found if codes is None else np.intersect1d(codes, found, assume_unique=True)
+                if not len(codes):
+                    break
+            return codes.astype(np.int32), EMPTY[1]
+
+        return self.cache.get(("doc", fieldname, words), load)[0]
+
+    def _broadcast(self, codes: np.ndarray) -> np.ndarray:
+        """Paragraphs of the documents ``codes``, as a mask."""
+        docs = np.zeros(self.documents, dtype=bool)
+        docs[codes] = True
+        return docs[self.doc_of]
 
     def _spelling(self, g: Group):
         ids, score = self._match("fold", g.folded)
@@ -167,23 +239,43 @@ class Ranker:
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
         strict = len(parsed.positive) <= STRICT_MAX_WORDS
-        cover_bonus, exact_bonus = (COVER, EXACT) if strict else (SOFT_COVER, SOFT_EXACT)
+        cover_bonus, text_bonus, doc_bonus, exact_bonus = (
+            (COVER, TEXT_COVER, DOC_COVER, EXACT) if strict
+            else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT))
         score = np.zeros(self.n, dtype=np.float64)
-        cover = np.zeros(self.n, dtype=np.int32)
+        cover = np.zeros(self.n, dtype=np.int32)       # in the paragraph or its document's fields
+        in_text = np.zeros(self.n, dtype=np.int32)     # in the paragraph itself
+        in_doc = np.zeros(self.n, dtype=np.int32)      # in its document's fields
+        inexact = np.zeros(self.n, dtype=bool)         # a word matched only with other accents
         keep = self.alive.copy()
         allowed = self.facets.mask(filters)
         if allowed is not None:
             keep &= allowed
         for i, g in enumerate(parsed.positive):  # quoted phrases first
-            ids, s, eids, es = self.group(g)
-            if i < len(parsed.phrases):  # and required
-                required = np.zeros(self.n, dtype=bool)
-                required[ids] = True
-                keep &= required
+            ids, s, eids, es, alt_ids = self.group(g)
+            has = np.zeros(self.n, dtype=bool)
+            has[ids] = True
+            if i < len(parsed.phrases):  # required, and in the paragraph itself
+                keep &= has
+            in_text[ids] += 1
             score[ids] += s
-            cover[ids] += 1
-            if eids is not None and len(eids):
-                score[eids] += es + exact_bonus
+            exact = None
+            if g.exact is not None:
+                exact = np.zeros(self.n, dtype=bool)
+                exact[eids] = True
+                exact[alt_ids] = True
+                if len(eids):
+                    score[eids] += es + exact_bonus
+            codes, exact_codes = self.doc_group(g)
+            if len(codes):
+                doc_has = self._broadcast(codes)
+                in_doc += doc_has
+                has |= doc_has
+                if exact is not None and len(exact_codes):
+                    exact |= self._broadcast(exact_codes)
+            cover += has
+            if exact is not None:
+                inexact |= has & ~exact
         pairs, compounds = query_terms(parsed.runs, parsed.accented, MAX_COMPOUND)
         # Runs of 2-4 query syllables that the index knows as a compound.
         for fieldname, term in compounds:
@@ -196,25 +288,38 @@ class Ranker:
         for g in parsed.excluded:
             keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False
         keep &= cover > 0
+        if strict:
+            score += self._named(parsed.words) * NAMED
+        if filters.accents == "exact":
+            keep &= ~inexact
         candidates = np.flatnonzero(keep)
-        final = cover[candidates] * cover_bonus + score[candidates]
+        late = inexact[candidates]
+        final = ((~late) * (EXACT_TIER if strict else 0.0) + cover[candidates] * cover_bonus
+                 + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
+                 + score[candidates])
+        tier = late if strict else np.zeros_like(late)
 
         def order(want: int) -> np.ndarray:
             """Indices into ``candidates`` of the ``want`` first, in order."""
             if filters.sort == "date":
-                # Newest first, the score ordering paragraphs of the same date.
+                # Exact first, then newest first, the score ordering paragraphs of the same date.
                 dates = self.facets.date[candidates]
-                return np.lexsort((candidates, -final, -dates))[:want]
+                return np.lexsort((candidates, -final, -dates, tier))[:want]
             return _best(final, candidates, want)
 
         top = order(offset + limit)[offset:offset + limit]
+        docs = self.doc_of[candidates]
         return Ranked(
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
             with_all=int(np.count_nonzero(cover[candidates] == len(parsed.positive))),
             facets=self.facets.counts(candidates),
-            candidates=candidates, final=final, order=order,
+            candidates=candidates, final=final, order=order, late=late,
+            exact=[not bool(x) for x in late[top]],
+            exact_total=int(np.count_nonzero(~late)),
+            documents=len(np.unique(docs)),
+            exact_documents=len(np.unique(docs[~late])),
         )
 
 
