@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from search import MAX_LIMIT, MAX_OFFSET, Filters, IndexMissing
@@ -100,6 +101,15 @@ def home():
     return render_template("index.html", q="")
 
 
+def _last_page(location: str):
+    """A page past the end: to the last one (a relative Location, no host
+    taken from the request; see create_app), said in Vietnamese."""
+    resp = redirect(location, code=302)
+    resp.set_data(f'<!doctype html><html lang="vi"><title>Trang cuối</title><h1>Trang cuối</h1>'
+                  f'<p><a href="{escape(location)}">Đến trang kết quả cuối cùng</a></p></html>')
+    return resp
+
+
 def _facet_lists(q: str, filters: Filters, group: str, facets: dict) -> dict:
     """Every value of each facet with its count, whichever is chosen: a
     facet's counts are those of the search with every filter but its own
@@ -153,8 +163,8 @@ def search_page():
         # Past the end (an old link, a hand-typed number): the last page,
         # never "Tìm thấy 42" above an empty list. A relative Location: no
         # host taken from the request (see create_app).
-        return redirect(url_for("search.search_page", q=q, **current,
-                                **({"page": pages} if pages > 1 else {})), code=302)
+        return _last_page(url_for("search.search_page", q=q, **current,
+                                  **({"page": pages} if pages > 1 else {})))
     facets = _facet_lists(q, filters, group, result["facets"])
     return render_template("search.html", q=q, result=result, page=page, pages=pages,
                            error=None, current=current, facets=facets, group=group,
@@ -292,8 +302,8 @@ def browse():
                                   offset=(page - 1) * DOCS_PER_PAGE)
     pages = max(1, (listing["total"] + DOCS_PER_PAGE - 1) // DOCS_PER_PAGE)
     if page > pages:
-        return redirect(url_for("search.browse", **current,
-                                **({"page": pages} if pages > 1 else {})), code=302)
+        return _last_page(url_for("search.browse", **current,
+                                  **({"page": pages} if pages > 1 else {})))
     return render_template("docs.html", error=None, listing=listing, current=current, sort=sort,
                            page=page, pages=pages, facets=_document_facets(filters), q="",
                            offset=(page - 1) * DOCS_PER_PAGE)
