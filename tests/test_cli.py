@@ -13,7 +13,7 @@ def test_index_then_search_human_and_json(tmp_path):
     index = str(tmp_path / "index")
     out = runner.invoke(main, ["index", "--source", str(SEEDS), "--index", index])
     assert out.exit_code == 0, out.output
-    assert "đã lập chỉ mục 5 văn kiện, 49 đoạn" in out.output and "0 cảnh báo" in out.output
+    assert "đã lập chỉ mục 5 văn kiện, 37 đoạn" in out.output and "0 cảnh báo" in out.output
 
     out = runner.invoke(main, ["search", "cay che thai nguyen", "--index", index, "--limit", "3"])
     assert out.exit_code == 0, out.output
@@ -134,7 +134,7 @@ def test_progress_bar_ends_at_its_total(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build, "tqdm", Recording)
     build.build_index(SEEDS, tmp_path / "ix", progress=True)
-    assert set(ends) == {(49, 49)}  # closed by build_index, then again by tqdm.__del__
+    assert set(ends) == {(37, 37)}  # closed by build_index, then again by tqdm.__del__
 
 
 def test_search_grouped_by_document(seed_index):

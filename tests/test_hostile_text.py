@@ -154,6 +154,15 @@ def reference_strip(paragraphs: list[str]) -> list[int]:
         if (kinds[k] == "related" or bullet(paragraphs[k], weak_ok=False)) and tail_from(kinds, k):
             end = k
             break
+    for k in range(1, end):  # a "related" box inside the article, with its headlines
+        j = k + 1
+        while kinds[k] == "related" and j < end and kinds[j] is None:
+            line = boilerplate.normal_text(paragraphs[j]).strip()
+            line = boilerplate._WEAK_BULLET.sub("", boilerplate._STRONG_BULLET.sub("", line))
+            if not boilerplate._headline(line):
+                break
+            kinds[j] = "box"
+            j += 1
     return [i for i in range(end) if kinds[i] is None]
 
 

@@ -248,7 +248,7 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     monkeypatch.setattr(search.index.build, "PARALLEL_MIN_PARAGRAPHS", 0)
     monkeypatch.setattr(search.index.workers, "BATCH_PARAGRAPHS", 5)
     report = build_index(SEEDS, parallel, workers=2)
-    assert report.paragraphs == 49
+    assert report.paragraphs == 37
     assert counting["analysed"] == []  # all of it happened in the workers
     segments = segments_of(current_generation(parallel))
     assert 1 <= len(segments) <= 2  # one per worker that got a batch

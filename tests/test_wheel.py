@@ -43,7 +43,7 @@ def test_the_wheel_installs_indexes_searches_and_serves(tmp_path):
     index = str(tmp_path / "index")
     out = subprocess.run([vnsearch, "index", "--source", str(SEEDS), "--index", index], **run)
     assert out.returncode == 0, out.stderr
-    assert "đã lập chỉ mục 5 văn kiện, 49 đoạn" in out.stdout
+    assert "đã lập chỉ mục 5 văn kiện, 37 đoạn" in out.stdout
     out = subprocess.run([vnsearch, "search", "ubnd tinh", "--index", index, "--json"], **run)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)

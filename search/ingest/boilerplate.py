@@ -103,8 +103,9 @@ def _line_kind(text: str) -> str | None:
         return None
     if len(words) <= _MAX_FOOTER_WORDS and (_FOOTER.search(folded) or _TAGS.match(folded)):
         return "footer"
-    # A heading is not a sentence; a trailing colon ("Xem thêm:") is allowed.
-    if len(words) <= _MAX_NAV_WORDS and not _SENTENCE_PUNCT.search(folded.rstrip(": ")):
+    # A heading is not a sentence; a trailing colon ("Xem thêm:"), stop
+    # ("Bài liên quan.") or ellipsis ("Xem thêm…") is allowed.
+    if len(words) <= _MAX_NAV_WORDS and not _SENTENCE_PUNCT.search(folded.rstrip(":.… ")):
         return _nav_kind(words)
     return None
 
@@ -224,4 +225,15 @@ def strip_boilerplate(paragraphs: list[str]) -> list[int]:
             break
         if not kinds[k]:
             before = paragraphs[k]
+    # A "related" box inside the article: its headlines go with its heading,
+    # up to the first line that is not one (the article going on). Marked
+    # "box", not "related", so that no headline starts a scan again: linear.
+    for k in range(1, end):
+        if kinds[k] != "related":
+            continue
+        j = k + 1
+        while j < end and kinds[j] is None and _headline(_WEAK_BULLET.sub("", _STRONG_BULLET.sub(
+                "", normal_text(paragraphs[j]).strip()))):
+            kinds[j] = "box"
+            j += 1
     return [i for i in range(end) if kinds[i] is None]

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from ..lang.numerals import roman
 from ..lang.text import CharTable, canonical_tones, fold, normal_text
+from .dates import implied_date
+from .junk import BYLINE, CREDIT, DMY, content_lines, is_dateline
 from .titles import headline, is_date_line
 
 # --- provinces ---------------------------------------------------------------
@@ -338,10 +340,7 @@ def _meeting(texts: list[str]) -> int | None:
 
 # --- dates and byline -------------------------------------------------------
 
-_DMY = r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
-_TIME = r"(?:\s*[,-]?\s*\d{1,2}\s*[:h]\s*\d{2}(?:\s*\(?gmt[^)]*\)?)?)?"
-_BYLINE = re.compile(r"(?P<a>[^|\d]{2,80}?)\s*\|\s*%s%s\Z" % (_DMY, _TIME))
-_CREDIT = re.compile(r"(?:bai|tin|anh|bai va anh|tin va anh|bai, anh|tin, anh)\s*:\s*")
+_LEAD_WINDOW = 30  # paragraphs searched for the lead's four
 _WHEN = re.compile(
     r"(?<![^\W_])(?:(?P<part>sang|chieu|trua|toi)(?P<n1>\s+nay)?(?:\s+ngay)?"
     r"|(?P<n2>hom\s+nay)|ngay)\s*[,(]?\s*"
@@ -382,13 +381,13 @@ def _lead_date(paras: list[str]):
 
 def _says_when(line: str) -> bool:
     """A date line or a byline: when, or who and when, and nothing else."""
-    return is_date_line(line) or bool(_BYLINE.match(_aligned(line)[1].strip()))
+    return is_date_line(line) or bool(BYLINE.match(_aligned(line)[1].strip()))
 
 
 def _author_line(line: str) -> str | None:
     original = _aligned(line)[0].strip()
     folded = _aligned(original)[1]
-    m = _CREDIT.match(folded)
+    m = CREDIT.match(folded)
     if m and len(original) - m.end() <= 60:
         return original[m.end():].strip(" .") or None
     words = original.split()
@@ -411,16 +410,17 @@ def _split(title: str, paragraphs: list[str]) -> tuple[str, list[str], list[str]
 
 
 def _dates(head_lines: list[str], lead: list[str], content: list[str]):
-    """``(meeting_date, published, byline author)``; the rules are in ``extract``."""
+    """``(meeting_date, published, byline author, whether the meeting date's
+    year was inferred)``; the rules are in ``extract``."""
     published, header, author = None, None, None
     for line in head_lines:
         folded = _aligned(line)[1].strip()
-        byline = _BYLINE.match(folded)
+        byline = BYLINE.match(folded)
         if byline:
             published = _date(byline[4], byline[3], byline[2])
             author = _aligned(line)[0].strip()[:byline.end("a")].strip(" -") or None
             break
-        plain = re.search(_DMY, folded) if header is None and is_date_line(line) else None
+        plain = re.search(DMY, folded) if header is None and is_date_line(line) else None
         if plain:
             header = _date(plain[3], plain[2], plain[1])
     years = _years("\n".join(content))
@@ -431,20 +431,22 @@ def _dates(head_lines: list[str], lead: list[str], content: list[str]):
         if not (today_elsewhere or stale):
             published = header
     if not found:
-        return None, published, author
+        return None, published, author, False
     d, m, y, today, para = found
     if y is None and published:
         y = published.year - ((m, d) > (published.month, published.day))
+    inferred = y is None  # the year is the story's, not the date's own
     if y is None:
         own = _years(para)
         y = own[0] if own else max(sorted(years), key=years.count, default=None)
     meeting_date = _date(y, m, d) if y else None
-    return meeting_date, published or (meeting_date if today else None), author
+    return meeting_date, published or (meeting_date if today else None), author, inferred
 
 
 def extract(title: str, paragraphs: list[str], filename: str = "") -> dict:
     """Meeting facts of one report: ``province``, ``body``, ``term``,
-    ``meeting``, ``meeting_date``, ``published`` (ISO dates), ``author``.
+    ``meeting``, ``meeting_date``, ``published`` (ISO dates), ``author``,
+    ``date_inferred``.
 
     ``paragraphs`` may start with the title; they are read as
     ``corpus.parse_document`` leaves them, the page's boilerplate and related
@@ -460,12 +462,25 @@ def extract(title: str, paragraphs: list[str], filename: str = "") -> dict:
     day would fall after publication), else a year its paragraph names
     ("những tháng cuối năm 2017"), else the story's most mentioned year.
     "Sáng nay"/"hôm nay" with no other publication date means it ran that day.
+    With no date written, ``dates.implied_date`` reads the period reviewed
+    ("Quý I năm 2024") or the term's years ("nhiệm kỳ 2020-2025"), and
+    ``date_inferred`` says so; it is also True when a written day took its
+    year from the story rather than from the date or the byline.
     """
     heading, article, content = _split(title, paragraphs)
-    lead = content[:4]
-    meeting_date, published, author = _dates([title] + article[:3], [heading] + lead, content)
+    # The lead is the first paragraphs of content proper: no caption, slug or
+    # link; a place and date ("Thái Nguyên, ngày 27 tháng 6 năm 2024") stays.
+    # Judged after the headline, as in the document; the first lines suffice.
+    head = content[:_LEAD_WINDOW]
+    keep = {i - 1 for i in content_lines([heading] + head)}
+    lead = [p for i, p in enumerate(head) if i in keep or is_dateline(p)][:4]
+    meeting_date, published, author, inferred = _dates(
+        [title] + article[:3], [heading] + lead, content)
+    if meeting_date is None and published is None:
+        meeting_date = implied_date([heading] + lead, [heading] + content)
+        inferred = meeting_date is not None
     if author is None:
-        credits = [p for p in content if _CREDIT.match(_aligned(p)[1])]
+        credits = [p for p in content if CREDIT.match(_aligned(p)[1])]
         author = next(filter(None, map(_author_line, content[-1:] + credits)), None)
     slug = [re.sub(r"[-_]+", " ", re.sub(r"\.\w+$", "", filename))] if filename else []
     texts = [heading] + content
@@ -478,4 +493,5 @@ def extract(title: str, paragraphs: list[str], filename: str = "") -> dict:
         "meeting_date": meeting_date.isoformat() if meeting_date else None,
         "published": published.isoformat() if published else None,
         "author": author,
+        "date_inferred": bool(inferred and meeting_date),
     }
