@@ -67,7 +67,33 @@ def doc_date(meta: dict) -> str:
     return vdate(meta.get("meeting_date") or meta.get("published"))
 
 
+def when(meta: dict) -> str:
+    """The meta line's date: "họp ngày 02/07/2021", "đăng ngày …", "không rõ
+    ngày". An implied date (``date_inferred``) says so; one on the first of
+    a month is a period's end (ingest/dates.py: exact to the month at best),
+    shown as its month, not as a day nobody wrote.
+
+    >>> when({"meeting_date": "2024-04-01", "date_inferred": True})
+    'họp khoảng tháng 04/2024 (suy ra từ nội dung)'
+    >>> when({"meeting_date": "2017-06-27", "date_inferred": True})
+    'họp ngày 27/06/2017 (suy ra từ nội dung)'
+    >>> when({"published": "2021-07-02"}), when({})
+    ('đăng ngày 02/07/2021', 'không rõ ngày')
+    """
+    meta = meta or {}
+    kind, iso = ("họp", meta.get("meeting_date")) if meta.get("meeting_date") else \
+        ("đăng", meta.get("published"))
+    if not iso:
+        return UNDATED
+    if not meta.get("date_inferred"):
+        return f"{kind} ngày {vdate(iso)}"
+    if str(iso).endswith("-01"):
+        return f"{kind} khoảng tháng {vdate(str(iso)[:7])} (suy ra từ nội dung)"
+    return f"{kind} ngày {vdate(iso)} (suy ra từ nội dung)"
+
+
 def install(app) -> None:
+    app.add_template_filter(when)
     app.add_template_filter(vdate)
     app.add_template_filter(to_roman, "roman")
     app.add_template_filter(decimal)

@@ -280,7 +280,9 @@ def _document_facets(filters: Filters) -> dict:
                 value = column_values(d["meta"] or {})[name]
                 if value:
                     counts[value] = counts.get(value, 0) + 1
-        ordered = dict(sorted(counts.items(), key=lambda p: (-p[1], str(p[0]))))
+        # The most documents first; years of a tie newest first.
+        ordered = dict(sorted(counts.items(), key=lambda p: (
+            -p[1], -p[0] if isinstance(p[0], int) else 0, str(p[0]))))
         out[name] = _facet_entries(name, ordered, getattr(filters, name))
     return out
 
