@@ -94,3 +94,108 @@ def test_markup_in_documents_and_queries_stays_text_in_the_browser(make_engine, 
         server.shutdown()
         server.server_close()
     assert dialogs == []
+
+
+# --- issue 12: the phone layout, filters that stay, grouped results ---
+
+TAPPABLE = ".filters summary, .filters a, .filters button, .filters input, .hits a, .pages a, .chosen-line a"
+
+
+def small_targets(page) -> list:
+    """The visible links, buttons and fields of the filters and results
+    less than 44 px high, as (text, height)."""
+    out = []
+    for el in page.locator(TAPPABLE).all():
+        box = el.bounding_box()
+        if box is not None and el.is_visible() and box["height"] < 44:
+            out.append((el.inner_text()[:30] or el.get_attribute("name"), round(box["height"], 1)))
+    return out
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    yield page
+    page.set_viewport_size({"width": 1000, "height": 900})
+
+
+def test_phone_filters_fold_above_the_results_with_44px_targets(base_url, phone):
+    page = phone
+    page.goto(base_url + "/search?q=tinh+uy+thai+nguyen&term=20")
+    filters, first = page.locator("details.filters"), page.locator("li.hit").first
+    assert filters.bounding_box()["y"] < first.bounding_box()["y"]
+    # Folded: the results start on the first screen, the filter values hidden.
+    assert first.bounding_box()["y"] < 844
+    xix = page.locator(".filters a", has_text="khóa XIX")
+    assert xix.count() == 1 and not xix.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("details.filters > summary").click()
+    assert xix.is_visible()
+    assert small_targets(page) == []
+    page.screenshot(path=str(ARTIFACTS / "search-phone-filters.png"), full_page=True)
+    page.goto(base_url + "/docs?province=Th%C3%A1i+Nguy%C3%AAn")
+    page.locator("details.filters > summary").click()
+    assert small_targets(page) == []
+
+
+def test_phone_home_placeholder_is_whole(base_url, phone):
+    page = phone
+    page.goto(base_url + "/")
+    box = page.get_by_role("searchbox")
+    # The placeholder's width in the box's own font, against the room inside it.
+    needed, room = box.evaluate("""el => {
+        const s = getComputedStyle(el), c = document.createElement('canvas').getContext('2d');
+        c.font = s.fontWeight + ' ' + s.fontSize + ' ' + s.fontFamily;
+        return [c.measureText(el.placeholder).width,
+                el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)];
+    }""")
+    assert needed <= room, (needed, room)
+
+
+def test_filters_survive_a_new_search_and_the_way_back(base_url, page):
+    page.goto(base_url + "/search?q=tinh+uy+thai+nguyen")
+    page.locator(".filters").get_by_role("link", name="Lạng Sơn").click()
+    page.wait_for_url("**province=*")
+    box = page.get_by_role("searchbox")
+    box.fill("nghi quyet")
+    box.press("Enter")
+    page.wait_for_url("**q=nghi+quyet*")
+    assert "province=L%E1%BA%A1ng+S%C6%A1n" in page.url
+    assert page.locator(".chosen-line").inner_text().startswith("Đang lọc:")
+    assert "Lạng Sơn" in page.locator(".chosen-line").inner_text()
+    wheres = page.locator("li.hit .where").all_inner_texts()
+    assert wheres and all(w.startswith("Lạng Sơn") for w in wheres)
+    # The other province is still offered, with its count.
+    assert page.locator(".filters li", has_text="Thái Nguyên").locator(".count").inner_text().isdigit()
+
+    # Page 2 of a filtered search, a document, and back: the same page.
+    page.goto(base_url + "/search?q=tinh&group=none&province=Th%C3%A1i+Nguy%C3%AAn&sort=date")
+    page.locator(".pages").get_by_role("link", name="2", exact=True).click()
+    page.wait_for_url("**page=2*")
+    shown = page.locator("li.hit a.title").evaluate_all("els => els.map(e => e.href)")
+    page.locator("li.hit a.title").first.click()
+    page.wait_for_url("**/doc/**")
+    page.get_by_role("link", name="Quay lại kết quả", exact=False).click()
+    page.wait_for_url("**/search?**")
+    assert "page=2" in page.url and "province=" in page.url and "sort=date" in page.url
+    assert page.locator("li.hit a.title").evaluate_all("els => els.map(e => e.href)") == shown
+    assert page.locator(".pages .current").inner_text() == "2"
+
+
+def test_results_grouped_by_document_in_the_browser(base_url, page):
+    page.goto(base_url + "/search?q=" + "Tỉnh ủy Thái Nguyên")
+    titles = page.locator("li.hit a.title").all_inner_texts()
+    assert len(titles) == 5 and len(set(titles)) == 5
+    assert page.get_by_role("heading", level=1).count() == 1
+    more = page.locator("li.hit a.more").first
+    assert "đoạn khác trong văn kiện này" in more.inner_text()
+    more.click()
+    page.wait_for_url("**/doc/**#p*")
+    target = page.locator("p:target")
+    assert target.locator("mark").count() > 0
+    # Next match: another marked paragraph.
+    here = target.get_attribute("id")
+    link = target.locator("a[rel=next], a[rel=prev]").first
+    link.click()
+    assert page.locator("p:target").get_attribute("id") != here
+    assert page.locator("p:target mark").count() > 0

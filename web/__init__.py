@@ -33,6 +33,9 @@ def create_app(engine=None, index_dir: str | None = None, **config) -> Flask:
                                                  prepare=with_snippets)
 
     app.add_template_filter(marked)
+    from .display import install
+
+    install(app)
 
     app.register_blueprint(bp)
     app.logger.setLevel(logging.INFO)

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import (
     Blueprint,
     abort,
     current_app,
     jsonify,
+    redirect,
     render_template,
     request,
+    send_file,
+    url_for,
 )
 
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from search import MAX_LIMIT, MAX_OFFSET, Filters, IndexMissing
 
+from search.index.schema import column_values
+from search.lang.text import fold
+
+from .params import (
+    FACETS,
+    HAS_ACCENTS,
+    BadRequest,
+    current_args,
+    filters_arg,
+    group_arg,
+    int_arg,
+    lenient_current,
+    without,
+)
+
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 10
+DOCS_PER_PAGE = 20
 MAX_QUERY_CHARS = 500
-
-
-class BadRequest(ValueError):
-    pass
 
 
 def _engine():
@@ -34,50 +48,6 @@ def _engine():
 def _search(q: str, limit: int, offset: int, filters: Filters, group: str = "none") -> dict:
     return current_app.extensions["search_cache"].search(q, limit=limit, offset=offset,
                                                          filters=filters, group=group)
-
-
-def _group_arg(default: str) -> str:
-    group = request.args.get("group", "").strip() or default
-    if group not in ("doc", "none"):
-        raise BadRequest("'group' chỉ nhận doc hoặc none")
-    return group
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
-    if raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"'{name}' phải là số nguyên (nhận được {raw[:20]!r})") from None
-    if not low <= value <= high:
-        raise BadRequest(f"'{name}' phải nằm trong khoảng {low}–{high}")
-    return value
-
-
-def _date_arg(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return int(date.fromisoformat(raw).strftime("%Y%m%d"))
-    except ValueError:
-        raise BadRequest(f"'{name}' phải là ngày dạng YYYY-MM-DD (nhận được {raw[:20]!r})") from None
-
-
-def _filters() -> Filters:
-    sort = request.args.get("sort", "relevance") or "relevance"
-    if sort not in ("relevance", "date"):
-        raise BadRequest("'sort' chỉ nhận relevance hoặc date")
-    province = request.args.get("province", "").strip()[:100] or None
-    term = _int_arg("term", 0, 0, 100) or None
-    year = _int_arg("year", 0, 0, 9999) or None
-    return Filters(province=province, term=term, year=year,
-                   date_from=_date_arg("from"), date_to=_date_arg("to"), sort=sort)
-
-
-FILTER_ARGS = ("province", "term", "year", "from", "to", "sort")
 
 
 def _query_arg() -> str:
@@ -121,7 +91,8 @@ def error_html(code: int, message: str | None = None) -> str:
 
 @bp.after_app_request
 def _security_headers(resp):
-    resp.headers.update(SECURITY_HEADERS)
+    for name, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(name, value)  # a download sets a stricter policy
     return resp
 
 
@@ -130,33 +101,85 @@ def home():
     return render_template("index.html", q="")
 
 
+def _last_page(location: str):
+    """A page past the end: to the last one (a relative Location, no host
+    taken from the request; see create_app), said in Vietnamese."""
+    resp = redirect(location, code=302)
+    resp.set_data(f'<!doctype html><html lang="vi"><title>Trang cuối</title><h1>Trang cuối</h1>'
+                  f'<p><a href="{escape(location)}">Đến trang kết quả cuối cùng</a></p></html>')
+    return resp
+
+
+def _facet_lists(q: str, filters: Filters, group: str, facets: dict) -> dict:
+    """Every value of each facet with its count, whichever is chosen: a
+    facet's counts are those of the search with every filter but its own
+    (choosing Lạng Sơn keeps Thái Nguyên on offer, with the count it would
+    get). One more search, of one hit, per facet in force."""
+    out = {}
+    for name in FACETS:
+        counts = facets.get(name, {})
+        chosen = getattr(filters, name)
+        if chosen is not None:
+            counts = _search(q, 1, 0, without(filters, name), group)["facets"].get(name, {})
+        out[name] = _facet_entries(name, counts, chosen)
+    return out
+
+
+def _facet_entries(name: str, counts: dict, chosen) -> list:
+    """``[(value as a link argument, count, chosen)]``; the chosen value
+    listed even when nothing left counts it."""
+    picked = str(chosen) if chosen is not None else None
+    entries = []
+    for value, count in counts.items():
+        hit = picked is not None and (str(value) == picked or
+                                      (name == "province" and fold(str(value)) == fold(picked)))
+        entries.append((str(value), count, hit))
+    if picked is not None and not any(e[2] for e in entries):
+        entries.append((picked, 0, True))
+    return entries
+
+
 @bp.get("/search")
 def search_page():
     q = request.args.get("q", "")
     try:
         q = _query_arg()
-        page = _int_arg("page", 1, 1, MAX_OFFSET // PER_PAGE)
-        filters = _filters()
+        page = int_arg("page", 1, 1, MAX_OFFSET // PER_PAGE)
+        filters = filters_arg()
+        group = group_arg("doc")  # people find the document first
     except BadRequest as e:
-        return render_template("search.html", q=q[:MAX_QUERY_CHARS], error=str(e), result=None), 400
+        return render_template("search.html", q=q[:MAX_QUERY_CHARS], error=str(e), result=None,
+                               current={}), 400
+    accents = getattr(filters, "accents", request.args.get("accents", "any") or "any")
+    current = current_args(filters, filters.sort, "relevance", accents)
+    if group != "doc":
+        current["group"] = group
     if not q.strip():
-        return render_template("search.html", q=q, result=None, error=None)
-    result = _search(q, PER_PAGE, (page - 1) * PER_PAGE, filters)
-    pages = max(1, min((result["total"] + PER_PAGE - 1) // PER_PAGE, MAX_OFFSET // PER_PAGE))
-    # The filters in force, carried over by every link on the page.
-    current = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
+        return render_template("search.html", q=q, result=None, error=None, current=current)
+    result = _search(q, PER_PAGE, (page - 1) * PER_PAGE, filters, group)
+    shown = result.get("documents", result["total"]) if group == "doc" else result["total"]
+    pages = max(1, min((shown + PER_PAGE - 1) // PER_PAGE, MAX_OFFSET // PER_PAGE))
+    if page > pages:
+        # Past the end (an old link, a hand-typed number): the last page,
+        # never "Tìm thấy 42" above an empty list. A relative Location: no
+        # host taken from the request (see create_app).
+        return _last_page(url_for("search.search_page", q=q, **current,
+                                  **({"page": pages} if pages > 1 else {})))
+    facets = _facet_lists(q, filters, group, result["facets"])
     return render_template("search.html", q=q, result=result, page=page, pages=pages,
-                           error=None, current=current)
+                           error=None, current=current, facets=facets, group=group,
+                           shown=shown, offset=(page - 1) * PER_PAGE, accents=accents,
+                           has_accents=HAS_ACCENTS)
 
 
 @bp.get("/api/search")
 def api_search():
     try:
         q = _query_arg()
-        limit = _int_arg("limit", 10, 1, MAX_LIMIT)
-        offset = _int_arg("offset", 0, 0, MAX_OFFSET)
-        filters = _filters()
-        group = _group_arg("none")  # programs get paragraphs unless they ask
+        limit = int_arg("limit", 10, 1, MAX_LIMIT)
+        offset = int_arg("offset", 0, 0, MAX_OFFSET)
+        filters = filters_arg()
+        group = group_arg("none")  # programs get paragraphs unless they ask
     except BadRequest as e:
         return jsonify(error=str(e)), 400
     return jsonify(_search(q, limit, offset, filters, group))
@@ -168,7 +191,124 @@ def document(doc_id: str):
     doc = _engine().document(doc_id, highlight=q)
     if doc is None:
         abort(404)
-    return render_template("document.html", doc=doc, q=q)
+    # Back to the same results: the query, its filters and its page.
+    back = dict(lenient_current())
+    if request.args.get("group") == "none":
+        back["group"] = "none"
+    page = request.args.get("page", "")
+    if page.isdigit() and 1 < int(page) <= MAX_OFFSET // PER_PAGE:
+        back["page"] = int(page)
+    matches = [p["n"] for p in doc["paragraphs"] if p["spans"]] if q else []
+    original = _engine().original(doc_id)
+    return render_template("document.html", doc=doc, q=q, back=back, matches=matches,
+                           current={k: v for k, v in back.items() if k != "page"},
+                           original=original.name if original else None)
+
+
+# Content types of the formats we index; anything else is bytes.
+CONTENT_TYPES = {
+    ".txt": "text/plain",  # no charset: a source may be TCVN3 or VNI, not UTF-8
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".html": "text/html",
+    ".htm": "text/html",
+}
+
+
+@bp.get("/doc/<doc_id>/goc")
+def original(doc_id: str):
+    """The file a document was read from, as it is in the indexed folder
+    (``Engine.original`` hands out nothing outside it), to save: an
+    attachment under its own name (RFC 6266: an ASCII fallback and the
+    UTF-8 ``filename*``), never shown inline (an HTML source stays inert)."""
+    path = _engine().original(doc_id)
+    if path is None:
+        abort(404)
+    resp = send_file(path, as_attachment=True, download_name=path.name, max_age=0,
+                     conditional=True, etag=True)
+    resp.headers["Content-Type"] = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    resp.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return resp
+
+
+DOC_SORTS = ("date", "title")
+
+
+def _all_documents() -> list:
+    """Every document (title, meta) of the current generation, read once per
+    generation: the browse page's facet counts come from it."""
+    engine = _engine()
+    kept = current_app.extensions.setdefault("all_documents", {})
+    version = engine.version()
+    if version not in kept:
+        docs, offset = [], 0
+        while True:
+            got = engine.documents(limit=MAX_LIMIT, offset=offset)
+            docs += got["documents"]
+            offset += MAX_LIMIT
+            if offset >= got["total"]:
+                break
+        kept.clear()
+        kept[version] = docs
+    return kept[version]
+
+
+def _passes(meta: dict, filters: Filters, skip: str) -> bool:
+    values = column_values(meta or {})
+    if skip != "province" and filters.province is not None and \
+            fold(values["province"]) != fold(filters.province):
+        return False
+    if skip != "term" and filters.term is not None and values["term"] != filters.term:
+        return False
+    if skip != "year" and filters.year is not None and values["year"] != filters.year:
+        return False
+    if filters.date_from is not None and values["date"] < filters.date_from:
+        return False
+    if filters.date_to is not None and not 0 < values["date"] <= filters.date_to:
+        return False
+    return True
+
+
+def _document_facets(filters: Filters) -> dict:
+    """Documents per facet value, each facet counted with every filter but
+    its own (as on the results page)."""
+    out = {}
+    for name in FACETS:
+        counts: dict = {}
+        for d in _all_documents():
+            if _passes(d["meta"], filters, name):
+                value = column_values(d["meta"] or {})[name]
+                if value:
+                    counts[value] = counts.get(value, 0) + 1
+        # The most documents first; years of a tie newest first.
+        ordered = dict(sorted(counts.items(), key=lambda p: (
+            -p[1], -p[0] if isinstance(p[0], int) else 0, str(p[0]))))
+        out[name] = _facet_entries(name, ordered, getattr(filters, name))
+    return out
+
+
+@bp.get("/docs")
+def browse():
+    """Every document, newest first (undated last) or by title, filtered by
+    the facets and the date range, DOCS_PER_PAGE a page."""
+    try:
+        page = int_arg("page", 1, 1, 10_000)
+        sort = request.args.get("sort", "").strip() or "date"
+        if sort not in DOC_SORTS:
+            raise BadRequest("'sort' chỉ nhận date hoặc title")
+        filters = filters_arg(sorts=("date", "title"))
+    except BadRequest as e:
+        return render_template("docs.html", error=str(e), listing=None, current={}, q=""), 400
+    current = current_args(filters, sort, "date")
+    listing = _engine().documents(filters=filters, sort=sort, limit=DOCS_PER_PAGE,
+                                  offset=(page - 1) * DOCS_PER_PAGE)
+    pages = max(1, (listing["total"] + DOCS_PER_PAGE - 1) // DOCS_PER_PAGE)
+    if page > pages:
+        return _last_page(url_for("search.browse", **current,
+                                  **({"page": pages} if pages > 1 else {})))
+    return render_template("docs.html", error=None, listing=listing, current=current, sort=sort,
+                           page=page, pages=pages, facets=_document_facets(filters), q="",
+                           offset=(page - 1) * DOCS_PER_PAGE)
 
 
 @bp.get("/healthz")
