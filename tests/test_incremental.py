@@ -67,6 +67,7 @@ def counting(monkeypatch):
     """Which files get decoded and which texts get analysed, while recording."""
     seen = {"parsed": [], "analysed": []}
     parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllables
+    search.ingest.corpus.ingest_version()  # its probe page, parsed once a process, is not a file
 
     def parse_document(path, raw, sha256):
         seen["parsed"].append(path.name)
@@ -342,3 +343,23 @@ def test_kill_9_during_parallel_build_takes_its_workers_down(tmp_path, pauses):
     assert current_generation(index) == before
     with build_lock(index):  # nobody holds it any more
         pass
+
+
+@pytest.mark.parametrize("how", ["old manifest", "new code"])
+def test_other_reading_rules_rebuild_everything(tmp_path, counting, monkeypatch, how):
+    """Unchanged files read by other rules (junk lines, dates) are read again."""
+    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
+    build_index(source, index)
+    if how == "old manifest":  # an index from before the rules were recorded
+        path = current_generation(index) / MANIFEST
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        del manifest["ingest_version"]
+        path.write_text(json.dumps(manifest), encoding="utf-8")
+    else:
+        monkeypatch.setattr(search.index.build, "ingest_version", lambda: "another")
+    counting["parsed"].clear()
+    report = build_index(source, index)
+    assert report.full and "quy tắc đọc tệp" in report.reason
+    assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
+    counting["parsed"].clear()
+    assert not build_index(source, index).full and counting["parsed"] == []

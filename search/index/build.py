@@ -22,7 +22,8 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 
 from ..analysis.terms import analysis_version
-from ..ingest.corpus import Corpus, Skipped, estimated_paragraphs, parse_file, read_corpus, shown_name
+from ..ingest.corpus import (Corpus, Skipped, estimated_paragraphs, ingest_version, parse_file,
+                             read_corpus, shown_name)
 from ..lang.restore import MODEL_FILE
 from .merge import merge_policy
 from .pause import point
@@ -120,6 +121,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
             publish(index_dir, generation, {
                 "source": str(source.resolve()),
                 "analysis_version": analysis_version(),
+                "ingest_version": ingest_version(),
                 "documents": documents,
                 "paragraphs": paragraphs,
                 "skipped": [{"name": s.name, "reason": s.reason} for s in corpus.skipped],
@@ -149,6 +151,11 @@ def _reusable(index_dir: Path) -> tuple[Path | None, dict, str]:
     version = manifest.get("analysis_version")
     if version != analysis_version():
         return None, {}, f"chỉ mục được lập với phiên bản phân tích {version}, bản này là {analysis_version()}"
+    # The reading rules (junk lines, dates) changed: unchanged files would
+    # keep what the old rules made of them.
+    version = manifest.get("ingest_version")
+    if version != ingest_version():
+        return None, {}, f"chỉ mục được lập với quy tắc đọc tệp {version}, bản này là {ingest_version()}"
     try:
         schema = whoosh_index.open_dir(str(gen)).schema
     except Exception as e:  # a damaged index is rebuilt, not patched

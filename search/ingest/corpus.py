@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import os
 import re
 import stat
@@ -256,6 +257,7 @@ _PROBE = "\n".join([
 ])
 
 
+@lru_cache(maxsize=1)  # the rules do not change while a process runs
 def ingest_version() -> str:
     """A digest of what ``parse_document`` makes of a probe page: its
     paragraphs, title and facts. Derived, not bumped by hand: an index whose
