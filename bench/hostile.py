@@ -16,7 +16,6 @@ the temporary folder), with this tree's virtualenv.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import resource
@@ -26,13 +25,16 @@ import sys
 import tempfile
 import threading
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from search.ingest.legacy import to_legacy  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests"))
+# The same hostile files the tests make (tests/hostile_files.py), at full size.
+from hostile_files import docx_many_paragraphs, pdf_bomb  # noqa: E402
 
 SEED = next((ROOT / "seeds").glob("002_*.txt"))
 MARKER = "dauvetkiemtra"
@@ -50,55 +52,6 @@ print(json.dumps({"documents": report.documents,
 """
 
 
-def pdf_with_stream(content: bytes) -> bytes:
-    """A one-page PDF whose page content is ``content``, deflated."""
-    stream = zlib.compress(content, 9)
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
-def pdf_bomb(inflated_mb: int) -> bytes:
-    """Deflate packs a run of one byte about 1,000 to 1: ``inflated_mb`` MB of
-    spaces is a stream of about as many KB."""
-    return pdf_with_stream(b" " * (inflated_mb * 2**20))
-
-
-def docx_of(document_xml: bytes) -> bytes:
-    import docx
-
-    base = io.BytesIO()
-    docx.Document().save(base)
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
-        for item in src.infolist():
-            data = document_xml if item.filename == "word/document.xml" else src.read(item)
-            dst.writestr(item.filename, data)
-    return out.getvalue()
-
-
-def docx_tiny_paragraphs(count: int) -> bytes:
-    ns = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    body = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * count
-    return docx_of(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document ' + ns +
-                   b"><w:body>" + body + b"</w:body></w:document>")
-
-
 def cases(inflated_mb: int, paragraphs: int) -> dict[str, dict]:
     text = SEED.read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line.strip()]
@@ -110,8 +63,8 @@ def cases(inflated_mb: int, paragraphs: int) -> dict[str, dict]:
     words = "ủy ban ở ấy ảnh hưởng ứng dụng ước tính ổn định".split()
     tcvn3 = to_legacy(". ".join(words[i % 12] for i in range(40000)), "tcvn3")
     return {
-        f"pdf-bomb-{inflated_mb}MB": {"file": (b"bom.pdf", pdf_bomb(inflated_mb))},
-        f"docx-{paragraphs}-paragraphs": {"file": (b"nho.docx", docx_tiny_paragraphs(paragraphs))},
+        f"pdf-bomb-{inflated_mb}MB": {"file": (b"bom.pdf", pdf_bomb(inflated_mb * 2**20))},
+        f"docx-{paragraphs}-paragraphs": {"file": (b"nho.docx", docx_many_paragraphs(paragraphs))},
         "html-charset-rot13": {"file": (b"rot13.html", b"<html><head><meta charset='rot13'></head>"
                                         b"<body><p>Hoi nghi Ban Chap hanh</p></body></html>")},
         "html-ascii-as-utf16": {"file": (b"utf16.html", b"<html><head><meta charset='utf-16'></head>"
