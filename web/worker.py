@@ -164,12 +164,9 @@ class HeadFirstWorker(ThreadWorker):
             self.on_head_bytes(conn)
 
     def on_head_bytes(self, conn, _sock=None) -> None:
-        try:
-            data = conn.sock.recv(RECV_BYTES)
-        except (BlockingIOError, InterruptedError):
+        data = _recv(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:  # the client left
             self.drop(conn)
             return
@@ -220,12 +217,9 @@ class HeadFirstWorker(ThreadWorker):
         self.lingering[conn] = None
 
     def on_linger_bytes(self, conn, _sock=None) -> None:
-        try:
-            data = conn.sock.recv(RECV_BYTES)
-        except (BlockingIOError, InterruptedError):
+        data = _recv(conn.sock)
+        if data is None:
             return
-        except OSError:
-            data = b""
         conn.lingered += len(data)
         if not data or conn.lingered >= LINGER_BYTES:
             self.end_linger(conn)
@@ -297,3 +291,14 @@ class HeadFirstWorker(ThreadWorker):
                     *(f"{k}: {v}" for k, v in SECURITY_HEADERS.items())]
             self.error_pages[status] = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
         return self.error_pages[status]
+
+
+def _recv(sock) -> bytes | None:
+    """What a readable non-blocking socket holds: b"" when the client left
+    (or the socket failed), None when nothing is there after all."""
+    try:
+        return sock.recv(RECV_BYTES)
+    except (BlockingIOError, InterruptedError):
+        return None
+    except OSError:
+        return b""
