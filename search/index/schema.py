@@ -27,7 +27,10 @@ document field matches) costs ~0.3 ms a cached query at 20,000 paragraphs.
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis.analyzers import FIELD_ANALYZERS, folded_analyzer, syllable_analyzer
+from ..analysis.terms import accented
+from ..lang.numerals import ordinals
 from ..lang.provinces import province_names
+from ..lang.tokens import syllables
 
 # Every analyzed field is fed the paragraph's original text. No field keeps
 # positions: phrases are matched through fbig's pairs (query.ranking).
@@ -73,6 +76,12 @@ def document_text(title: str, meta: dict) -> str:
     """What a document's fields hold: its title and meeting facts as words a
     query may name ("Lạng Sơn", "TP.HCM", "lần thứ 8", "khóa 20", "02/07/2021")."""
     lines = [title or ""]
+    # The title's numbers as digits, as queries read them ("Đại hội … lần thứ
+    # XX" is named as "lần thứ 20"): dbig's pairs are not converted.
+    words = [accented(w) for w, *_ in syllables(title or "")]
+    for start, _, value in ordinals(words):  # start - 1: thứ, khóa or quý
+        lead = words[max(0, start - 2):start] if words[start - 1] == "thứ" else words[start - 1:start]
+        lines.append(" ".join(lead + [str(value)]))
     lines += province_names(meta.get("province") or "")
     lines.append(meta.get("body") or "")
     if meta.get("meeting"):
