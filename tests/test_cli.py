@@ -47,7 +47,8 @@ def test_unreadable_file_reported_by_name(tmp_path):
     args = ["index", "--source", str(source), "--index", str(tmp_path / "ix")]
     out = CliRunner().invoke(main, args)
     assert out.exit_code == 0
-    assert "cảnh báo: bỏ qua bad.txt: is not text in UTF-8" in out.output
+    assert "cảnh báo: bỏ qua bad.txt: không phải văn bản UTF-8 hay UTF-16, cũng không nhận ra chắc chắn " \
+           "là bảng mã tiếng Việt cũ nào (TCVN3, VNI, Windows-1258)\n" in out.output
     assert "đã lập chỉ mục 1 văn kiện" in out.output and "1 cảnh báo" in out.output
     strict = CliRunner().invoke(main, args + ["--strict"])
     assert strict.exit_code == 1 and "1 cảnh báo" in strict.output

@@ -139,24 +139,24 @@ def corrupt_docx() -> dict[str, bytes]:
 
 @pytest.mark.parametrize("case", list(corrupt_docx()))
 def test_docx_corrupt_files_are_refused(case):
-    with pytest.raises(ValueError, match="not a valid .docx file"):
+    with pytest.raises(ValueError, match=r"^không phải tệp \.docx hợp lệ"):
         read_docx(corrupt_docx()[case])
 
 
 def test_docx_without_text_is_refused():
-    with pytest.raises(ValueError, match="has no text"):
+    with pytest.raises(ValueError, match=r"^tệp \.docx không có chữ$"):
         read_docx(docx_bytes(lambda d: d.add_paragraph(" \t ")))
 
 
 def test_docx_that_unpacks_too_large_is_refused(monkeypatch):
     raw = docx_bytes(report_docx)
     monkeypatch.setattr("search.ingest.formats.docx.MAX_UNPACKED_BYTES", 10_000)
-    with pytest.raises(ValueError, match=r"unpacks to .* MB \(the limit is"):
+    with pytest.raises(ValueError, match=r"^tệp \.docx giải nén ra \d+ MB \(giới hạn 0 MB\)$"):
         read_docx(raw)
 
 
 def test_docx_old_word_format_is_named():
-    with pytest.raises(ValueError, match=r"old Word \.doc"):
+    with pytest.raises(ValueError, match=r"^là tệp Word \.doc cũ \(Word 97–2003\) hoặc tệp có mật khẩu, không phải \.docx$"):
         read_docx(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
 
@@ -396,20 +396,20 @@ def test_pdf_without_text_layer_is_refused(font):
     c.rect(72, 72, 200, 300, fill=1)  # what a scan looks like to a text extractor
     c.showPage()
     c.save()
-    with pytest.raises(ValueError, match="no text layer"):
+    with pytest.raises(ValueError, match=r"^PDF không có lớp chữ \(bản quét\?\)$"):
         read_pdf(out.getvalue())
 
 
 def test_pdf_encrypted_is_refused(font):
     raw = report_pdf(font, S004[0], S004[1:2], encrypt="mật khẩu")
-    with pytest.raises(ValueError, match="encrypted"):
+    with pytest.raises(ValueError, match="^PDF bị mã hóa$"):
         read_pdf(raw)
 
 
 @pytest.mark.parametrize("raw, reason", [
-    (b"Hoi nghi Ban Chap hanh", "not a PDF file"),
-    (b"%PDF-1.7\n" + bytes(range(256)) * 8, "not a valid PDF file"),
-    (b"", "not a PDF file"),
+    (b"Hoi nghi Ban Chap hanh", "^không phải tệp PDF$"),
+    (b"%PDF-1.7\n" + bytes(range(256)) * 8, r"^không phải tệp PDF hợp lệ \(tệp hỏng hoặc bị cắt cụt\?\)$"),
+    (b"", "^không phải tệp PDF$"),
 ])
 def test_pdf_corrupt_files_are_refused(raw, reason):
     with pytest.raises(ValueError, match=reason):
@@ -533,11 +533,11 @@ def test_html_charsets(encode):
 
 
 @pytest.mark.parametrize("raw, reason", [
-    (bytes(range(256)) * 4, "HTML page looks binary"),
-    (b"", "not a valid HTML page|has no text"),
+    (bytes(range(256)) * 4, r"^trang HTML không phải tệp văn bản \(có byte NUL\)$"),
+    (b"", "^(không phải trang HTML hợp lệ|trang HTML không có chữ)$"),
     ("<html><body><nav><a href='/'>Trang chủ</a></nav><script>x()</script></body></html>".encode(),
-     "has no text"),
-    (b"\xff\xfe\x00\xd8\x00\xd8", "starts with a UTF-16 mark but is not in that encoding"),
+     "^trang HTML không có chữ$"),
+    (b"\xff\xfe\x00\xd8\x00\xd8", "^trang HTML mở đầu bằng dấu nhận dạng UTF-16 nhưng không viết bằng bảng mã đó$"),
 ])
 def test_html_without_text_is_refused(raw, reason):
     with pytest.raises(ValueError, match=reason):
@@ -552,6 +552,8 @@ def test_read_paragraphs_dispatches_by_suffix(report):
     assert read_paragraphs(".HTM", html) == read_paragraphs(".html", html) == ARTICLE
     assert read_paragraphs(".pdf", report)[0] == PDF_TITLE
     assert read_paragraphs(".docx", docx_bytes(report_docx))[0] == S002[0]
-    for suffix in (".txt", ".doc", ""):
-        with pytest.raises(ValueError, match="unsupported format"):
+    for suffix, reason in ((".txt", "định dạng không hỗ trợ: .txt"),
+                           (".doc", "định dạng không hỗ trợ: .doc (Word 97–2003; hãy lưu lại thành .docx)"),
+                           ("", "định dạng không hỗ trợ (tệp không có đuôi)")):
+        with pytest.raises(ValueError, match=f"^{re.escape(reason)}$"):
             read_paragraphs(suffix, b"x")

@@ -205,7 +205,7 @@ def test_a_segment_overwritten_in_place_is_refused_then_served_when_restored(cha
         page = client.get("/doc/a")
     assert r.status_code == 503 and "không sẵn sàng" in r.get_json()["error"]
     assert page.status_code == 503 and "không sẵn sàng" in page.get_data(as_text=True)
-    assert seg.name in caplog.text and "changed on disk" in caplog.text
+    assert seg.name in caplog.text and "đã bị thay đổi trên đĩa" in caplog.text
 
     _overwrite_in_place(seg, saved)  # restored: answers again, no restart
     assert engine.search("che thai nguyen")["hits"] == before["hits"]

@@ -50,21 +50,21 @@ def test_pdf_compression_bomb_is_skipped_and_the_rest_indexed(tmp_path):
     source = source_with(tmp_path, **{"bomb.pdf": pdf_bomb(150 * 2**20)})
     assert (source / "bomb.pdf").stat().st_size < 200_000
     report, skipped, engine = build(source, tmp_path)
-    assert "compression bomb" in skipped["bomb.pdf"]
+    assert skipped["bomb.pdf"] == "PDF giải nén ra hơn 128 MB dữ liệu (quá giới hạn; có thể là tệp cố ý gây quá tải)"
     assert found(engine, "hoi nghi ban chap hanh") == {"good"}
 
 
 def test_pdf_page_with_too_many_glyphs_is_refused():
     # 141,000 glyphs on one page: pdfminer holds ~600 bytes a glyph until the page ends.
     raw = pdf_bytes(text_ops("Hoi nghi Ban Chap hanh Dang bo tinh Thai Nguyen", 3000))
-    with pytest.raises(ValueError, match=r"PDF page 1 has more than 100,000 characters"):
+    with pytest.raises(ValueError, match=r"^trang 1 của PDF có hơn 100\.000 ký tự \(giới hạn cho một trang\)$"):
         read_pdf(raw)
 
 
 def test_pdf_text_budget_counts_the_whole_file(monkeypatch):
     monkeypatch.setattr("search.ingest.formats.common.MAX_TEXT_CHARS", 1_000)
     raw = pdf_bytes(text_ops("Hoi nghi Ban Chap hanh", 100))  # 2,200 glyphs
-    with pytest.raises(ValueError, match=r"more than 1,000 characters of text"):
+    with pytest.raises(ValueError, match=r"^có hơn 1\.000 ký tự \(giới hạn cho một tệp\)$"):
         read_pdf(raw)
 
 
@@ -76,13 +76,13 @@ def test_pdf_budget_leaves_ordinary_pdfs_alone():
 
 
 def test_docx_of_many_tiny_paragraphs_is_refused_while_read():
-    with pytest.raises(ValueError, match=r"has more than 50,000 paragraphs"):
+    with pytest.raises(ValueError, match=r"^có hơn 50\.000 đoạn \(giới hạn cho một tệp\)$"):
         read_docx(docx_many_paragraphs(60_000))
 
 
 def test_docx_of_too_much_text_is_refused():
     raw = docx_bytes(docx_paragraph("Hội nghị " * 20_000) * 30)  # 5.4M characters
-    with pytest.raises(ValueError, match=r"has more than 5,000,000 characters of text"):
+    with pytest.raises(ValueError, match=r"^có hơn 5\.000\.000 ký tự \(giới hạn cho một tệp\)$"):
         read_docx(raw)
 
 
@@ -90,14 +90,14 @@ def test_docx_block_of_millions_of_elements_is_refused_while_read():
     # 2M empty table cells in one row: no paragraph, no text, all in memory
     # until the table ends (the 190 MB allowed unpacked hold 27M of them).
     raw = docx_bytes(b"<w:tbl><w:tr>" + b"<w:tc/>" * 2_000_000 + b"</w:tr></w:tbl>")
-    with pytest.raises(ValueError, match=r"more than 1,000,000 XML elements"):
+    with pytest.raises(ValueError, match=r"^có một đoạn hoặc bảng gồm hơn 1\.000\.000 phần tử XML \(quá giới hạn\)$"):
         read_docx(raw)
 
 
 def test_txt_budgets():
-    with pytest.raises(ValueError, match=r"has more than 50,000 paragraphs"):
+    with pytest.raises(ValueError, match=r"^có hơn 50\.000 đoạn \(giới hạn cho một tệp\)$"):
         paragraphs_of("a\n" * 50_001)
-    with pytest.raises(ValueError, match=r"more than 5,000,000 characters"):
+    with pytest.raises(ValueError, match=r"^có hơn 5\.000\.000 ký tự \(giới hạn cho một tệp\)$"):
         paragraphs_of(("x" * 100_000 + "\n") * 51)
     assert paragraphs_of("a\r\nb\u2028c\x85d\n\n  \ne") == ["a", "b", "c", "d", "e"]
 
@@ -115,7 +115,7 @@ def test_names_that_are_not_utf8_are_indexed_with_their_own_ids(tmp_path):
             f.write(text)
     report, skipped, engine = build(source, tmp_path)
     assert found(engine, "giao thong") == {"bad\\xff\\xfename", "bad\\xfe\\xffname"}
-    assert skipped == {"other\ufffd.doc": "unsupported format .doc"}
+    assert skipped == {"other\ufffd.doc": "định dạng không hỗ trợ: .doc (Word 97–2003; hãy lưu lại thành .docx)"}
     manifest = json.loads((tmp_path / "index" / "current" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["documents"]["bad\\xff\\xfename"]["file"] == "bad\ufffd\ufffdname.txt"
     # And the CLI prints the skipped name.
@@ -123,7 +123,8 @@ def test_names_that_are_not_utf8_are_indexed_with_their_own_ids(tmp_path):
                           "--index", str(tmp_path / "index"), "--workers", "1"],
                          capture_output=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert "bỏ qua other\ufffd.doc: unsupported format .doc" in out.stderr.decode()
+    assert ("bỏ qua other\ufffd.doc: định dạng không hỗ trợ: .doc (Word 97–2003; hãy lưu lại thành .docx)\n"
+            in out.stderr.decode())
 
 
 # 4. Links, devices, FIFOs
@@ -148,17 +149,17 @@ def test_links_out_of_the_source_and_special_files_are_skipped(tmp_path):
         report, skipped, engine = build(source, tmp_path)
     finally:
         os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # frees the writer
-    outside_reason = "is a link to a file outside the source folder"
+    outside_reason = "là liên kết tới tệp nằm ngoài thư mục nguồn"
     assert skipped == {"secret.txt": outside_reason, "passwd.txt": outside_reason,
-                       "zero.txt": outside_reason, "fifo.txt": "is not a regular file",
-                       "broken.txt": "cannot be read (No such file or directory)"}
+                       "zero.txt": outside_reason, "fifo.txt": "không phải tệp thường",
+                       "broken.txt": "không đọc được (không tìm thấy tệp)"}
     assert found(engine, "mat khau") == set() and found(engine, "root") == set()
     assert found(engine, "\"tong ket\"") == {"inside", "linked"}
 
 
 def test_special_files_are_never_read():
     for special in ("/dev/zero", "/dev/null"):
-        with pytest.raises(ValueError, match="is not a regular file"):
+        with pytest.raises(ValueError, match="^không phải tệp thường$"):
             read_bytes(Path(special))
 
 
@@ -166,7 +167,7 @@ def test_reading_is_bounded_whatever_the_size_says(monkeypatch):
     # A /proc file is a regular file that says size 0 and is not empty.
     monkeypatch.setattr("search.ingest.corpus.MAX_FILE_BYTES", 100)
     assert os.stat("/proc/self/maps").st_size == 0
-    with pytest.raises(ValueError, match=r"is too large \(it reads past the limit"):
+    with pytest.raises(ValueError, match=r"^quá lớn \(đọc vượt giới hạn 0 MB\)$"):
         read_bytes(Path("/proc/self/maps"))
 
 
@@ -197,8 +198,8 @@ def test_hostile_build_stays_within_1_5_gb(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     lines = out.stdout.splitlines()
     assert "documents 1" in lines
-    assert any(line.startswith("bomb.pdf | PDF streams decode to more than") for line in lines)
-    assert "many.docx | has more than 50,000 paragraphs (the limit for one file)" in lines
-    assert "fifo.txt | is not a regular file" in lines
+    assert "bomb.pdf | PDF giải nén ra hơn 128 MB dữ liệu (quá giới hạn; có thể là tệp cố ý gây quá tải)" in lines
+    assert "many.docx | có hơn 50.000 đoạn (giới hạn cho một tệp)" in lines
+    assert "fifo.txt | không phải tệp thường" in lines
     assert found(Engine(tmp_path / "index"), "hoi nghi") == {"good"}
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 2**20  # KB: under 1 GB

@@ -73,7 +73,7 @@ def test_a_utf16_label_on_an_8bit_page_reads_it_as_utf8(label, pad):
 def test_a_page_in_another_script_under_its_label_is_refused_with_the_reason():
     # A Vietnamese-looking label is no help: Windows-1251 reads these bytes as Cyrillic.
     russian = page("windows-1251", ["Доклад о работе", "Совещание по итогам работы за 2024 год прошло."])
-    with pytest.raises(ValueError, match="declares charset windows-1251 but reads as letters of another script"):
+    with pytest.raises(ValueError, match="^trang HTML khai báo bảng mã windows-1251 nhưng đọc ra chữ viết khác, không phải tiếng Việt$"):
         read_html(russian.encode("cp1251"))
 
 
@@ -88,9 +88,11 @@ def test_a_utf16_mark_before_8bit_text_is_refused():
     # Read as UTF-16, the ASCII pairs up into CJK characters: mojibake.
     text = b"\xff\xfe" + b"Bao cao ket qua hoi nghi tong ket nam."
     assert len(text) % 2 == 0  # an odd length would not decode as UTF-16 at all
-    with pytest.raises(NotText, match="reads as letters of another script"):
+    with pytest.raises(NotText, match="^mở đầu bằng dấu nhận dạng UTF-16 nhưng đọc ra chữ viết khác, "
+                                      "không phải tiếng Việt: không phải UTF-16$"):
         decode(text)
-    with pytest.raises(ValueError, match="reads as letters of another script"):
+    with pytest.raises(ValueError, match="^trang HTML mở đầu bằng dấu nhận dạng UTF-16 nhưng đọc ra chữ viết "
+                                         "khác, không phải tiếng Việt: không phải UTF-16$"):
         html = page("utf-8", ["Bao cao tong ket", "Hoi nghi tong ket."]).encode()
         read_html(b"\xff\xfe" + html + b" " * (len(html) % 2))
 
@@ -108,8 +110,8 @@ def test_bad_labels_do_not_stop_the_build(tmp_path, monkeypatch, workers):
     (source / "good.txt").write_text("Tiêu đề\nBí thư Tỉnh ủy chủ trì hội nghị.\n", encoding="utf-8")
     report = build_index(source, tmp_path / "index", workers=workers)
     reasons = {s.name: s.reason for s in report.skipped}
-    assert reasons == {"russian.html": "HTML page declares charset windows-1251 but reads as letters "
-                                       "of another script, not Vietnamese"}
+    assert reasons == {"russian.html": "trang HTML khai báo bảng mã windows-1251 nhưng đọc ra chữ viết "
+                                       "khác, không phải tiếng Việt"}
     assert report.documents == 7
     engine = Engine(tmp_path / "index")
     assert engine.search("Bí thư Tỉnh ủy")["total"] == 1

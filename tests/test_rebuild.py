@@ -149,7 +149,7 @@ def test_corrupted_index_is_explained_without_traceback(tmp_path):
         f.write_bytes(b"garbage")
     out = CliRunner().invoke(main, ["search", "tinh uy", "--index", str(index)])
     assert out.exit_code == 1
-    assert "cannot be opened" in out.output and "vnsearch index" in out.output
+    assert "Lỗi: không mở được chỉ mục" in out.output and "vnsearch index" in out.output
     assert "Traceback" not in out.output
     out = CliRunner().invoke(main, ["serve", "--index", str(index), "--port", "1"])
     assert out.exit_code == 1 and "vnsearch index" in out.output

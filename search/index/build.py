@@ -81,7 +81,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
     """
     source, index_dir = Path(source), Path(index_dir)
     if not source.is_dir():
-        raise FileNotFoundError(f"source folder {source} does not exist")
+        raise FileNotFoundError(f"không có thư mục nguồn {source}")
     started = time.perf_counter()
     with build_lock(index_dir):
         recover(index_dir)

@@ -18,6 +18,7 @@ place is noticed (``IndexChanged``) instead of answering wrongly.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -58,12 +59,14 @@ def current_generation(index_dir: Path) -> Path:
     try:
         target = os.readlink(link)
     except FileNotFoundError:
-        raise IndexMissing(f"no index in {index_dir}") from None
+        raise IndexMissing(f"chưa có chỉ mục trong {index_dir}") from None
     except OSError as e:
-        raise IndexMissing(f"{link} is not an index link ({e.strerror})") from None
+        # EINVAL: a file or folder, not a link; anything else, as the system says.
+        why = "" if e.errno == errno.EINVAL else f" ({e.strerror})"
+        raise IndexMissing(f"{link} không phải liên kết tới chỉ mục{why}") from None
     gen = Path(index_dir) / target
     if not (gen / MANIFEST).is_file():
-        raise IndexMissing(f"index {gen} is incomplete")
+        raise IndexMissing(f"chỉ mục {gen} chưa đầy đủ")
     return gen
 
 
@@ -234,8 +237,8 @@ def check_files(generation: Path, sums: dict[str, str] | None) -> tuple[dict[str
     if sums is not None and actual != sums:
         changed = sorted(n for n in names if actual.get(n) != sums[n])
         raise IndexChanged(
-            f"index {generation} cannot be opened: it changed on disk since it was "
-            f"published ({', '.join(changed)}: not the sha256 its manifest records; a "
-            f"generation is never written in place: restore its files or rebuild it)",
+            f"không mở được chỉ mục {generation}: tệp đã bị thay đổi trên đĩa sau khi "
+            f"đưa vào dùng ({', '.join(changed)}: mã sha256 không khớp với bản kê của chỉ mục; "
+            f"chỉ mục không bao giờ được ghi đè tại chỗ: hãy khôi phục các tệp đó hoặc lập lại chỉ mục)",
             (MANIFEST, *names))
     return actual, seen

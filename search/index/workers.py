@@ -85,7 +85,8 @@ class ParallelBuild:
                 exited = all(w.exitcode == 0 for w in self.workers)
                 self._receive(wait=2 if exited else 0.5)  # the last message may land just after its exit
                 if exited and len(self.segments) < self.procs:
-                    raise RuntimeError("the indexing workers stopped without their segments")
+                    raise RuntimeError("các tiến trình lập chỉ mục đã dừng mà không trả về "
+                                       "phần chỉ mục của mình")
             for w in self.workers:
                 w.join()
             if self.trainer:
@@ -114,11 +115,11 @@ class ParallelBuild:
             pass
         dead = [w.exitcode for w in self.workers if w.exitcode not in (None, 0)]
         if dead:
-            raise RuntimeError(f"an indexing worker died (exit code {dead[0]})")
+            raise RuntimeError(f"một tiến trình lập chỉ mục bị dừng đột ngột (mã thoát {dead[0]})")
 
     def _handle(self, kind: str, value) -> None:
         if kind == "error":
-            raise RuntimeError(f"an indexing worker failed:\n{value}")
+            raise RuntimeError(f"một tiến trình lập chỉ mục gặp lỗi:\n{value}")
         if kind == "segment":
             self.segments.append(value)
             return

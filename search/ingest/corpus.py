@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from functools import lru_cache
 import os
@@ -15,8 +16,8 @@ from pathlib import Path
 from ..lang.text import normal_text
 from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
-from .formats import read_paragraphs
-from .formats.common import Budget
+from .formats import read_paragraphs, unsupported
+from .formats.common import Budget, number
 from .junk import content_lines
 from .metadata import extract
 from .titles import better_title
@@ -93,6 +94,18 @@ def doc_id_of(path: Path) -> str:
     return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
 
 
+# The system's reasons are English ("Permission denied"): the usual ones in
+# the page's language, any other as the system says it.
+_OS_REASONS = {errno.ENOENT: "không tìm thấy tệp", errno.EACCES: "không có quyền đọc",
+               errno.EPERM: "không có quyền đọc", errno.ELOOP: "quá nhiều tầng liên kết",
+               errno.EIO: "lỗi đọc đĩa"}
+
+
+def cannot_read(e: OSError) -> str:
+    """Why a file could not be read, for the warning."""
+    return f"không đọc được ({_OS_REASONS.get(e.errno) or e.strerror or e})"
+
+
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, at most ``MAX_FILE_BYTES``. A regular file only: it is
     opened without blocking (a FIFO's open would wait for a writer forever),
@@ -102,15 +115,15 @@ def read_bytes(path: Path) -> bytes:
         with open(fd, "rb") as f:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
-                raise ValueError("is not a regular file")
+                raise ValueError("không phải tệp thường")
             if info.st_size > MAX_FILE_BYTES:
-                raise ValueError(f"is too large ({info.st_size / 2**20:.0f} MB; the limit is "
-                                 f"{MAX_FILE_BYTES // 2**20} MB)")
+                raise ValueError(f"quá lớn ({number(info.st_size / 2**20)} MB; "
+                                 f"giới hạn {number(MAX_FILE_BYTES // 2**20)} MB)")
             raw = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
-        raise ValueError(f"cannot be read ({e.strerror or e})") from e
+        raise ValueError(cannot_read(e)) from e
     if len(raw) > MAX_FILE_BYTES:  # grew since, or a size that lied
-        raise ValueError(f"is too large (it reads past the limit of {MAX_FILE_BYTES // 2**20} MB)")
+        raise ValueError(f"quá lớn (đọc vượt giới hạn {number(MAX_FILE_BYTES // 2**20)} MB)")
     return raw
 
 
@@ -128,15 +141,15 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     """A document from a file's bytes; raises ValueError with a reason people can act on."""
     paragraphs = _paragraphs(path.suffix.lower(), raw)
     if not paragraphs:
-        raise ValueError("has no text")
+        raise ValueError("không có chữ")
     longest = max(paragraphs, key=len)
     if len(longest) > MAX_PARAGRAPH_CHARS:
-        raise ValueError(f"has a paragraph of {len(longest):,} characters "
-                         f"(the limit is {MAX_PARAGRAPH_CHARS:,}): is it one long line?")
+        raise ValueError(f"có một đoạn dài {number(len(longest))} ký tự (giới hạn "
+                         f"{number(MAX_PARAGRAPH_CHARS)}): có phải cả tệp viết liền một dòng?")
     # Web pages bring menus, share buttons and unrelated headlines along.
     paragraphs = [paragraphs[i] for i in strip_boilerplate(paragraphs)]
     if not paragraphs:
-        raise ValueError("has only page boilerplate (menus, links), no text")
+        raise ValueError("chỉ có phần khung của trang web (menu, liên kết), không có bài viết")
     title = better_title(paragraphs[0], paragraphs)
     # The facts are read from every line (the byline dates the story); the
     # index gets the content only: no slug, dateline, byline, caption or link.
@@ -173,7 +186,7 @@ def source_files(source: Path) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
                 if entry.name.startswith(".") or entry.is_dir():
                     continue
             except OSError as e:  # a link to itself: "Too many levels of symbolic links"
-                refused.append(Skipped(shown_name(entry.name), f"cannot be read ({e.strerror or e})"))
+                refused.append(Skipped(shown_name(entry.name), cannot_read(e)))
                 continue
             path = source / entry.name
             if entry.is_file(follow_symlinks=False):
@@ -181,13 +194,13 @@ def source_files(source: Path) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
                 continue
             real = Path(os.path.realpath(path))
             if entry.is_symlink() and not real.exists():
-                refused.append(Skipped(shown_name(entry.name), "cannot be read (No such file or directory)"))
+                refused.append(Skipped(shown_name(entry.name), f"không đọc được ({_OS_REASONS[errno.ENOENT]})"))
             elif entry.is_symlink() and real.parent != root and root not in real.parents:
-                refused.append(Skipped(shown_name(entry.name), "is a link to a file outside the source folder"))
+                refused.append(Skipped(shown_name(entry.name), "là liên kết tới tệp nằm ngoài thư mục nguồn"))
             elif entry.is_symlink() and real.is_file():
                 files.append((path, real))
             else:  # a FIFO, a device, a socket
-                refused.append(Skipped(shown_name(entry.name), "is not a regular file"))
+                refused.append(Skipped(shown_name(entry.name), "không phải tệp thường"))
     return sorted(files), refused
 
 
@@ -210,8 +223,7 @@ def read_corpus(source: Path, known: dict[str, str] | None = None,
     for path, real in files:
         name, doc_id = shown_name(path.name), doc_id_of(path)
         if path.suffix.lower() not in SUPPORTED:
-            suffix = shown_name(path.suffix) or "(none)"
-            corpus.skipped.append(Skipped(name, f"unsupported format {suffix}"))
+            corpus.skipped.append(Skipped(name, unsupported(shown_name(path.suffix))))
             continue
         try:
             raw = read_bytes(real)
@@ -232,7 +244,8 @@ def read_corpus(source: Path, known: dict[str, str] | None = None,
             corpus.skipped.append(Skipped(name, str(e)))
             continue
         if doc.doc_id in seen:
-            corpus.skipped.append(Skipped(name, f"same id as {shown_name(seen[doc.doc_id].name)}"))
+            corpus.skipped.append(Skipped(name, f"trùng tên với {shown_name(seen[doc.doc_id].name)} "
+                                                "(chỉ khác đuôi tệp)"))
             continue
         seen[doc.doc_id] = path
         corpus.documents.append(doc)

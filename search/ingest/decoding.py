@@ -71,7 +71,7 @@ def decode(raw: bytes) -> tuple[str, str]:
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
     elif b"\x00" in raw:
-        raise NotText("looks binary (contains NUL bytes)")
+        raise NotText("không phải tệp văn bản (có byte NUL)")
     else:
         candidates = ["utf-8"]
     for encoding in candidates:
@@ -80,15 +80,16 @@ def decode(raw: bytes) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
         if not _looks_like_text(text):
-            raise NotText(f"decodes as {encoding} but holds control or unprintable characters")
+            raise NotText(f"đọc được theo bảng mã {encoding} nhưng có ký tự điều khiển "
+                          "hoặc ký tự không in được")
         if encoding == "utf-16" and foreign_script(text):
             # A UTF-16 mark before 8-bit text (a stray mark, a hostile file)
             # pairs the bytes up into CJK characters.
-            raise NotText("starts with a UTF-16 mark but reads as letters of another script, "
-                          "not Vietnamese: not UTF-16")
+            raise NotText("mở đầu bằng dấu nhận dạng UTF-16 nhưng đọc ra chữ viết khác, "
+                          "không phải tiếng Việt: không phải UTF-16")
         return text, encoding
     legacy = detect_and_convert(raw)
     if legacy is not None and _looks_like_text(legacy[0]):
         return legacy
-    raise NotText("is not text in UTF-8, UTF-16 or a Vietnamese legacy encoding "
-                  "(TCVN3, VNI, Windows-1258) that can be told for sure")
+    raise NotText("không phải văn bản UTF-8 hay UTF-16, cũng không nhận ra chắc chắn là "
+                  "bảng mã tiếng Việt cũ nào (TCVN3, VNI, Windows-1258)")

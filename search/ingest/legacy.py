@@ -365,14 +365,14 @@ def to_legacy(text: str, encoding: str, errors: str = "strict") -> bytes:
     try:
         encode = _ENCODERS[encoding]
     except KeyError:
-        raise ValueError(f"unknown legacy encoding {encoding!r}; use one of {ENCODINGS}") from None
+        raise ValueError(f"không biết bảng mã cũ {encoding!r}; hãy dùng một trong {ENCODINGS}") from None
     text = unicodedata.normalize("NFC", text)
     out = bytearray()
     for i, ch in enumerate(text):
         b = encode(ch)
         if b is None:
             if errors != "replace":
-                raise UnicodeEncodeError(encoding, text, i, i + 1, "not in this encoding")
+                raise UnicodeEncodeError(encoding, text, i, i + 1, "không có trong bảng mã này")
             b = b"?"
         out += b
     return bytes(out)

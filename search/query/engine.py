@@ -96,7 +96,7 @@ class Engine:
                 self._damaged[path] = (fingerprint(path, e.watched), e)
                 raise
             except Exception as e:  # a damaged index: say so, name it
-                raise IndexMissing(f"index {path} cannot be opened ({e})") from e
+                raise IndexMissing(f"không mở được chỉ mục {path} ({e})") from e
             self._damaged.pop(path, None)
             self._sums[path] = generation.sums
             generation.opened = next(self._opens)
@@ -113,7 +113,7 @@ class Engine:
                 searcher = open_searcher(gen)
                 ranker = Ranker(searcher, generation)
             except Exception as e:  # a damaged index: say so, name it
-                raise IndexMissing(f"index {gen} cannot be opened ({e})") from e
+                raise IndexMissing(f"không mở được chỉ mục {gen} ({e})") from e
             old = getattr(local, "searcher", None)
             local.searcher, local.ranker, local.generation = searcher, ranker, generation
             if old is not None:

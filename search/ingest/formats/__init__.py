@@ -16,9 +16,21 @@ from .pdf import read_pdf
 
 READERS = {".docx": read_docx, ".pdf": read_pdf, ".html": read_html, ".htm": read_html}
 
+# What to do with the formats people most often have instead.
+_RESAVE = {".doc": "Word 97–2003; hãy lưu lại thành .docx", ".rtf": "hãy lưu lại thành .docx",
+           ".odt": "hãy lưu lại thành .docx"}
+
+
+def unsupported(suffix: str) -> str:
+    """The reason a file of this extension (as shown) is skipped."""
+    if not suffix:
+        return "định dạng không hỗ trợ (tệp không có đuôi)"
+    hint = _RESAVE.get(suffix.lower())
+    return f"định dạng không hỗ trợ: {suffix}" + (f" ({hint})" if hint else "")
+
 
 def read_paragraphs(path_suffix: str, raw: bytes) -> list[str]:
     reader = READERS.get(path_suffix.lower())
     if reader is None:
-        raise ValueError(f"unsupported format {path_suffix or '(none)'}")
+        raise ValueError(unsupported(path_suffix))
     return reader(raw)

@@ -21,6 +21,12 @@ MAX_PARAGRAPHS = 50_000  # empty ones included: reading them costs the same
 MAX_TEXT_CHARS = 5_000_000
 
 
+def number(n: float) -> str:
+    """A number as the pages write it (web/display.py): dots between
+    thousands, 50.000, no decimals (sizes in MB are rounded)."""
+    return f"{n:,.0f}".replace(",", ".")
+
+
 class Budget:
     """Paragraphs and characters read so far from one file."""
 
@@ -33,11 +39,9 @@ class Budget:
         self.paragraphs += paragraphs
         self.chars += chars
         if self.paragraphs > MAX_PARAGRAPHS:
-            raise ValueError(f"has more than {MAX_PARAGRAPHS:,} paragraphs "
-                             f"(the limit for one file)")
+            raise ValueError(f"có hơn {number(MAX_PARAGRAPHS)} đoạn (giới hạn cho một tệp)")
         if self.chars > MAX_TEXT_CHARS:
-            raise ValueError(f"has more than {MAX_TEXT_CHARS:,} characters of text "
-                             f"(the limit for one file)")
+            raise ValueError(f"có hơn {number(MAX_TEXT_CHARS)} ký tự (giới hạn cho một tệp)")
 
 
 def clean(text: str) -> str:

@@ -17,7 +17,7 @@ import zipfile
 
 from lxml import etree
 
-from .common import Budget, clean, keep
+from .common import Budget, clean, keep, number
 
 # A compressed .docx of a few MB can declare gigabytes; no meeting record
 # does. zipfile never inflates a member past its declared size.
@@ -99,8 +99,8 @@ def _docx_blocks(f, budget: Budget):
     for _, el in parse:
         held += 1
         if held > MAX_BLOCK_ELEMENTS:
-            raise ValueError(f"has a paragraph or table of more than {MAX_BLOCK_ELEMENTS:,} "
-                             f"XML elements (the limit)")
+            raise ValueError(f"có một đoạn hoặc bảng gồm hơn {number(MAX_BLOCK_ELEMENTS)} "
+                             f"phần tử XML (quá giới hạn)")
         if el.tag == _W + "t":
             budget.count(0, len(el.text or ""))
             continue
@@ -120,28 +120,28 @@ def _docx_blocks(f, budget: Budget):
             del el.getparent()[0]
         held = 0
     if parse.root is None or parse.root.tag != _W + "document":
-        raise ValueError("not a valid .docx file (no document body)")
+        raise ValueError("không phải tệp .docx hợp lệ (không có phần nội dung)")
 
 
 def read_docx(raw: bytes) -> list[str]:
     if raw.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container, not a zip
-        raise ValueError("is an old Word .doc or a password-protected file, not .docx")
+        raise ValueError("là tệp Word .doc cũ (Word 97–2003) hoặc tệp có mật khẩu, không phải .docx")
     budget = Budget()
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             unpacked = sum(i.file_size for i in z.infolist())
             if unpacked > MAX_UNPACKED_BYTES:
-                raise ValueError(f".docx unpacks to {unpacked / 2**20:,.0f} MB "
-                                 f"(the limit is {MAX_UNPACKED_BYTES // 2**20} MB)")
+                raise ValueError(f"tệp .docx giải nén ra {number(unpacked / 2**20)} MB "
+                                 f"(giới hạn {number(MAX_UNPACKED_BYTES // 2**20)} MB)")
             with z.open(_main_part(z)) as f:
                 paragraphs = keep(_docx_blocks(f, budget))
     except zipfile.BadZipFile as e:
-        raise ValueError("not a valid .docx file (not a zip archive)") from e
+        raise ValueError("không phải tệp .docx hợp lệ (không phải tệp nén zip)") from e
     except ValueError:
         raise
     except Exception as e:  # a missing part, bad XML, a damaged member: each raises its own
-        raise ValueError("not a valid .docx file") from e
+        raise ValueError("không phải tệp .docx hợp lệ") from e
     # Headers and footers live in their own parts, so the body walk skips them.
     if not paragraphs:
-        raise ValueError(".docx has no text")
+        raise ValueError("tệp .docx không có chữ")
     return paragraphs

@@ -91,11 +91,12 @@ def _decode_html(raw: bytes) -> tuple[str, str | None]:
             try:
                 text = raw.decode(encoding)
             except UnicodeDecodeError:
-                raise ValueError(f"HTML page starts with a {encoding[:6].upper()} mark "
-                                 "but is not in that encoding") from None
+                mark = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
+                raise ValueError(f"trang HTML mở đầu bằng dấu nhận dạng {mark} "
+                                 "nhưng không viết bằng bảng mã đó") from None
             if encoding == "utf-16" and foreign_script(text):
-                raise ValueError("HTML page starts with a UTF-16 mark but reads as letters "
-                                 "of another script, not Vietnamese: not UTF-16")
+                raise ValueError("trang HTML mở đầu bằng dấu nhận dạng UTF-16 nhưng "
+                                 "đọc ra chữ viết khác, không phải tiếng Việt: không phải UTF-16")
             return text, None
     declared = _declared(raw)
     if declared:
@@ -128,7 +129,7 @@ def _detected(raw: bytes) -> str:
     try:
         return decode(raw)[0]
     except NotText as e:
-        raise ValueError(f"HTML page {e}") from None
+        raise ValueError(f"trang HTML {e}") from None
 
 
 @dataclass
@@ -198,8 +199,8 @@ def read_html(raw: bytes) -> list[str]:
         try:
             text = decode(raw)[0]
         except NotText:
-            raise ValueError(f"HTML page declares charset {label} but reads as letters "
-                             "of another script, not Vietnamese") from None
+            raise ValueError(f"trang HTML khai báo bảng mã {label} nhưng "
+                             "đọc ra chữ viết khác, không phải tiếng Việt") from None
         paragraphs = _article(text)
     return paragraphs
 
@@ -213,7 +214,7 @@ def _article(text: str) -> list[str]:
     try:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
-        raise ValueError("not a valid HTML page") from e
+        raise ValueError("không phải trang HTML hợp lệ") from e
     total = len(tree.text_content())
     for el in list(tree.iter()):
         # A wrapper named "with-sidebar" still holds the article: keep big ones.
@@ -225,7 +226,7 @@ def _article(text: str) -> list[str]:
     body = tree.find("body")
     blocks = _html_blocks(body if body is not None else tree)
     if not blocks:
-        raise ValueError("HTML page has no text")
+        raise ValueError("trang HTML không có chữ")
 
     score: Counter = Counter()
     for b in blocks:
@@ -248,5 +249,5 @@ def _article(text: str) -> list[str]:
         blocks = blocks[start:end + 1]
     paragraphs = keep(b.text for b in blocks if b.links <= len(b.text) / 2)
     if not paragraphs:
-        raise ValueError("HTML page has no article text")
+        raise ValueError("trang HTML không có nội dung bài viết")
     return paragraphs

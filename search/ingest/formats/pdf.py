@@ -87,11 +87,11 @@ def _pdf_pages(raw: bytes) -> tuple[list[_Page], float]:
             self.glyphs += 1
             self.text += 1
             if self.glyphs > MAX_PAGE_GLYPHS:
-                raise TooBig(f"PDF page {len(pages) + 1} has more than {MAX_PAGE_GLYPHS:,} "
-                             f"characters (the limit for one page)")
+                raise TooBig(f"trang {len(pages) + 1} của PDF có hơn {common.number(MAX_PAGE_GLYPHS)} "
+                             f"ký tự (giới hạn cho một trang)")
             if self.text > common.MAX_TEXT_CHARS:
-                raise TooBig(f"has more than {common.MAX_TEXT_CHARS:,} characters of text "
-                             f"(the limit for one file)")
+                raise TooBig(f"có hơn {common.number(common.MAX_TEXT_CHARS)} ký tự "
+                             f"(giới hạn cho một tệp)")
             adv = super().render_char(*args, **kwargs)
             objs = self.cur_item._objs
             # A zero-width mark ends pdfminer's text line when two come in a row.
@@ -238,7 +238,7 @@ def read_pdf(raw: bytes) -> list[str]:
     from pdfminer.pdfdocument import PDFEncryptionError
 
     if b"%PDF-" not in raw[:1024]:
-        raise ValueError("not a PDF file")
+        raise ValueError("không phải tệp PDF")
     install()
     try:
         with warnings.catch_warnings(), bounded():
@@ -247,17 +247,17 @@ def read_pdf(raw: bytes) -> list[str]:
     except TooBig as e:
         raise ValueError(str(e)) from None
     except PDFEncryptionError as e:
-        raise ValueError("PDF is encrypted") from e
+        raise ValueError("PDF bị mã hóa") from e
     except Exception as e:  # a damaged file can fail anywhere in the parser
-        raise ValueError("not a valid PDF file (damaged or truncated?)") from e
+        raise ValueError("không phải tệp PDF hợp lệ (tệp hỏng hoặc bị cắt cụt?)") from e
     if not pages:
-        raise ValueError("not a valid PDF file (no pages)")
+        raise ValueError("không phải tệp PDF hợp lệ (không có trang nào)")
     if not any(p.lines for p in pages):
-        raise ValueError("PDF has no text layer (scanned image?)")
+        raise ValueError("PDF không có lớp chữ (bản quét?)")
     if undefined > 0.1:
-        raise ValueError("PDF fonts have no Unicode map: its text cannot be read")
+        raise ValueError("phông chữ của PDF không có bảng mã Unicode: không đọc được chữ")
     _drop_running_heads(pages)
     paragraphs = keep(_pdf_paragraphs(pages))
     if not paragraphs:
-        raise ValueError("PDF has no text besides headers and footers")
+        raise ValueError("PDF không có chữ nào ngoài phần đầu trang và chân trang")
     return paragraphs

@@ -29,8 +29,8 @@ import zlib
 MAX_DECODED_BYTES = 128 * 2**20
 
 
-_REASON = (f"PDF streams decode to more than {MAX_DECODED_BYTES // 2**20} MB "
-           f"(the limit; a compression bomb?)")
+_REASON = (f"PDF giải nén ra hơn {MAX_DECODED_BYTES // 2**20} MB dữ liệu "
+           f"(quá giới hạn; có thể là tệp cố ý gây quá tải)")
 
 
 class TooBig(ValueError):
