@@ -43,6 +43,9 @@ def test_every_paragraph_of_the_province_comes_before_any_other(seed_engine):
     ("hội nghị lần thứ 9", "000", 11),
     ("lần thứ chín", "000", 11),
     ("lần thứ IX", "000", 11),
+    # 004's title names "Đại hội Đảng bộ tỉnh lần thứ XX": its fields say 20 too.
+    ("lan thu 20", "004", 1),
+    ("lần thứ XX", "004", 1),
 ])
 def test_a_meeting_named_puts_its_document_first(seed_engine, query, seed, paragraph):
     hit = seed_engine.search(query, limit=1)["hits"][0]
