@@ -7,8 +7,8 @@ from test_formats import (  # noqa: F401  (font is a fixture)
     font,
     report_docx,
     report_pdf,
-    semantic_page,
 )
+from test_formats_html import semantic_page
 
 from conftest import top
 
