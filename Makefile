@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile
+.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -87,6 +87,13 @@ bench-hostile: $(BIN)/.installed
 # Ranking quality on UIT-ViQuAD dev (read from ../shared), project vs baselines.
 eval: $(BIN)/.installed
 	$(BIN)/python bench/relevance.py
+
+# MRR@10 by kind (Telex, VNI, typos, partial accents, numerals, questions,
+# documents, i/y) of tests/hard_queries.py over seeds/, vnsearch against plain
+# Whoosh and SQLite FTS5 in one run (issue 13). VERBOSE=1: every query's rank.
+VERBOSE ?=
+bench-hard: $(BIN)/.installed
+	$(BIN)/python bench/hard_queries.py $(if $(VERBOSE),--verbose)
 
 # 100,000 generated paragraphs (bench/data/, git-ignored): latency, size, RSS.
 bench: $(BIN)/.installed
