@@ -35,6 +35,7 @@ from typing import Callable
 import numpy as np
 
 from ..analysis.terms import folded, pair, pair_forms, query_terms
+from ..lang.text import iy_spellings
 from .facets import Filters
 from .generation import Generation
 from .parse import Group, ParsedQuery
@@ -130,8 +131,11 @@ class Ranker:
         sentences of real text almost never do."""
         def load():
             ids = None
-            syllables = [folded(w) for w in words]
-            sets = [np.union1d(*(self.postings("fbig", term)[0] for term in pair_forms(a, b)))
+            # Accented words in either spelling of i/y ("kỹ năng" is "kĩ năng").
+            syllables = [iy_spellings(folded(w)) if fieldname == "syl" else (folded(w),)
+                         for w in words]
+            sets = [np.unique(np.concatenate([self.postings("fbig", term)[0]
+                                              for x in a for y in b for term in pair_forms(x, y)]))
                     for a, b in zip(syllables, syllables[1:])]
             if fieldname == "syl":
                 sets += [self.postings("syl", w)[0] for w in words]
@@ -172,6 +176,7 @@ class Ranker:
         alts = [self._doc_codes("dfold", a) for a in g.alternatives]
         codes = self._doc_codes("dfold", g.folded)
         exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
+        codes = np.union1d(codes, exact)  # "sĩ" names a title's "sỹ" (_spelling)
         for a in alts:
             codes, exact = np.union1d(codes, a), np.union1d(exact, a)
         return codes, exact
@@ -212,6 +217,15 @@ class Ranker:
         if g.exact is None:
             return ids, score, None, None
         eids, escore = self._match("syl", g.exact, EXACT_BOOST)
+        # The exact form can match where the folded one does not: "sĩ" finds
+        # "sỹ" (one term in syl, analysis.terms.accented), folded "si" and "sy".
+        extra = np.setdiff1d(eids, ids, assume_unique=True)
+        if len(extra):
+            dense = np.zeros(self.n, dtype=np.float32)
+            dense[ids] = score
+            dense[extra] = escore[np.isin(eids, extra, assume_unique=True)] / np.float32(EXACT_BOOST)
+            ids = np.union1d(ids, extra)
+            score = dense[ids]
         return ids, score, eids, escore
 
     def _docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
