@@ -17,12 +17,13 @@ from whoosh.analysis import Filter
 from ..lang.numerals import ordinals
 from ..lang.segment import compound_spans
 from ..lang.text import canonical_tones
-from .terms import compound, folded, pair
+from .terms import canonical_spelling, compound, folded, pair
 
 
 class ToneFilter(Filter):
-    """Canonical tone placement, so old and new spellings are one word
-    (case is the LowercaseFilter's business)."""
+    """Canonical tone placement and i/y (``terms.accented``), so old and new
+    spellings are one word (case is the LowercaseFilter's business); the
+    ``modern`` placement is pyvi's, tones only."""
 
     def __init__(self, modern: bool = False):
         self.modern = modern
@@ -32,7 +33,7 @@ class ToneFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            t.text = canonical_tones(t.text, self.modern)
+            t.text = canonical_tones(t.text, True) if self.modern else canonical_spelling(t.text)
             yield t
 
 

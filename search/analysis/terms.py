@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..lang.numerals import ordinals
 from ..lang.segment import compound_spans
-from ..lang.text import canonical_tones, fold
+from ..lang.text import canonical_iy, canonical_tones, fold
 from ..lang.tokens import syllables
 
 JOIN = "_"     # between the syllables of a compound, and of an adjacent pair
@@ -39,8 +39,15 @@ PROBE = Path(__file__).with_name("probe.txt")
 
 
 def accented(word: str) -> str:
-    """A syllable as the ``syl`` field holds it: lower-case, canonical tones."""
-    return canonical_tones(word.lower())
+    """A syllable as the ``syl`` field holds it: lower-case, canonical tones,
+    and i or y as one letter where the spelling allows both (``sĩ`` = ``sỹ``:
+    ``lang.text.canonical_iy``)."""
+    return canonical_spelling(word.lower())
+
+
+def canonical_spelling(text: str) -> str:
+    """``accented`` keeping case: what the Whoosh ToneFilter makes."""
+    return canonical_iy(canonical_tones(text))
 
 
 def folded(word: str) -> str:

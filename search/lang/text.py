@@ -3,6 +3,8 @@
 - ``normalize``: NFC, odd spaces to a space, zero-width characters removed,
   with a map back to the caller's original character offsets.
 - ``canonical_tones``: one tone placement per syllable (``hoà`` -> ``hòa``).
+- ``canonical_iy``: one spelling of the syllables written with i or y alike
+  (``sĩ`` -> ``sỹ``, ``lí`` -> ``lý``, ``quí`` -> ``quý``).
 - ``fold``: diacritics removed, ``đ`` -> ``d``, lower-case.
 - ``has_diacritics``: whether a word was typed with Vietnamese marks.
 
@@ -87,6 +89,46 @@ def canonical_tones(text: str, modern: bool = False) -> str:
     Either way ``hoà`` and ``hòa`` come out the same.
     """
     return _LETTER_RUN.sub(lambda m: place_tone(m.group(), modern), text)
+
+
+# --- i or y ----------------------------------------------------------------
+
+# Vietnamese spelling allows a final i or y, with any tone, after these
+# initials in an open syllable whose whole vowel is that one letter: sĩ/sỹ,
+# kĩ/kỹ, lí/lý, mĩ/mỹ, hi/hy (hi sinh), ti/ty (công ti), quí/quý (qu is the
+# initial there). Not where the letter is part of a longer vowel or has a
+# final after it: thủy is not thủi, tui/tuy, tai/tay, kính/kýnh, mình/mỳnh are
+# other words or no word. Not after the initials whose syllables are written
+# with i only (gì, chi, khi, thi, nghi, phi, tri, nhi, đi, bi, vi, xi, ri): a
+# y there is a name (Thy, Vy) rather than the same word.
+_IY_SYLLABLE = re.compile("(?i)(h|k|l|m|s|t|qu)([iìíỉĩị])")
+_I_TO_Y = str.maketrans("iìíỉĩịIÌÍỈĨỊ", "yỳýỷỹỵYỲÝỶỸỴ")
+
+
+def _iy(m: re.Match) -> str:
+    found = _IY_SYLLABLE.fullmatch(m.group())
+    return found.group(1) + found.group(2).translate(_I_TO_Y) if found else m.group()
+
+
+@lru_cache(maxsize=65536)
+def canonical_iy(text: str) -> str:
+    """Every syllable that may be spelled with i or y alike (above) with y,
+    keeping case: ``sĩ`` and ``sỹ`` are one word, as ``hoà`` and ``hòa``
+    are. The y form because official texts write it most (kỹ, lý, Mỹ, quý,
+    tỷ); the choice only names the term. Expects NFC text (``normalize``)."""
+    return _LETTER_RUN.sub(_iy, text)
+
+
+_Y_TO_I = str.maketrans("yỳýỷỹỵYỲÝỶỸỴ", "iìíỉĩịIÌÍỈĨỊ")
+
+
+def iy_spellings(syllable: str) -> tuple[str, ...]:
+    """The spellings of one syllable that ``canonical_iy`` makes one word
+    (``ky`` -> ``("ky", "ki")``), or just the syllable: a phrase's folded
+    pairs are looked up in either spelling."""
+    i = syllable[:-1] + syllable[-1:].translate(_Y_TO_I)
+    y = canonical_iy(i)
+    return (syllable,) if y == i else (y, i)
 
 
 # --- folding ----------------------------------------------------------------

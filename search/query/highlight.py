@@ -96,13 +96,18 @@ def marks(text: str, groups: list[Group], runs=None) -> list[tuple[int, int, fro
     """
     tokens, forms, at = _scan(text)
     found = []  # (first token, past the last, group)
+    spelled = None  # the paragraph's accented forms, made when a group has accents
     for k, g in enumerate(groups):
         for seq, exact in [(g.folded, g.exact)] + [(alt, None) for alt in g.alternatives]:
             n = len(seq)
             hits = [i for i in at.get(seq[0], ()) if tuple(forms[i:i + n]) == seq]
             if exact is not None:
-                exact_hits = [i for i in hits
-                              if tuple(accented(t[0]) for t in tokens[i:i + n]) == exact]
+                # Over every syllable, not only the folded hits: "sĩ" is
+                # exactly "sỹ" (analysis.terms.accented), folded "si" and "sy".
+                if spelled is None:
+                    spelled = [accented(t[0]) for t in tokens]
+                exact_hits = [i for i, w in enumerate(spelled)
+                              if w == exact[0] and tuple(spelled[i:i + n]) == exact]
                 hits = exact_hits or hits
             found.extend((i, i + n, k) for i in hits)
     if not found:

@@ -11,7 +11,7 @@ the rest is searched as plain words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..analysis.terms import accented, folded
 from ..lang.abbreviations import expand
@@ -36,6 +36,9 @@ class Group:
     exact: tuple[str, ...] | None  # canonical lower-case, if typed with accents
     # Other spellings that count as this group (UBND for ủy ban nhân dân).
     alternatives: tuple[tuple[str, ...], ...] = ()
+    # A question word or filler ("ai", "là gì", "bao nhiêu"): found or not,
+    # it does not decide the ranking (query.ranking), see QUESTION_WORDS.
+    optional: bool = False
 
 
 @dataclass
@@ -74,6 +77,53 @@ def _group(syllables: list[str], exact: bool) -> Group:
         folded=tuple(folded(s) for s in syllables),
         exact=tuple(accented(s) for s in syllables) if exact else None,
     )
+
+
+# Question words and fillers: a question's words that name nothing the answer
+# is about ("ai chủ trì hội nghị lần thứ 9": the answer is a name, not the
+# word "ai"). They stay in the index and in the query, as optional words
+# (Group.optional): a paragraph is not ranked by whether it has them.
+# Accented: matched on the canonical forms, so only as typed ("nào", not
+# "não"). Typed without accents only the phrases of two or more syllables
+# count, which nothing else folds to ("bao nhieu", "o dau"): a bare "co",
+# "da", "nhung", "nao" may as well be cô, đá, nhung, não.
+QUESTION_WORDS = (
+    "như thế nào", "thế nào", "bao nhiêu", "ở đâu", "khi nào", "bao giờ", "tại sao",
+    "vì sao", "là gì", "là ai", "ai", "là", "gì", "nào", "đâu", "mấy", "có", "không",
+    "được", "đã", "những", "các",
+)
+_QUESTION = {tuple(accented(w) for w in phrase.split()) for phrase in QUESTION_WORDS}
+_FOLDED_QUESTION = {tuple(folded(w) for w in phrase.split())
+                    for phrase in QUESTION_WORDS if " " in phrase}
+_LONGEST_QUESTION = max(len(q) for q in _QUESTION)
+
+
+def _questions(groups: list[Group]) -> list[Group]:
+    """``groups`` with the question words and fillers among them optional
+    (longest phrase first); all of them, if nothing else was typed ("ai là
+    ai" is searched as it is)."""
+    one = [g.exact if g.exact is not None else g.folded for g in groups]
+    optional = [False] * len(groups)
+    i = 0
+    while i < len(groups):
+        for n in range(min(_LONGEST_QUESTION, len(groups) - i), 0, -1):
+            run = groups[i:i + n]
+            if any(len(g.folded) != 1 or g.alternatives for g in run):
+                continue
+            words = tuple(w[0] for w in one[i:i + n])
+            if all(g.exact is not None for g in run):
+                found = words in _QUESTION
+            else:
+                found = tuple(g.folded[0] for g in run) in _FOLDED_QUESTION
+            if found:
+                optional[i:i + n] = [True] * n
+                i += n
+                break
+        else:
+            i += 1
+    if all(optional):
+        return groups
+    return [replace(g, optional=True) if o else g for g, o in zip(groups, optional)]
 
 
 def _numbers(groups: list[Group]) -> list[Group]:
@@ -124,7 +174,7 @@ def parse_query(text: str) -> ParsedQuery:
         runs[-1].append(chunk)  # punctuation alone stays: it parts the syllables around it
         if syls:
             (parsed.phrases if kind == "phrase" else parsed.words).append(_group(syls, typed_accents))
-    parsed.words = expand(_numbers(parsed.words))
+    parsed.words = _questions(expand(_numbers(parsed.words)))
     budget = MAX_RUN_SYLLABLES
     for run in runs:
         scanned = tuple((w, b) for w, _s, _e, b in syllables(" ".join(run)))[:budget]

@@ -7,7 +7,9 @@ here each term's postings are read once into arrays (and cached), and a query
 is a few array additions over every paragraph at once.
 
 The ladder, for queries of up to STRICT_MAX_WORDS words each rung worth more
-than everything below it can add up to:
+than everything below it can add up to (question words and fillers,
+``parse.QUESTION_WORDS``, count neither in the length nor on any rung; nor,
+in the length, words a document's fields hold as typed, rung 2):
 
 0. whether every word it matches has the accents as typed       EXACT_TIER
    (always, for a query typed without diacritics; another spelling such
@@ -35,6 +37,7 @@ from typing import Callable
 import numpy as np
 
 from ..analysis.terms import folded, pair, pair_forms, query_terms
+from ..lang.text import iy_spellings
 from .facets import Filters
 from .generation import Generation
 from .parse import Group, ParsedQuery
@@ -54,6 +57,8 @@ SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT = 2.0, 0.0, 0.0, 1.0
 # tier there took UIT-ViQuAD's MRR@10 (accented questions) from 0.806 to
 # 0.514 (bench/relevance.py). They keep the nudge of SOFT_EXACT.
 EXACT_TIER = 1e9
+# A question word's or filler's BM25, scaled (parse.QUESTION_WORDS).
+OPTIONAL_WEIGHT = 0.25
 EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
@@ -130,8 +135,11 @@ class Ranker:
         sentences of real text almost never do."""
         def load():
             ids = None
-            syllables = [folded(w) for w in words]
-            sets = [np.union1d(*(self.postings("fbig", term)[0] for term in pair_forms(a, b)))
+            # Accented words in either spelling of i/y ("kỹ năng" is "kĩ năng").
+            syllables = [iy_spellings(folded(w)) if fieldname == "syl" else (folded(w),)
+                         for w in words]
+            sets = [np.unique(np.concatenate([self.postings("fbig", term)[0]
+                                              for x in a for y in b for term in pair_forms(x, y)]))
                     for a, b in zip(syllables, syllables[1:])]
             if fieldname == "syl":
                 sets += [self.postings("syl", w)[0] for w in words]
@@ -172,19 +180,25 @@ class Ranker:
         alts = [self._doc_codes("dfold", a) for a in g.alternatives]
         codes = self._doc_codes("dfold", g.folded)
         exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
+        codes = np.union1d(codes, exact)  # "sĩ" names a title's "sỹ" (_spelling)
         for a in alts:
             codes, exact = np.union1d(codes, a), np.union1d(exact, a)
         return codes, exact
 
-    def _named(self, words) -> np.ndarray:
+    def _named(self, words) -> tuple[np.ndarray, set[int]]:
         """Per paragraph, how many pairs of ``words`` typed in a row its
-        document's fields hold in a row (``dbig``: "khoa_19")."""
+        document's fields hold in a row (``dbig``: "khoa_19"); and the
+        indices of the words in a pair some document holds."""
         named = np.zeros(self.n, dtype=np.int32)
-        for a, b in zip(words, words[1:]):
+        naming: set[int] = set()
+        for k, (a, b) in enumerate(zip(words, words[1:])):
+            if a.optional or b.optional:
+                continue
             codes = self._doc_codes("dbig", (pair(a.folded[-1], b.folded[0]),))
             if len(codes):
                 named += self._broadcast(codes)
-        return named
+                naming |= {k, k + 1}
+        return named, naming
 
     def _doc_codes(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
         """Documents whose fields hold every one of ``words``."""
@@ -212,6 +226,15 @@ class Ranker:
         if g.exact is None:
             return ids, score, None, None
         eids, escore = self._match("syl", g.exact, EXACT_BOOST)
+        # The exact form can match where the folded one does not: "sĩ" finds
+        # "sỹ" (one term in syl, analysis.terms.accented), folded "si" and "sy".
+        extra = np.setdiff1d(eids, ids, assume_unique=True)
+        if len(extra):
+            dense = np.zeros(self.n, dtype=np.float32)
+            dense[ids] = score
+            dense[extra] = escore[np.isin(eids, extra, assume_unique=True)] / np.float32(EXACT_BOOST)
+            ids = np.union1d(ids, extra)
+            score = dense[ids]
         return ids, score, eids, escore
 
     def _docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
@@ -238,7 +261,15 @@ class Ranker:
 
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
-        strict = len(parsed.positive) <= STRICT_MAX_WORDS
+        # Question words and fillers (parse.QUESTION_WORDS) count for nothing
+        # on the ladder: not in the query's length, not in any rung. Nor do
+        # the words a document's fields hold as typed (NAMED: "hội nghị lần
+        # thứ 9", "Lạng Sơn"): what is left says how long the query is. "ai
+        # chủ trì hội nghị lần thứ 9" is "chủ trì" asked of meeting 9's
+        # document, a keyword query.
+        content = [g for g in parsed.positive if not g.optional]
+        named, naming = self._named(parsed.words)
+        strict = len(content) - len(naming) <= STRICT_MAX_WORDS
         cover_bonus, text_bonus, doc_bonus, exact_bonus = (
             (COVER, TEXT_COVER, DOC_COVER, EXACT) if strict
             else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT))
@@ -253,6 +284,9 @@ class Ranker:
             keep &= allowed
         for i, g in enumerate(parsed.positive):  # quoted phrases first
             ids, s, eids, es, alt_ids = self.group(g)
+            if g.optional:
+                score[ids] += s * OPTIONAL_WEIGHT
+                continue
             has = np.zeros(self.n, dtype=bool)
             has[ids] = True
             if i < len(parsed.phrases):  # required, and in the paragraph itself
@@ -289,7 +323,7 @@ class Ranker:
             keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False
         keep &= cover > 0
         if strict:
-            score += self._named(parsed.words) * NAMED
+            score += named * NAMED
         if filters.accents == "exact":
             keep &= ~inexact
         candidates = np.flatnonzero(keep)
@@ -313,7 +347,7 @@ class Ranker:
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
-            with_all=int(np.count_nonzero(cover[candidates] == len(parsed.positive))),
+            with_all=int(np.count_nonzero(cover[candidates] == len(content))),
             facets=self.facets.counts(candidates),
             candidates=candidates, final=final, order=order, late=late,
             exact=[not bool(x) for x in late[top]],
