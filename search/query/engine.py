@@ -213,6 +213,16 @@ class Engine:
             suggestion = accents.restore(suggestion or text) or suggestion
         return suggestion
 
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` (at most 8) completions of what was typed so far,
+        from the index's words and compounds, accents aside on the prefix
+        ("nghi quy" -> ["nghị quyết", ...]), most paragraphs first
+        (query/complete.py)."""
+        def run(searcher):
+            return self._local.generation.completer(searcher.reader()).complete(prefix, limit)
+
+        return self._with_searcher(run)
+
     @staticmethod
     def _hit(stored: dict, score: float, parsed: ParsedQuery) -> dict:
         return {
