@@ -12,8 +12,15 @@ those before it: first whole compounds that begin with its last words
 (``fbig``: "ban ch" -> "ban chấp", the pair's second word shown in its most
 frequent accented form), then the last word alone.
 
-Measured (bench/suggest.py, ``make bench-suggest``): see the numbers in
-``complete``'s docstring.
+Measured with bench/suggest.py (``make bench-suggest``) on
+bench/make_corpus.py's 100,000 paragraphs (99,920 indexed, 2 segments), the
+shared 2-core machine under load from other builds: 9,972 words and
+compounds and 35,778 pairs, built in 1.5 s (read a segment at a time: 8.4 s
+for fbig alone through Whoosh's MultiReader), 6 MB held; every prefix of
+bench/scale.py's 40 queries typed a letter at a time (550 prefixes x 3):
+``Engine.complete`` p50 0.07 ms, p95 0.11 ms, p99 4.2 ms;
+``/api/suggest`` through Flask's test client p50 0.28 ms, p95 0.51 ms.
+``Engine.warm`` builds it at start-up, so no keystroke waits for it.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from bisect import bisect_left
 import numpy as np
 
 from ..lang.text import fold
-from .whoosh_read import field_terms
+from .whoosh_read import field_terms, leaves
 
 MAX_LIMIT = 8
 # Words of the query looked at for a compound: the longest compounds of the
@@ -66,10 +73,22 @@ class _Sorted:
         return (order[:limit] + lo).tolist()
 
 
+def _terms(parts, fieldname: str) -> dict[str, int]:
+    """``term -> paragraphs`` over every segment. A segment at a time: at
+    100k paragraphs (2 segments) fbig's 137k terms took 8.4 s through
+    Whoosh's MultiReader (a heap merge in Python) and 0.9 s this way."""
+    out: dict[str, int] = {}
+    for reader, _ in parts:
+        for term, df in field_terms(reader, fieldname):
+            out[term] = out.get(term, 0) + df
+    return out
+
+
 class Completer:
-    def __init__(self, reader):
+    def __init__(self, searcher):
+        parts = leaves(searcher)
         words: dict[tuple[str, str], int] = {}
-        for term, df in field_terms(reader, "syl"):
+        for term, df in _terms(parts, "syl").items():
             words[(fold(term), term)] = df
         # The accented form of each folded word most paragraphs hold.
         self.accented: dict[str, tuple[int, str]] = {}
@@ -77,13 +96,13 @@ class Completer:
             if df > self.accented.get(key, (0, ""))[0]:
                 self.accented[key] = (df, shown)
         entries = dict(words)
-        for term, df in field_terms(reader, "comp"):
+        for term, df in _terms(parts, "comp").items():
             shown = term.replace("_", " ")
             key = fold(shown)
             entries[(key, shown)] = max(df, entries.get((key, shown), 0))
         self.entries = _Sorted(entries)
         pairs: dict[tuple[str, str], int] = {}
-        for term, df in field_terms(reader, "fbig"):
+        for term, df in _terms(parts, "fbig").items():
             first, sep, second = term.partition("_")
             if sep and first and second and "_" not in second and "~" not in term:
                 pairs[(f"{first} {second}", second)] = df

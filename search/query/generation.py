@@ -116,10 +116,10 @@ class Generation:
                 self._vocabulary = Vocabulary(reader)
             return self._vocabulary
 
-    def completer(self, reader) -> Completer:
+    def completer(self, searcher) -> Completer:
         """The generation's words and compounds for autocomplete, built on
-        first need (``reader``: any open reader of this generation)."""
+        first need (``searcher``: any open searcher of this generation)."""
         with self._lock:
             if self._completer is None:
-                self._completer = Completer(reader)
+                self._completer = Completer(searcher)
             return self._completer
