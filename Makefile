@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard
+.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -101,6 +101,10 @@ bench: $(BIN)/.installed
 
 bench-quick: $(BIN)/.installed
 	$(BIN)/python bench/scale.py --quick
+
+# Autocomplete (/api/suggest) latency at 100,000 paragraphs, a prefix a key.
+bench-suggest: $(BIN)/.installed
+	$(BIN)/python bench/suggest.py
 
 # Indexing throughput against the pyvi-only limit, and incremental updates.
 bench-indexing: $(BIN)/.installed

@@ -44,7 +44,7 @@ def test_unaccented_query_typed_in_the_box_highlights_accented_words(base_url, p
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(base_url + "/")
-    box = page.get_by_role("searchbox")
+    box = page.get_by_role("combobox", name="Từ khóa tìm kiếm")
     box.fill("phat trien ben vung cay che")
     box.press("Enter")
     page.wait_for_url("**/search?q=*")
@@ -141,7 +141,7 @@ def test_phone_filters_fold_above_the_results_with_44px_targets(base_url, phone)
 def test_phone_home_placeholder_is_whole(base_url, phone):
     page = phone
     page.goto(base_url + "/")
-    box = page.get_by_role("searchbox")
+    box = page.get_by_role("combobox", name="Từ khóa tìm kiếm")
     # The placeholder's width in the box's own font, against the room inside it.
     needed, room = box.evaluate("""el => {
         const s = getComputedStyle(el), c = document.createElement('canvas').getContext('2d');
@@ -156,7 +156,7 @@ def test_filters_survive_a_new_search_and_the_way_back(base_url, page):
     page.goto(base_url + "/search?q=tinh+uy+thai+nguyen")
     page.locator(".filters").get_by_role("link", name="Lạng Sơn").click()
     page.wait_for_url("**province=*")
-    box = page.get_by_role("searchbox")
+    box = page.get_by_role("combobox", name="Từ khóa tìm kiếm")
     box.fill("nghi quyet")
     box.press("Enter")
     page.wait_for_url("**q=nghi+quyet*")
@@ -199,3 +199,53 @@ def test_results_grouped_by_document_in_the_browser(base_url, page):
     link.click()
     assert page.locator("p:target").get_attribute("id") != here
     assert page.locator("p:target mark").count() > 0
+
+
+# --- issue 13: autocomplete under the CSP, by keyboard, and without scripts ---
+
+def test_autocomplete_by_keyboard(base_url, page):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base_url + "/")
+    box = page.get_by_role("combobox", name="Từ khóa tìm kiếm")
+    box.press_sequentially("nghi quy")
+    listbox = page.get_by_role("listbox")
+    first = listbox.get_by_role("option").first
+    first.wait_for()
+    assert first.inner_text() == "nghị quyết"
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    assert first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == first.get_attribute("id")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    assert page.get_by_role("combobox", name="Từ khóa tìm kiếm").input_value() == "nghị quyết"
+    assert "Tìm thấy" in page.locator(".stats").inner_text()
+
+    # Esc closes the list; Enter then searches what was typed.
+    box = page.get_by_role("combobox", name="Từ khóa tìm kiếm")
+    box.fill("")
+    box.press_sequentially("tinh u")
+    page.get_by_role("option", name="tỉnh ủy", exact=True).wait_for()
+    page.screenshot(path=str(ARTIFACTS / "autocomplete.png"))
+    box.press("Escape")
+    assert page.get_by_role("listbox").is_hidden()
+    assert box.get_attribute("aria-expanded") == "false"
+    box.press("Enter")
+    page.wait_for_url("**q=tinh+u*")
+    assert errors == []  # nothing refused by the CSP, nothing thrown
+
+
+def test_search_box_works_with_scripts_off(base_url, page):
+    context = page.context.browser.new_context(java_script_enabled=False)
+    try:
+        plain = context.new_page()
+        plain.goto(base_url + "/")
+        box = plain.get_by_role("searchbox", name="Từ khóa tìm kiếm")  # no script: a plain box
+        box.fill("nghi quyet")
+        box.press("Enter")
+        plain.wait_for_url("**/search?q=nghi+quyet*")
+        assert "Tìm thấy" in plain.locator(".stats").inner_text()
+        assert plain.get_by_role("listbox").count() == 0
+    finally:
+        context.close()

@@ -62,7 +62,7 @@ def _query_arg() -> str:
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; style-src 'self'; img-src 'self'; "
-        "script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
+        "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
@@ -183,6 +183,20 @@ def api_search():
     except BadRequest as e:
         return jsonify(error=str(e)), 400
     return jsonify(_search(q, limit, offset, filters, group))
+
+
+@bp.get("/api/suggest")
+def api_suggest():
+    """Completions of what is typed in the search box (web/static/suggest.js):
+    ``{"query": q, "suggestions": [...]}``, at most 8."""
+    try:
+        q = _query_arg()
+        limit = int_arg("limit", 8, 1, 8)
+    except BadRequest as e:
+        return jsonify(error=str(e)), 400
+    resp = jsonify(query=q, suggestions=_engine().complete(q, limit))
+    resp.headers["Cache-Control"] = "private, max-age=60"
+    return resp
 
 
 @bp.get("/doc/<doc_id>")

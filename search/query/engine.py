@@ -213,6 +213,16 @@ class Engine:
             suggestion = accents.restore(suggestion or text) or suggestion
         return suggestion
 
+    def complete(self, prefix: str, limit: int = 8) -> list[str]:
+        """Up to ``limit`` (at most 8) completions of what was typed so far,
+        from the index's words and compounds, accents aside on the prefix
+        ("nghi quy" -> ["nghị quyết", ...]), most paragraphs first
+        (query/complete.py)."""
+        def run(searcher):
+            return self._local.generation.completer(searcher).complete(prefix, limit)
+
+        return self._with_searcher(run)
+
     @staticmethod
     def _hit(stored: dict, score: float, parsed: ParsedQuery) -> dict:
         return {
@@ -306,10 +316,13 @@ class Engine:
     def warm(self, queries=()) -> None:
         """Do now what the first requests would otherwise pay for: open the
         generation (its per-paragraph arrays are read on open), read its
-        vocabulary, and cache the postings of ``queries``. (Frequent terms
-        need no warming: their postings are memory-mapped, index/hot.py.)"""
+        vocabulary and autocomplete's words (~1 s at 100k paragraphs, so
+        that no keystroke waits for them), and cache the postings of
+        ``queries``. (Frequent terms need no warming: their postings are
+        memory-mapped, index/hot.py.)"""
         searcher = self._searcher()
         self._local.generation.vocabulary(searcher.reader())
+        self._local.generation.completer(searcher)
         for q in queries:
             self.search(q)
 

@@ -6,7 +6,8 @@ the manifest's sha256 on open, and their size, time and inode before each
 search: ``changed``): per-paragraph arrays (field
 lengths, deletions, facet columns), each segment's hot postings, the accent
 model, and the cache of scored postings. The vocabulary for did-you-mean is
-read on first need (only a query that finds nothing needs it).
+read on first need (only a query that finds nothing needs it), and so are
+the sorted words and compounds for autocomplete (query/complete.py).
 
 Memory a serving process holds, and where each bound is set:
 
@@ -30,6 +31,7 @@ from ..index.schema import ANALYZED_FIELDS
 from ..index.store import FILES, check_files, fingerprint, read_manifest, watched
 from ..lang.restore import MODEL_FILE, AccentModel
 from .caching import SharedLRU
+from .complete import Completer
 from .facets import FacetColumns
 from .suggest import Vocabulary
 from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
@@ -82,6 +84,7 @@ class Generation:
         finally:
             searcher.close()
         self._vocabulary: Vocabulary | None = None
+        self._completer: Completer | None = None
         self._documents: list | None = None
         self._lock = threading.Lock()
 
@@ -113,3 +116,10 @@ class Generation:
                 self._vocabulary = Vocabulary(reader)
             return self._vocabulary
 
+    def completer(self, searcher) -> Completer:
+        """The generation's words and compounds for autocomplete, built on
+        first need (``searcher``: any open searcher of this generation)."""
+        with self._lock:
+            if self._completer is None:
+                self._completer = Completer(searcher)
+            return self._completer
