@@ -81,3 +81,23 @@ def test_numbers_and_abbreviations_are_exact(seed_engine):
     for query in ("lần thứ tám", "UBND tỉnh"):
         result = seed_engine.search(query, limit=5)
         assert all(h["exact"] for h in result["hits"]), query
+
+
+@pytest.mark.parametrize("partial,wanted", [
+    ("tinh giản bien chế", {("003", 4), ("000", 10)}),  # "tinh giản biên chế"
+    # "Đai" typed for Đại: 004, the Đại hội report's lead or its quán triệt paragraph.
+    ("quán triet Nghị quyet Đai hội Đảng bo tinh", {("004", 3), ("004", 1)}),
+])
+def test_a_half_accented_query_is_never_worse_than_the_folded_one(seed_engine, partial, wanted):
+    """Each word on its own: the accents typed are hints, a bare word matches
+    any accent, and no exact tier pushes the wanted paragraph down."""
+    for query in (partial, fold(partial)):
+        hit = seed_engine.search(query, limit=1)["hits"][0]
+        assert (hit["doc_id"][:3], hit["paragraph"]) in wanted, query
+
+
+def test_a_bare_word_of_an_accented_query_matches_any_accent(seed_engine):
+    """"tinh" beside "giản" and "chế": a paragraph saying "tỉnh" is not marked
+    as an approximate match for it."""
+    hit = seed_engine.search("tinh giản bien chế", limit=1)["hits"][0]
+    assert (hit["doc_id"][:3], hit["paragraph"], hit["exact"]) == ("003", 4, True)

@@ -39,6 +39,10 @@ class Group:
     # A question word or filler ("ai", "là gì", "bao nhiêu"): found or not,
     # it does not decide the ranking (query.ranking), see QUESTION_WORDS.
     optional: bool = False
+    # Typed without diacritics in a query that has some ("tinh giản bien
+    # chế"): it prefers its unaccented form, yet any accent is a match as
+    # good (query.ranking: it puts no paragraph below the exact tier).
+    bare: bool = False
 
 
 @dataclass
@@ -76,6 +80,7 @@ def _group(syllables: list[str], exact: bool) -> Group:
     return Group(
         folded=tuple(folded(s) for s in syllables),
         exact=tuple(accented(s) for s in syllables) if exact else None,
+        bare=exact and not any(has_diacritics(s) for s in syllables),
     )
 
 

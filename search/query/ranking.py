@@ -308,7 +308,7 @@ class Ranker:
                 if exact is not None and len(exact_codes):
                     exact |= self._broadcast(exact_codes)
             cover += has
-            if exact is not None:
+            if exact is not None and not g.bare:
                 inexact |= has & ~exact
         pairs, compounds = query_terms(parsed.runs, parsed.accented, MAX_COMPOUND)
         # Runs of 2-4 query syllables that the index knows as a compound.
@@ -328,10 +328,15 @@ class Ranker:
             keep &= ~inexact
         candidates = np.flatnonzero(keep)
         late = inexact[candidates]
-        final = ((~late) * (EXACT_TIER if strict else 0.0) + cover[candidates] * cover_bonus
+        # The tier is for keywords typed with their accents. A query with
+        # some words bare ("tinh giản bien chế", "Đai hội" for Đại hội) was
+        # typed half-accented: its accents are hints (EXACT), so that it is
+        # never ranked worse than the same query typed without any.
+        tiered = strict and not any(g.bare for g in parsed.positive if not g.optional)
+        final = ((~late) * (EXACT_TIER if tiered else 0.0) + cover[candidates] * cover_bonus
                  + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
                  + score[candidates])
-        tier = late if strict else np.zeros_like(late)
+        tier = late if tiered else np.zeros_like(late)
 
         def order(want: int) -> np.ndarray:
             """Indices into ``candidates`` of the ``want`` first, in order."""
