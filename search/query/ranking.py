@@ -13,7 +13,8 @@ in the length, words a document's fields hold as typed, rung 2):
 
 0. whether every word it matches has the accents as typed       EXACT_TIER
    (always, for a query typed without diacritics; another spelling such
-   as UBND or a number's digits counts as exact)
+   as UBND or a number's digits counts as exact; not a tier for a query
+   with some words typed bare, whose accents are hints: see ``tiered``)
 1. how many of the typed words (or phrases) a paragraph has, in its
    text or in its document's fields (title, province, meeting, term,
    dates: index.schema)                                         COVER each
