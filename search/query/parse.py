@@ -36,6 +36,9 @@ class Group:
     exact: tuple[str, ...] | None  # canonical lower-case, if typed with accents
     # Other spellings that count as this group (UBND for ủy ban nhân dân).
     alternatives: tuple[tuple[str, ...], ...] = ()
+    # A word the index does not know, searched as its closest known word
+    # (``suggest.corrections``): its matches count less than a typed word's.
+    fuzzy: bool = False
 
 
 @dataclass

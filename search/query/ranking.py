@@ -54,6 +54,11 @@ SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT = 2.0, 0.0, 0.0, 1.0
 # tier there took UIT-ViQuAD's MRR@10 (accented questions) from 0.806 to
 # 0.514 (bench/relevance.py). They keep the nudge of SOFT_EXACT.
 EXACT_TIER = 1e9
+# A word the index does not know is searched as its closest known word
+# (query.suggest.corrections): having it counts half of having a typed word,
+# on the cover rung and in BM25, so "che thai nguyn" ranks a paragraph with
+# chè and Thái (two typed words) before one with chè and nguyên.
+FUZZY_WEIGHT = 0.5
 EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
@@ -147,6 +152,10 @@ class Ranker:
         """Per paragraph having the group in its text: (docnums, BM25, exact
         docnums, exact BM25, docnums matched by another spelling)."""
         ids, score, eids, escore = self._spelling(g)
+        if g.fuzzy and g.exact is not None:
+            # A correction keeps the typed tone mark: only that form counts
+            # ("chóo" may become chó, never chò).
+            ids, score = eids, escore
         alt_ids = EMPTY[0]
         if g.alternatives:
             # UBND for ủy ban nhân dân: a paragraph has the group if it has any
@@ -172,6 +181,8 @@ class Ranker:
         alts = [self._doc_codes("dfold", a) for a in g.alternatives]
         codes = self._doc_codes("dfold", g.folded)
         exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
+        if g.fuzzy:
+            codes = exact
         for a in alts:
             codes, exact = np.union1d(codes, a), np.union1d(exact, a)
         return codes, exact
@@ -244,6 +255,7 @@ class Ranker:
             else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT))
         score = np.zeros(self.n, dtype=np.float64)
         cover = np.zeros(self.n, dtype=np.int32)       # in the paragraph or its document's fields
+        fixed = np.zeros(self.n, dtype=np.int32)       # the same, for corrected words
         in_text = np.zeros(self.n, dtype=np.int32)     # in the paragraph itself
         in_doc = np.zeros(self.n, dtype=np.int32)      # in its document's fields
         inexact = np.zeros(self.n, dtype=bool)         # a word matched only with other accents
@@ -258,7 +270,7 @@ class Ranker:
             if i < len(parsed.phrases):  # required, and in the paragraph itself
                 keep &= has
             in_text[ids] += 1
-            score[ids] += s
+            score[ids] += s * FUZZY_WEIGHT if g.fuzzy else s
             exact = None
             if g.exact is not None:
                 exact = np.zeros(self.n, dtype=bool)
@@ -273,7 +285,10 @@ class Ranker:
                 has |= doc_has
                 if exact is not None and len(exact_codes):
                     exact |= self._broadcast(exact_codes)
-            cover += has
+            if g.fuzzy:
+                fixed += has
+            else:
+                cover += has
             if exact is not None:
                 inexact |= has & ~exact
         pairs, compounds = query_terms(parsed.runs, parsed.accented, MAX_COMPOUND)
@@ -287,7 +302,7 @@ class Ranker:
             score[ids] += s
         for g in parsed.excluded:
             keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False
-        keep &= cover > 0
+        keep &= (cover + fixed) > 0
         if strict:
             score += self._named(parsed.words) * NAMED
         if filters.accents == "exact":
@@ -295,6 +310,7 @@ class Ranker:
         candidates = np.flatnonzero(keep)
         late = inexact[candidates]
         final = ((~late) * (EXACT_TIER if strict else 0.0) + cover[candidates] * cover_bonus
+                 + fixed[candidates] * (cover_bonus * FUZZY_WEIGHT)
                  + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
                  + score[candidates])
         tier = late if strict else np.zeros_like(late)
@@ -313,7 +329,7 @@ class Ranker:
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
-            with_all=int(np.count_nonzero(cover[candidates] == len(parsed.positive))),
+            with_all=int(np.count_nonzero((cover + fixed)[candidates] == len(parsed.positive))),
             facets=self.facets.counts(candidates),
             candidates=candidates, final=final, order=order, late=late,
             exact=[not bool(x) for x in late[top]],
