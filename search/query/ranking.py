@@ -14,7 +14,8 @@ than everything below it can add up to:
    as UBND or a number's digits counts as exact)
 1. how many of the typed words (or phrases) a paragraph has, in its
    text or in its document's fields (title, province, meeting, term,
-   dates: index.schema)                                         COVER each
+   dates: index.schema); a word the index does not know, searched
+   as its closest known word, counts FUZZY_WEIGHT of one        COVER each
 2. how many pairs of words typed in a row its document's fields
    hold in a row: a fact named ("khóa 19", "lần thứ tám" = 8,
    "Lạng Sơn") puts that document's paragraphs before one that has the
@@ -246,6 +247,11 @@ class Ranker:
 
     def has(self, fieldname: str, text: str) -> bool:
         return len(self.postings(fieldname, text)[0]) > 0
+
+    def in_lexicon(self, fieldname: str, text: str) -> bool:
+        """Whether some segment holds the term, without reading its postings
+        (for the candidates of a correction: most are never searched)."""
+        return any((fieldname, text) in reader for reader, _ in self.leaves)
 
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
