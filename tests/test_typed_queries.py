@@ -146,3 +146,13 @@ def test_the_page_says_what_it_corrected(client):
     assert client.get("/api/search", query_string={"q": "hoi ngih", "raw": "1"}).get_json()["corrected"] is None
     plain = client.get("/search", query_string={"q": "hội nghị"}).get_data(as_text=True)
     assert "Đã sửa" not in plain and "Đã tìm" not in plain
+
+
+def test_a_pasted_page_of_unknown_words_is_corrected_no_further_than_a_query(seed_engine, monkeypatch):
+    from search.query import suggest
+    calls = []
+    closest = suggest.Vocabulary.closest
+    monkeypatch.setattr(suggest.Vocabulary, "closest", lambda self, w: calls.append(w) or closest(self, w))
+    result = seed_engine.search(" ".join(f"xq{n}zk ngih" for n in range(3000)))
+    assert result["corrected"] == {"ngih": "nghị"}
+    assert len(calls) <= suggest.MAX_CORRECTED_SYLLABLES

@@ -24,6 +24,11 @@ from ..lang.tokens import syllables
 from .whoosh_read import field_terms
 
 MAX_DISTANCE = 2
+# Words past this many are not searched (query.parse.MAX_GROUPS is 32), nor
+# corrected; longer words are not split: a pasted page costs no more than a
+# query.
+MAX_CORRECTED_SYLLABLES = 64
+MAX_SPLIT_LETTERS = 20
 
 
 class Vocabulary:
@@ -142,7 +147,7 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     Left as typed: numbers (digits, and number words read as digits), codes
     and acronyms (GRDP, TW), one-letter words, quoted and excluded words.
     """
-    words = syllables(text)
+    words = syllables(text)[:MAX_CORRECTED_SYLLABLES]
     accented_query = any(has_diacritics(w) for w, *_ in words) if accented is None else accented
     folded = [fold(w) for w, *_ in words]
     # "lần thứ chín" is searched as 9 (query.parse): its number words are no typos.
@@ -167,7 +172,7 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
             key = (-context, d, -vocabulary.df[cand], cand)
             if best_key is None or key < best_key:
                 best, best_key = (cand, forms[0]), key
-        if tone is None and (best_key is None or best_key[1] > 1):
+        if tone is None and len(f) <= MAX_SPLIT_LETTERS and (best_key is None or best_key[1] > 1):
             best = _split(f, vocabulary) or best  # two words run together: "kinhte"
         if best is None:
             continue
