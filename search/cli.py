@@ -129,10 +129,12 @@ def _term(ctx, param, value):
 @click.option("--group", type=click.Choice(["none", "doc"]), default="none", show_default=True,
               help="doc: one result per document, its best paragraph first "
                    "(--limit and --offset then count documents).")
+@click.option("--raw", is_flag=True, help="Search the words exactly as typed: no Telex/VNI "
+              "decoding, no correction of words the index does not know.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
 @click.option("--batch", is_flag=True, help="Read one query per line from stdin (with --json).")
 def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, year,
-               date_from, date_to, sort, group: str, as_json: bool, batch: bool):
+               date_from, date_to, sort, group: str, raw: bool, as_json: bool, batch: bool):
     """Search the index for the query WORDS.
 
     A word after a minus is excluded and "quoted words" are a phrase:
@@ -152,10 +154,11 @@ def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, 
         if batch:
             for line in sys.stdin:
                 result = engine.search(line.rstrip("\r\n"), limit=limit, offset=offset,
-                                       filters=filters, group=group)
+                                       filters=filters, group=group, raw=raw)
                 click.echo(json.dumps(result, ensure_ascii=False))
             return
-        result = engine.search(query, limit=limit, offset=offset, filters=filters, group=group)
+        result = engine.search(query, limit=limit, offset=offset, filters=filters, group=group,
+                               raw=raw)
     finally:
         engine.close()
     if as_json:
@@ -163,6 +166,11 @@ def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, 
         return
     if result["suggestion"] and result["suggestion"] != query:
         click.echo(f"Có phải bạn muốn tìm: {result['suggestion']}")
+    if result["decoded"]:
+        click.echo(f"Đã tìm: {result['decoded']} (--raw: tìm đúng như đã gõ)")
+    if result["corrected"]:
+        fixes = ", ".join(f"{typed} → {shown}" for typed, shown in result["corrected"].items())
+        click.echo(f"Đã sửa: {fixes} (--raw: tìm đúng như đã gõ)")
     took = f"({_decimal(result['took_ms'], 1)} ms)"
     if group == "doc":
         click.echo(f"{result['documents']} văn kiện, {result['total']} đoạn {took}")

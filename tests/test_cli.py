@@ -22,7 +22,7 @@ def test_index_then_search_human_and_json(tmp_path):
     out = runner.invoke(main, ["search", "GRDP", "--index", index, "--json"])
     data = json.loads(out.output)
     assert set(data) == {"query", "group", "total", "documents", "exact_total", "with_all_words",
-                         "suggestion", "facets", "took_ms", "hits"}
+                         "suggestion", "decoded", "corrected", "facets", "took_ms", "hits"}
     assert data["query"] == "GRDP" and data["total"] == 2
     hit = data["hits"][0]
     assert set(hit) == {"doc_id", "title", "paragraph", "text", "spans", "fragment", "score", "meta",

@@ -43,10 +43,10 @@ class SearchCache:
         self.hits = self.misses = 0
 
     def search(self, text: str, limit: int = 10, offset: int = 0,
-               filters: Filters = Filters(), group: str = "none") -> dict:
+               filters: Filters = Filters(), group: str = "none", raw: bool = False) -> dict:
         if not self.enabled:
             return self.prepare(self.engine.search(text, limit=limit, offset=offset,
-                                                   filters=filters, group=group))
+                                                   filters=filters, group=group, raw=raw))
         started = time.perf_counter()
         # The engine reads `current` after this: what it answers is from this
         # generation or a newer one, never older than the key says. A
@@ -56,14 +56,14 @@ class SearchCache:
             if gen != self._generation:
                 self.results.clear()
                 self._generation = gen
-        key = (gen, text, limit, offset, filters, group)
+        key = (gen, text, limit, offset, filters, group, raw)
         kept = self.results.lookup(key)
         if kept is not None:
             with self._lock:
                 self.hits += 1
             return dict(kept, took_ms=round((time.perf_counter() - started) * 1000, 3))
         result = self.prepare(self.engine.search(text, limit=limit, offset=offset,
-                                                 filters=filters, group=group))
+                                                 filters=filters, group=group, raw=raw))
         self.results.put(key, result)
         with self._lock:
             self.misses += 1

@@ -46,8 +46,10 @@ def _engine():
 
 
 def _search(q: str, limit: int, offset: int, filters: Filters, group: str = "none") -> dict:
+    # raw=1: the query exactly as typed, no Telex/VNI decoding, no corrections.
     return current_app.extensions["search_cache"].search(q, limit=limit, offset=offset,
-                                                         filters=filters, group=group)
+                                                         filters=filters, group=group,
+                                                         raw=request.args.get("raw") == "1")
 
 
 def _query_arg() -> str:
@@ -154,6 +156,8 @@ def search_page():
     current = current_args(filters, filters.sort, "relevance", accents)
     if group != "doc":
         current["group"] = group
+    if request.args.get("raw") == "1":
+        current["raw"] = "1"
     if not q.strip():
         return render_template("search.html", q=q, result=None, error=None, current=current)
     result = _search(q, PER_PAGE, (page - 1) * PER_PAGE, filters, group)

@@ -11,14 +11,19 @@ from pathlib import Path
 
 import numpy as np
 
-from ..lang.text import fold
+from dataclasses import replace
+
+from ..analysis.terms import accented, pair
+from ..lang.keyboard import decode
+from ..lang.text import fold, has_diacritics
+from ..lang.tokens import syllables
 from ..index.store import IndexChanged, IndexMissing, current_generation, fingerprint
 from .facets import Filters
 from .generation import Generation
 from .highlight import marked_spans, snippet
 from .parse import ParsedQuery, parse_query
 from .ranking import Ranked, Ranker
-from .suggest import did_you_mean
+from .suggest import Vocabulary, corrections, did_you_mean
 from .whoosh_read import open_searcher
 
 MAX_LIMIT = 100
@@ -145,7 +150,7 @@ class Engine:
         return self._local.generation.manifest
 
     def search(self, text: str, limit: int = 10, offset: int = 0,
-               filters: Filters = Filters(), group: str = "none") -> dict:
+               filters: Filters = Filters(), group: str = "none", raw: bool = False) -> dict:
         """Ranked paragraphs for ``text``, in the JSON shape of the API
         (less the rendered snippet: each hit has its ``spans`` and
         ``fragment`` as offsets into its ``text``).
@@ -156,17 +161,23 @@ class Engine:
         ``offset`` count documents, ordered by their best paragraph's rank.
         Either way ``total`` counts matching paragraphs, ``documents`` the
         documents holding them, and the facets count paragraphs.
+
+        Words typed with the input method off are decoded and words the
+        index does not know are corrected (``_typed``): ``decoded`` is the
+        query searched after decoding, ``corrected`` maps each corrected
+        word to the word searched; both None when nothing was, and always
+        with ``raw=True`` (the query searched exactly as typed).
         """
         started = time.perf_counter()
         if group not in GROUPS:
             raise ValueError(f"group must be one of {GROUPS}, not {group!r}")
         limit = max(1, min(int(limit), MAX_LIMIT))
         offset = max(0, min(int(offset), MAX_OFFSET))
-        parsed = parse_query(text)
 
         def run(searcher):
+            searched, parsed, decoded, corrected = self._typed(text, filters, raw, searcher)
             if parsed.empty:
-                return [], 0, 0, 0, 0, None, {}
+                return [], 0, 0, 0, 0, None, {}, decoded, corrected
             generation = self._local.generation
             if group == "doc":
                 ranked = self._local.ranker.rank(parsed, 1, 0, filters)
@@ -185,9 +196,11 @@ class Engine:
                     hit["more"], hit["others"] = others
                 hits.append(hit)
             return (hits, ranked.total, ranked.documents, exact_total, ranked.with_all,
-                    self._suggest(text, parsed, ranked.total, searcher), ranked.facets)
+                    self._suggest(searched, parsed, ranked.total, searcher), ranked.facets,
+                    decoded, corrected)
 
-        hits, total, documents, exact_total, with_all, suggestion, facets = self._with_searcher(run)
+        (hits, total, documents, exact_total, with_all, suggestion, facets,
+         decoded, corrected) = self._with_searcher(run)
         return {
             "query": text,
             "group": group,
@@ -196,10 +209,51 @@ class Engine:
             "exact_total": exact_total,
             "with_all_words": with_all,
             "suggestion": suggestion,
+            "decoded": decoded,
+            "corrected": corrected,
             "facets": facets,
             "took_ms": round((time.perf_counter() - started) * 1000, 3),
             "hits": hits,
         }
+
+    def _typed(self, text: str, filters: Filters, raw: bool, searcher):
+        """``(text searched, its parsed query, decoded, corrected)``: ``text``
+        with its Telex/VNI words decoded when that finds more (``_decode``,
+        ``_finds_more``), then its words the index does not know searched as
+        their closest known words (``suggest.corrections``), counted below
+        typed words (``Group.fuzzy``)."""
+        parsed = parse_query(text)
+        if raw or parsed.empty:
+            return text, parsed, None, None
+        vocabulary = self._local.generation.vocabulary(searcher.reader())
+        ranker = self._local.ranker
+        searched, decoded = text, None
+        keys = _decode(text, vocabulary)
+        if keys is not None:
+            candidate = _relaxed(parse_query(keys), text)
+            if _finds_more(ranker, candidate, parsed, filters):
+                searched, parsed, decoded = keys, candidate, keys
+        marks = has_diacritics(text)
+        fixes = corrections(searched, vocabulary, lambda a, b: ranker.in_lexicon("fbig", pair(a, b)), marks)
+        if not fixes:
+            return searched, parsed, decoded, None
+        if decoded:  # what the page says was searched: decoded and corrected
+            decoded = _replaced(searched, [(s, e, shown) for s, e, _, _, shown in fixes])
+        searched = _replaced(searched, [(s, e, r) for s, e, r, _, _ in fixes])
+        parsed = parse_query(searched)
+        if decoded:
+            parsed = _relaxed(parsed, text)
+        # The corrected words, by their folded form. Typed with marks, they
+        # match only the form searched (its tone as typed); without, any.
+        marked = {fold(w) for _, _, r, _, _ in fixes for w in r.split()}
+
+        def fuzzy(g):
+            if len(g.folded) != 1 or g.folded[0] not in marked:
+                return g
+            return replace(g, fuzzy=True, exact=g.exact if marks else None)
+
+        parsed.words = [fuzzy(g) for g in parsed.words]
+        return searched, parsed, decoded, {typed: shown for *_, typed, shown in fixes}
 
     def _suggest(self, text: str, parsed: ParsedQuery, total: int, searcher) -> str | None:
         """Unknown words corrected when nothing was found; accents restored
@@ -331,6 +385,52 @@ class Engine:
         if searcher is not None:
             searcher.close()
             self._local.searcher = self._local.ranker = self._local.generation = None
+
+
+def _decode(text: str, vocabulary: Vocabulary) -> str | None:
+    """``text`` with each word typed in Telex or VNI keys (``lang.keyboard``)
+    decoded, or None when none is. A word is decoded only when the index does
+    not know it as typed (GRDP, Covid, names, codes and numbers stay as they
+    are) nor as an acronym (all capitals), and knows the syllable it decodes
+    to, with its marks ("hooij" -> hội)."""
+    out, at = [], 0
+    for word, start, end, _ in syllables(text):
+        if vocabulary.knows(fold(word)) or (len(word) > 1 and word.isupper()):
+            continue
+        syllable = decode(word)
+        if syllable is None or accented(syllable) not in vocabulary.forms.get(fold(syllable), ()):
+            continue
+        out += [text[at:start], syllable]
+        at = end
+    return "".join(out) + text[at:] if out else None
+
+
+def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, new)`` span replaced (in order)."""
+    out, at = [], 0
+    for start, end, new in spans:
+        out += [text[at:start], new]
+        at = end
+    return "".join(out) + text[at:]
+
+
+def _relaxed(parsed: ParsedQuery, typed: str) -> ParsedQuery:
+    """A decoded query's words that were typed without marks match any
+    accents, as they would in the query as typed ("hooij nghi quyet": hội
+    exactly, nghi and quyet as any nghị, quyết...)."""
+    if has_diacritics(typed):
+        return parsed
+    loose = [g if g.exact is None or any(has_diacritics(w) for w in g.exact) else replace(g, exact=None)
+             for g in parsed.positive]
+    parsed.phrases, parsed.words = loose[:len(parsed.phrases)], loose[len(parsed.phrases):]
+    return parsed
+
+
+def _finds_more(ranker: Ranker, decoded: ParsedQuery, typed: ParsedQuery, filters: Filters) -> bool:
+    """Whether the decoded query finds more than the query as typed: more
+    paragraphs with every word, or as many and more with any."""
+    new, old = ranker.rank(decoded, 1, 0, filters), ranker.rank(typed, 1, 0, filters)
+    return (new.with_all, new.total) > (old.with_all, old.total)
 
 
 def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:

@@ -43,6 +43,9 @@ class Group:
     # chế"): it prefers its unaccented form, yet any accent is a match as
     # good (query.ranking: it puts no paragraph below the exact tier).
     bare: bool = False
+    # A word the index does not know, searched as its closest known word
+    # (``suggest.corrections``): its matches count less than a typed word's.
+    fuzzy: bool = False
 
 
 @dataclass

@@ -17,7 +17,8 @@ in the length, words a document's fields hold as typed, rung 2):
    with some words typed bare, whose accents are hints: see ``tiered``)
 1. how many of the typed words (or phrases) a paragraph has, in its
    text or in its document's fields (title, province, meeting, term,
-   dates: index.schema)                                         COVER each
+   dates: index.schema); a word the index does not know, searched
+   as its closest known word, counts FUZZY_WEIGHT of one        COVER each
 2. how many pairs of words typed in a row its document's fields
    hold in a row: a fact named ("khóa 19", "lần thứ tám" = 8,
    "Lạng Sơn") puts that document's paragraphs before one that has the
@@ -60,6 +61,11 @@ SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT = 2.0, 0.0, 0.0, 1.0
 EXACT_TIER = 1e9
 # A question word's or filler's BM25, scaled (parse.QUESTION_WORDS).
 OPTIONAL_WEIGHT = 0.25
+# A word the index does not know is searched as its closest known word
+# (query.suggest.corrections): having it counts half of having a typed word,
+# on the cover rung and in BM25, so "che thai nguyn" ranks a paragraph with
+# chè and Thái (two typed words) before one with chè and nguyên.
+FUZZY_WEIGHT = 0.5
 EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
@@ -156,6 +162,10 @@ class Ranker:
         """Per paragraph having the group in its text: (docnums, BM25, exact
         docnums, exact BM25, docnums matched by another spelling)."""
         ids, score, eids, escore = self._spelling(g)
+        if g.fuzzy and g.exact is not None:
+            # A correction keeps the typed tone mark: only that form counts
+            # ("chóo" may become chó, never chò).
+            ids, score = eids, escore
         alt_ids = EMPTY[0]
         if g.alternatives:
             # UBND for ủy ban nhân dân: a paragraph has the group if it has any
@@ -182,6 +192,8 @@ class Ranker:
         codes = self._doc_codes("dfold", g.folded)
         exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
         codes = np.union1d(codes, exact)  # "sĩ" names a title's "sỹ" (_spelling)
+        if g.fuzzy:
+            codes = exact
         for a in alts:
             codes, exact = np.union1d(codes, a), np.union1d(exact, a)
         return codes, exact
@@ -260,6 +272,11 @@ class Ranker:
     def has(self, fieldname: str, text: str) -> bool:
         return len(self.postings(fieldname, text)[0]) > 0
 
+    def in_lexicon(self, fieldname: str, text: str) -> bool:
+        """Whether some segment holds the term, without reading its postings
+        (for the candidates of a correction: most are never searched)."""
+        return any((fieldname, text) in reader for reader, _ in self.leaves)
+
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
         # Question words and fillers (parse.QUESTION_WORDS) count for nothing
@@ -276,6 +293,7 @@ class Ranker:
             else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT))
         score = np.zeros(self.n, dtype=np.float64)
         cover = np.zeros(self.n, dtype=np.int32)       # in the paragraph or its document's fields
+        fixed = np.zeros(self.n, dtype=np.int32)       # the same, for corrected words
         in_text = np.zeros(self.n, dtype=np.int32)     # in the paragraph itself
         in_doc = np.zeros(self.n, dtype=np.int32)      # in its document's fields
         inexact = np.zeros(self.n, dtype=bool)         # a word matched only with other accents
@@ -293,7 +311,7 @@ class Ranker:
             if i < len(parsed.phrases):  # required, and in the paragraph itself
                 keep &= has
             in_text[ids] += 1
-            score[ids] += s
+            score[ids] += s * FUZZY_WEIGHT if g.fuzzy else s
             exact = None
             if g.exact is not None:
                 exact = np.zeros(self.n, dtype=bool)
@@ -308,7 +326,10 @@ class Ranker:
                 has |= doc_has
                 if exact is not None and len(exact_codes):
                     exact |= self._broadcast(exact_codes)
-            cover += has
+            if g.fuzzy:
+                fixed += has
+            else:
+                cover += has
             if exact is not None and not g.bare:
                 inexact |= has & ~exact
         pairs, compounds = query_terms(parsed.runs, parsed.accented, MAX_COMPOUND)
@@ -322,7 +343,7 @@ class Ranker:
             score[ids] += s
         for g in parsed.excluded:
             keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False
-        keep &= cover > 0
+        keep &= (cover + fixed) > 0
         if strict:
             score += named * NAMED
         if filters.accents == "exact":
@@ -335,6 +356,7 @@ class Ranker:
         # never ranked worse than the same query typed without any.
         tiered = strict and not any(g.bare for g in parsed.positive if not g.optional)
         final = ((~late) * (EXACT_TIER if tiered else 0.0) + cover[candidates] * cover_bonus
+                 + fixed[candidates] * (cover_bonus * FUZZY_WEIGHT)
                  + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
                  + score[candidates])
         tier = late if tiered else np.zeros_like(late)
@@ -353,7 +375,7 @@ class Ranker:
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
-            with_all=int(np.count_nonzero(cover[candidates] == len(content))),
+            with_all=int(np.count_nonzero((cover + fixed)[candidates] == len(content))),
             facets=self.facets.counts(candidates),
             candidates=candidates, final=final, order=order, late=late,
             exact=[not bool(x) for x in late[top]],
