@@ -104,6 +104,9 @@ _QUESTION = {tuple(accented(w) for w in phrase.split()) for phrase in QUESTION_W
 _FOLDED_QUESTION = {tuple(folded(w) for w in phrase.split())
                     for phrase in QUESTION_WORDS if " " in phrase}
 _LONGEST_QUESTION = max(len(q) for q in _QUESTION)
+# Their syllables, folded: never taken for typos (query.suggest), even where
+# an index happens not to hold them ("ai" is no misspelt "án").
+QUESTION_SYLLABLES = frozenset(folded(w) for phrase in QUESTION_WORDS for w in phrase.split())
 
 
 def _questions(groups: list[Group]) -> list[Group]:

@@ -21,6 +21,7 @@ from ..lang.numerals import ordinals
 from ..lang.syllable import split_tones
 from ..lang.text import fold, has_diacritics
 from ..lang.tokens import syllables
+from .parse import QUESTION_SYLLABLES
 from .whoosh_read import field_terms
 
 MAX_DISTANCE = 2
@@ -145,7 +146,8 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     its tone as typed, no mark being the level tone: only a known form with
     the same tone will do ("chóo" may become chó, never chò; "ba" never báo).
     Left as typed: numbers (digits, and number words read as digits), codes
-    and acronyms (GRDP, TW), one-letter words, quoted and excluded words.
+    and acronyms (GRDP, TW), one-letter words, question words and fillers
+    (``parse.QUESTION_WORDS``), quoted and excluded words.
     """
     words = syllables(text)[:MAX_CORRECTED_SYLLABLES]
     accented_query = any(has_diacritics(w) for w, *_ in words) if accented is None else accented
@@ -155,7 +157,8 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     out = []
     for k, (word, start, end, _) in enumerate(words):
         f = folded[k]
-        if (k in numbers or vocabulary.knows(f) or len(f) < 2 or not f.isalpha() or not f.isascii()
+        if (k in numbers or vocabulary.knows(f) or f in QUESTION_SYLLABLES
+                or len(f) < 2 or not f.isalpha() or not f.isascii()
                 or word.isupper() or text[:start].count('"') % 2
                 or (start and text[start - 1] == "-" and (start == 1 or text[start - 2].isspace()))):
             continue
