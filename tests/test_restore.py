@@ -135,3 +135,25 @@ def test_save_load_round_trip(model, tmp_path):
                "dai bieu ban giai phap", "tinh hinh nam 2024", "xyz", "ban"]
     assert [loaded.restore(q) for q in queries] == [model.restore(q) for q in queries]
     assert loaded.vocab == model.vocab
+
+
+# "bản" and "đồ" are both in these texts, never side by side; "ban" is commoner.
+DICTIONARY_TEXTS = ["ban hành kế hoạch"] * 2 + ["văn bản mới", "đồ dùng học tập"]
+
+
+def test_a_dictionary_supplies_pairs_the_texts_lack():
+    assert AccentModel.train(DICTIONARY_TEXTS, lexicon=[]).restore("ban do") == "ban đồ"
+    # by default, pyvi's dictionary (which has "bản đồ")
+    assert AccentModel.train(DICTIONARY_TEXTS).restore("ban do") == "bản đồ"
+    # pruning keeps the dictionary's pairs
+    pruned = AccentModel.train(DICTIONARY_TEXTS, min_count=2, lexicon=["bản đồ"])
+    assert pruned.restore("ban do") == "bản đồ"
+
+
+def test_a_dictionary_adds_no_syllable_the_texts_lack():
+    # a suggestion must only use forms the index has
+    model = AccentModel.train(DICTIONARY_TEXTS, lexicon=["bản đồ", "xe đạp"])
+    assert model.restore("xe dap") is None
+    assert "đạp" not in model.vocab
+    # nor does it change the texts' own frequencies
+    assert model.most_frequent("ban") == "ban"
