@@ -187,22 +187,29 @@ def test_cli_says_what_an_update_did(tmp_path):
 
 
 @pytest.mark.parametrize("how", ["old manifest", "new code"])
-def test_another_analysis_version_rebuilds_everything(tmp_path, counting, monkeypatch, how):
+@pytest.mark.parametrize("version, reason", [
+    ("analysis_version", "chỉ mục được lập với phiên bản phân tích"),
+    # The reading rules (junk lines, dates): unchanged files are read again.
+    ("ingest_version", "chỉ mục được lập với quy tắc đọc tệp"),
+])
+def test_other_rules_rebuild_everything(tmp_path, counting, monkeypatch, how, version, reason):
     source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
     build_index(source, index)
     if how == "old manifest":  # an index from before versions were recorded
         path = current_generation(index) / MANIFEST
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        del manifest["analysis_version"]
+        del manifest[version]
         path.write_text(json.dumps(manifest), encoding="utf-8")
     else:
-        monkeypatch.setattr(search.index.build, "analysis_version", lambda: "another")
+        monkeypatch.setattr(search.index.build, version, lambda: "another")
     counting["parsed"].clear()
     out = CliRunner().invoke(main, ["index", "--source", str(source), "--index", str(index)])
     assert out.exit_code == 0, out.output
-    assert "lập lại chỉ mục từ đầu: chỉ mục được lập với phiên bản phân tích" in out.output
+    assert f"lập lại chỉ mục từ đầu: {reason}" in out.output
     assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
-    assert Engine(index).manifest["analysis_version"] == search.index.build.analysis_version()
+    assert Engine(index).manifest[version] == getattr(search.index.build, version)()
+    counting["parsed"].clear()
+    assert not build_index(source, index).full and counting["parsed"] == []
 
 
 def test_a_different_schema_rebuilds_everything(tmp_path, monkeypatch):
@@ -343,23 +350,3 @@ def test_kill_9_during_parallel_build_takes_its_workers_down(tmp_path, pauses):
     assert current_generation(index) == before
     with build_lock(index):  # nobody holds it any more
         pass
-
-
-@pytest.mark.parametrize("how", ["old manifest", "new code"])
-def test_other_reading_rules_rebuild_everything(tmp_path, counting, monkeypatch, how):
-    """Unchanged files read by other rules (junk lines, dates) are read again."""
-    source, index = write_corpus(tmp_path / "src", DOCS), tmp_path / "index"
-    build_index(source, index)
-    if how == "old manifest":  # an index from before the rules were recorded
-        path = current_generation(index) / MANIFEST
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        del manifest["ingest_version"]
-        path.write_text(json.dumps(manifest), encoding="utf-8")
-    else:
-        monkeypatch.setattr(search.index.build, "ingest_version", lambda: "another")
-    counting["parsed"].clear()
-    report = build_index(source, index)
-    assert report.full and "quy tắc đọc tệp" in report.reason
-    assert sorted(counting["parsed"]) == ["a.txt", "b.txt", "c.txt"]
-    counting["parsed"].clear()
-    assert not build_index(source, index).full and counting["parsed"] == []
