@@ -46,7 +46,7 @@ test: $(BIN)/.installed system-deps
 # here: a test that guesses how fast the machine is fails one run or the other.
 test-loaded: $(BIN)/.installed system-deps
 	@yes >/dev/null & a=$$!; yes >/dev/null & b=$$!; echo "loaded: yes as $$a and $$b"; \
-	trap 'kill $$a $$b' INT TERM; $(BIN)/python -m pytest; rc=$$?; kill $$a $$b; exit $$rc
+	trap 'kill $$a $$b' INT TERM; $(BIN)/python -m pytest; rc=$$?; kill $$a $$b; wait $$a $$b 2>/dev/null; exit $$rc
 
 # 10,000 hostile queries through the library, /api/search, /search and /doc;
 # then 2,000 hostile source folders built and searched (about an hour).
