@@ -48,7 +48,7 @@ test-loaded: $(BIN)/.installed system-deps
 	@yes >/dev/null & a=$$!; yes >/dev/null & b=$$!; echo "loaded: yes as $$a and $$b"; \
 	trap 'kill $$a $$b' INT TERM; $(BIN)/python -m pytest; rc=$$?; kill $$a $$b; wait $$a $$b 2>/dev/null; exit $$rc
 
-# 10,000 hostile queries through the library, /api/search, /search and /doc;
+# 10,000 hostile queries through the library, /api/search, /search, /api/suggest and /doc;
 # then 2,000 hostile source folders built and searched (about an hour).
 fuzz: $(BIN)/.installed
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q -s tests/test_hostile.py -k hostile_queries

@@ -1,6 +1,7 @@
 """Whatever a public search box receives: a clear answer, never a 500.
 
-`make fuzz` runs the same property with FUZZ_EXAMPLES=10000.
+`make fuzz` runs the same property with FUZZ_EXAMPLES=10000 (the search
+API and page, autocomplete and the document page).
 """
 
 import os
@@ -43,7 +44,7 @@ def fuzz(client, engine, examples: int) -> Counter:
         seen["examples"] += 1
         result = engine.search(q)
         assert result["total"] >= len(result["hits"])
-        for path in ("/api/search", "/search"):
+        for path in ("/api/search", "/search", "/api/suggest"):
             r = client.get(path, query_string={"q": q})
             seen[r.status_code] += 1
             assert r.status_code in (200, 400), (path, q, r.status_code)
