@@ -5,14 +5,16 @@ computed once, on open, and dropped with it (its files are checked against
 the manifest's sha256 on open, and their size, time and inode before each
 search: ``changed``): per-paragraph arrays (field
 lengths, deletions, facet columns), each segment's hot postings, the accent
-model, and the cache of scored postings. The vocabulary for did-you-mean is
-read on first need (only a query that finds nothing needs it), and so are
-the sorted words and compounds for autocomplete (query/complete.py).
+model, and the cache of scored postings. The vocabulary (typos, Telex and
+VNI keys, did-you-mean) and the sorted words and compounds for autocomplete
+(query/complete.py) are read on first need; a server reads both before it
+serves (``Engine.warm``).
 
 Memory a serving process holds, and where each bound is set:
 
     scored postings      POSTINGS_BUDGET here       3M postings, ~24 MB at 8 bytes
-    per-paragraph arrays  this object                ~24 bytes a paragraph (2.4 MB at 100k)
+    per-paragraph arrays  this object                ~32 bytes a paragraph (3.2 MB at 100k)
+    autocomplete         query/complete.py          6 MB at 100k (20.7 MB while built)
     hot postings          index/hot.py (mmap)        page cache, shared by processes
     paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length
     recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
