@@ -30,13 +30,19 @@ serve: $(BIN)/.installed
 	$(BIN)/vnsearch index --source $(SOURCE) --index $(INDEX)
 	$(BIN)/vnsearch serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-# The browser test drives Debian's chromium; the PDF fixtures need a font with
-# Vietnamese glyphs. Install them from Debian when missing.
+# Debian packages the suite needs, installed when one is missing (you are root,
+# or sudo asks): chromium for the browser test, a font with Vietnamese glyphs
+# for the PDF fixtures; Tesseract with its Vietnamese model and poppler for
+# scanned PDFs and images; antiword, catdoc and LibreOffice for Word 97-2003 .doc.
+DEBIAN_PACKAGES := chromium fonts-dejavu-core \
+  tesseract-ocr tesseract-ocr-vie poppler-utils \
+  antiword catdoc libreoffice-writer-nogui
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
-	  echo "installing Debian's chromium and fonts-dejavu-core"; \
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing from Debian:" $$missing; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 test: $(BIN)/.installed system-deps

@@ -1,0 +1,115 @@
+"""Numbers and symbols of official documents (số và ký hiệu văn bản).
+
+Two grammars, from the two rules people write by:
+
+- Party documents (Quy định 66-QĐ/TW, 2017): ``05-NQ/TU``, ``125-BC/TU``,
+  ``36-KL/TW``: number, hyphen, the type's abbreviation, slash, the issuing
+  body's abbreviation.
+- State documents (Nghị định 30/2020/NĐ-CP): ``15/2021/NQ-HĐND``,
+  ``123/QĐ-UBND``: number, the year when the type is a legal document,
+  the type, hyphen, the issuer.
+
+People type them with other separators or none (``05 NQ TU``, ``05nq/tu``),
+without accents (``QD`` for ``QĐ``) and in either case; ``key`` is the one
+spelling every such form comes to, so a number found in a header, in a
+citation and in a query compare equal. ``05`` and ``5`` are one number.
+
+    >>> [n.key for n in find_numbers("Căn cứ Nghị quyết số 05-NQ/TU ngày 02/7/2021 và 15/2021/NQ-HĐND")]
+    ['5-nq/tu', '15/2021/nq-hdnd']
+    >>> parse_number("05 nq tu").key
+    '5-nq/tu'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold
+
+# Abbreviations of document types (QĐ 66-QĐ/TW appendix; NĐ 30/2020 appendix
+# III), folded and upper-case, with the type's name for display.
+KINDS = {
+    "NQ": "nghị quyết", "QD": "quyết định", "QDI": "quy định", "QYD": "quy định",
+    "CT": "chỉ thị", "KL": "kết luận", "QC": "quy chế", "HD": "hướng dẫn",
+    "BC": "báo cáo", "KH": "kế hoạch", "DA": "đề án", "CTR": "chương trình",
+    "TB": "thông báo", "TTR": "tờ trình", "CV": "công văn", "BB": "biên bản",
+    "TT": "thông tư", "ND": "nghị định", "PA": "phương án", "TTRI": "thông tri",
+    "L": "luật",
+}
+
+_WORD = r"[A-Za-zĐđ]"
+# Party form: 05-NQ/TU (the issuer may itself hold a hyphen: 12-NQ/ĐU-BCA).
+_PARTY = re.compile(
+    rf"(?<![\w/-])(\d{{1,5}})\s*-\s*({_WORD}{{1,5}})\s*/\s*({_WORD}{{1,8}}(?:-{_WORD}{{1,8}})*)(?![\w/])")
+# State form: 15/2021/NQ-HĐND or 123/QĐ-UBND.
+_STATE = re.compile(
+    rf"(?<![\w/-])(\d{{1,5}})\s*/\s*(?:((?:19|20)\d\d)\s*/\s*)?({_WORD}{{1,5}})\s*-\s*({_WORD}{{1,10}}(?:-{_WORD}{{1,10}})*)(?![\w/])")
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    number: int
+    kind: str  # folded, upper-case: "NQ", "QD"
+    issuer: str  # folded, upper-case: "TU", "HDND"
+    year: int | None
+    state: bool  # written in the state form (number/year/KIND-ISSUER)
+    text: str = ""  # as written in the source
+    start: int = 0  # offsets of ``text`` in the string searched
+    end: int = 0
+
+    @property
+    def key(self) -> str:
+        """The spelling every way of writing this number comes to."""
+        k, i = self.kind.lower(), self.issuer.lower()
+        if self.state:
+            year = f"{self.year}/" if self.year else ""
+            return f"{self.number}/{year}{k}-{i}"
+        return f"{self.number}-{k}/{i}"
+
+    @property
+    def kind_name(self) -> str | None:
+        """The type's name (``nghị quyết``) when the abbreviation is known."""
+        return KINDS.get(self.kind)
+
+
+def _up(s: str) -> str:
+    return fold(s).upper()
+
+
+def _known(kind: str) -> bool:
+    return _up(kind) in KINDS
+
+
+def find_numbers(text: str) -> list[DocNumber]:
+    """Every document number written in ``text``, in order, with offsets.
+    A type abbreviation must be a known one: ``20-25/10`` is not a number."""
+    found = []
+    for m in _PARTY.finditer(text):
+        if _known(m.group(2)):
+            found.append(DocNumber(int(m.group(1)), _up(m.group(2)), _up(m.group(3)), None, False,
+                                   m.group(), m.start(), m.end()))
+    for m in _STATE.finditer(text):
+        if _known(m.group(3)) and not any(f.start <= m.start() < f.end for f in found):
+            year = int(m.group(2)) if m.group(2) else None
+            found.append(DocNumber(int(m.group(1)), _up(m.group(3)), _up(m.group(4)), year, True,
+                                   m.group(), m.start(), m.end()))
+    return sorted(found, key=lambda n: n.start)
+
+
+_LOOSE = re.compile(r"^\s*(\d{1,5})[\s./-]*(?:((?:19|20)\d\d)[\s./-]+)?([a-zđ]{1,5})[\s./-]*([a-zđ]{1,10})?\s*$",
+                    re.I)
+
+
+def parse_number(typed: str) -> DocNumber | None:
+    """A number typed loosely as a whole query part (``05 NQ TU``,
+    ``05nqtu`` is not split: letters run together are ambiguous), or None."""
+    found = find_numbers(typed)
+    if len(found) == 1 and found[0].text.strip() == typed.strip():
+        return found[0]
+    m = _LOOSE.match(typed)
+    if not m or not _known(m.group(3)):
+        return None
+    year = int(m.group(2)) if m.group(2) else None
+    return DocNumber(int(m.group(1)), _up(m.group(3)), _up(m.group(4) or ""), year, year is not None,
+                     typed.strip(), 0, len(typed))
