@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest
+.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -111,6 +111,12 @@ bench-quick: $(BIN)/.installed
 # Autocomplete (/api/suggest) latency at 100,000 paragraphs, a prefix a key.
 bench-suggest: $(BIN)/.installed
 	$(BIN)/python bench/suggest.py
+
+# Typed-wrong queries (a letter dropped, swapped, doubled; Telex/VNI keys
+# left in) against their clean forms at 100,000 paragraphs: latency ratio and
+# how often the first result is the same.
+bench-typos: $(BIN)/.installed
+	$(BIN)/python bench/typos.py
 
 # Indexing throughput against the pyvi-only limit, and incremental updates.
 bench-indexing: $(BIN)/.installed

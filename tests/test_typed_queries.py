@@ -119,6 +119,44 @@ def test_no_correction_keeps_another_tone(make_engine):
     assert result["corrected"] is None and result["total"] == 0
 
 
+def test_the_more_frequent_pair_wins_when_both_neighbours_are_known(make_engine):
+    # "nhn" is one letter from "nhân" and from "nhà"; "nhà dân" is in the
+    # index too, but "nhân dân" is in more paragraphs.
+    engine = make_engine({
+        "a.txt": "Văn bản\nỦy ban nhân dân tỉnh họp.\n",
+        "b.txt": "Văn bản hai\nỦy ban nhân dân huyện họp.\n",
+        "c.txt": "Văn bản ba\nBan nhà dân cư.\nNhà văn.\nNhà thơ.\nNhà báo.\n",
+    })  # nhà: 4 paragraphs, nhân: 2; "nhà dân" 1, "nhân dân" 2
+    result = engine.search("uy ban nhn dan tinh")
+    assert result["corrected"] == {"nhn": "nhân"} and result["hits"][0]["doc_id"] == "a"
+
+
+def test_a_bare_slip_in_an_accented_query_may_take_any_tone(make_engine):
+    # "quc" has no mark: like a bare word in a half-accented query, any tone
+    # will do (it was held to the level tone: "qua").
+    engine = make_engine({"a.txt": "Văn bản\nĐại học quốc gia.\n", "b.txt": "Văn bản hai\nĐi qua gia đình.\n"})
+    result = engine.search("đại học quc gia")
+    assert result["corrected"] == {"quc": "quốc"} and result["hits"][0]["doc_id"] == "a"
+
+
+def test_a_vowel_typed_twice_with_its_mark_keeps_the_mark(make_engine):
+    engine = make_engine({"a.txt": "Văn bản\nThành phố Thái Nguyên.\n", "b.txt": "Văn bản\nThanh niên.\n"})
+    result = engine.search("thàành phố")
+    assert result["corrected"] == {"thàành": "thành"} and result["hits"][0]["doc_id"] == "a"
+
+
+def test_marks_no_word_has_are_a_slip_when_a_neighbour_backs_the_fix(make_engine):
+    # "trển" folds to "tren", which the index knows (trên), but nobody writes trển.
+    engine = make_engine({
+        "a.txt": "Văn bản\nPhát triển bền vững.\n",
+        "b.txt": "Văn bản hai\nỞ trên núi phát sáng.\n",
+    })
+    result = engine.search("phát trển bền vững")
+    assert result["corrected"] == {"trển": "triển"} and result["hits"][0]["doc_id"] == "a"
+    # with no neighbour to back it, an unknown accented word is left as typed
+    assert engine.search("trển")["corrected"] is None
+
+
 @pytest.fixture(scope="module")
 def client(seed_engine):
     return create_app(engine=seed_engine, TESTING=True).test_client()

@@ -234,7 +234,7 @@ class Engine:
             if _finds_more(ranker, candidate, parsed, filters):
                 searched, parsed, decoded = keys, candidate, keys
         marks = has_diacritics(text)
-        fixes = corrections(searched, vocabulary, lambda a, b: ranker.in_lexicon("fbig", pair(a, b)), marks)
+        fixes = corrections(searched, vocabulary, lambda a, b: ranker.frequency("fbig", pair(a, b)), marks)
         if not fixes:
             return searched, parsed, decoded, None
         if decoded:  # what the page says was searched: decoded and corrected

@@ -277,6 +277,10 @@ class Ranker:
         (for the candidates of a correction: most are never searched)."""
         return any((fieldname, text) in reader for reader, _ in self.leaves)
 
+    def frequency(self, fieldname: str, text: str) -> int:
+        """Paragraphs holding the term, without reading its postings."""
+        return sum(reader.doc_frequency(fieldname, text) for reader, _ in self.leaves)
+
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
         # Question words and fillers (parse.QUESTION_WORDS) count for nothing

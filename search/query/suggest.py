@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from ..lang.numerals import ordinals
 from ..lang.syllable import split_tones
+from ..analysis.terms import accented as syl_form
 from ..lang.text import fold, has_diacritics
 from ..lang.tokens import syllables
 from .parse import QUESTION_SYLLABLES
@@ -140,11 +141,18 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     by default whether ``text`` has marks), ``shown`` is what the page shows
     (the word's most frequent accented form: "ngih" -> "nghị"). Among the
     words within reach (``Vocabulary.closest``) the one that the index holds
-    next to the neighbouring words wins (``adjacent(a, b)``: the folded
-    pair is in the index: "tinh yu" -> uy, not y), then the fewest edits,
-    then the most paragraphs. In a query typed with marks every word keeps
-    its tone as typed, no mark being the level tone: only a known form with
-    the same tone will do ("chóo" may become chó, never chò; "ba" never báo).
+    next to the neighbouring words wins (``adjacent(a, b)``: the paragraphs
+    holding the folded pair: "tinh yu" -> uy, not y), then the fewest edits,
+    then the paragraphs holding those pairs ("uy ban nhn dan": "ban nhà" and
+    "nhà dân" may be in the index, "nhân dân" is in more paragraphs), then
+    the word's paragraphs. A word typed with marks keeps its tone as typed
+    (a mark typed twice with its vowel is one), no mark in an accented word
+    being the level tone: only a known form with the same tone will do
+    ("chóo" may become chó, never chò); a word typed bare
+    may take any tone, as everywhere in a half-accented query ("đại học quc
+    gia" -> quốc). A word whose marks no word of the index has, folded to
+    a known word ("phát trển": trên), is corrected only where a neighbour
+    backs the correction.
     Left as typed: numbers (digits, and number words read as digits), codes
     and acronyms (GRDP, TW), one-letter words, question words and fillers
     (``parse.QUESTION_WORDS``), quoted and excluded words.
@@ -157,12 +165,22 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     out = []
     for k, (word, start, end, _) in enumerate(words):
         f = folded[k]
-        if (k in numbers or vocabulary.knows(f) or f in QUESTION_SYLLABLES
+        if (k in numbers or f in QUESTION_SYLLABLES
                 or len(f) < 2 or not f.isalpha() or not f.isascii()
                 or word.isupper() or text[:start].count('"') % 2
                 or (start and text[start - 1] == "-" and (start == 1 or text[start - 2].isspace()))):
             continue
-        tone = split_tones(word.lower())[1] if accented_query else None
+        # Known once folded, but typed with marks no word of the index has
+        # ("phát trển": trên is known, trển is nobody's word): a slip too,
+        # corrected only where a neighbour backs the correction (below).
+        misspelt = (vocabulary.knows(f) and accented_query and has_diacritics(word)
+                    and vocabulary.fields.isdisjoint((f,))
+                    and syl_form(word) not in vocabulary.forms.get(f, ()))
+        if vocabulary.knows(f) and not misspelt:
+            continue
+        # A word typed bare in an accented query may be any tone (issue 13's
+        # half-accented queries), as in a query typed bare.
+        tone = _tone(word) if accented_query and has_diacritics(word) else None
         best, best_key = None, None
         for d, cand in vocabulary.closest(f):
             forms = vocabulary.forms.get(cand) or [cand]
@@ -170,12 +188,14 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
                 forms = [x for x in forms if split_tones(x)[1] == tone]
                 if not forms:
                     continue
-            context = ((k > 0 and adjacent(folded[k - 1], cand))
-                       + (k + 1 < len(words) and adjacent(cand, folded[k + 1])))
-            key = (-context, d, -vocabulary.df[cand], cand)
+            pairs = [adjacent(folded[k - 1], cand) if k > 0 else 0,
+                     adjacent(cand, folded[k + 1]) if k + 1 < len(words) else 0]
+            key = (-sum(map(bool, pairs)), d, -sum(pairs), -vocabulary.df[cand], cand)
             if best_key is None or key < best_key:
                 best, best_key = (cand, forms[0]), key
-        if tone is None and len(f) <= MAX_SPLIT_LETTERS and (best_key is None or best_key[1] > 1):
+        if misspelt and (best_key is None or best_key[0] == 0):
+            continue
+        if not accented_query and len(f) <= MAX_SPLIT_LETTERS and (best_key is None or best_key[1] > 1):
             best = _split(f, vocabulary) or best  # two words run together: "kinhte"
         if best is None:
             continue
@@ -183,6 +203,14 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
         replacement = best[1] if accented_query else best[0]
         out.append((start, end, replacement, word.lower(), best[1]))
     return out
+
+
+def _tone(word: str) -> str:
+    """The tone typed on ``word``, no mark being the level tone; a mark typed
+    twice with its doubled vowel ("thàành") is one tone, two different
+    marks are none we can keep (any will do)."""
+    marks = set(split_tones(word.lower())[1])
+    return marks.pop() if len(marks) == 1 else "" if not marks else None
 
 
 def _split(word: str, vocabulary: Vocabulary) -> tuple[str, str] | None:
