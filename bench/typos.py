@@ -51,7 +51,8 @@ def keyed(word: str, vni: bool) -> str:
         else:
             out.append(ch)
     base = unicodedata.normalize("NFC", "".join(out))
-    letters = "".join(_LETTERS[c][vni] if c in _LETTERS else c for c in base)
+    letters = "".join(_LETTERS[c.lower()][vni].upper() if c.lower() in _LETTERS and c.isupper()
+                      else _LETTERS[c][vni] if c in _LETTERS else c for c in base)
     return letters + tone
 
 
@@ -66,7 +67,7 @@ def variants(query: str) -> dict[str, str]:
         out["swap"] = w[:mid - 1] + w[mid] + w[mid - 1] + w[mid + 1:]
         out["double"] = w[:mid] + w[mid] + w[mid:]
     typed = {k: " ".join(words[:i] + [v] + words[i + 1:]) for k, v in out.items()}
-    if any(c in _TONES for c in unicodedata.normalize("NFD", query)) or any(c in _LETTERS for c in query):
+    if any(c in _TONES for c in unicodedata.normalize("NFD", query)) or any(c in _LETTERS for c in query.lower()):
         typed["telex"] = " ".join(keyed(x, False) for x in words)
         typed["vni"] = " ".join(keyed(x, True) for x in words)
     return typed
