@@ -103,7 +103,7 @@ def _take(entry: os.DirEntry, path: Path, rel: PurePosixPath, root: Path, depth:
             if (info.st_dev, info.st_ino) in seen_dirs:
                 return None  # reached another way already (a bind mount)
             seen_dirs.add((info.st_dev, info.st_ino))
-            if depth + 1 >= MAX_DEPTH:
+            if depth + 1 > MAX_DEPTH:
                 return f"thư mục lồng quá sâu (quá {MAX_DEPTH} tầng)"
             pending.append((path, rel, depth + 1))
             return None
