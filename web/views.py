@@ -227,6 +227,7 @@ def document(doc_id: str):
 CONTENT_TYPES = {
     ".txt": "text/plain",  # no charset: a source may be TCVN3 or VNI, not UTF-8
     ".pdf": "application/pdf",
+    ".doc": "application/msword",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".html": "text/html",
     ".htm": "text/html",

@@ -21,7 +21,7 @@ from .metadata import extract
 from .titles import better_title
 from .tree import cannot_read, relative_name, shown_name, walk
 
-SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
+SUPPORTED = {".txt", ".doc", ".docx", ".pdf", ".html", ".htm"}
 # Bigger than any meeting record; a file past these is a mistake, not a report.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 200_000
