@@ -132,11 +132,34 @@ def test_libreoffice_reads_what_antiword_refuses(docs, tmp_path, monkeypatch):
     assert read_doc(docs["unicode"].read_bytes()) == ROWS + BODY
 
 
+def running_with(text: str) -> list[str]:
+    """Command lines of the processes that name ``text``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+        except OSError:
+            continue
+        if text in cmdline:
+            found.append(cmdline)
+    return found
+
+
 def test_a_libreoffice_call_past_its_timeout_is_killed_and_reported(docs, monkeypatch):
-    monkeypatch.setattr(soffice, "TIMEOUT", 0.01)
+    monkeypatch.setattr(soffice, "TIMEOUT", 0.5)
     with pytest.raises(ValueError, match=r"^không đọc được tệp Word \.doc \(LibreOffice chưa chuyển xong "
-                                         r"sau 0\.01 giây\)$"):
+                                         r"sau 0\.5 giây\)$"):
         read_doc(docs["tcvn3"].read_bytes())
+    assert running_with(soffice._profile_dir().as_uri()) == []  # soffice.bin too
+
+
+def test_each_process_has_its_own_libreoffice_profile():
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        theirs = pool.apply(soffice._profile_dir)
+    mine = soffice._profile_dir()
+    assert theirs != mine and f"-{os.getpid()}-" in mine.name
 
 
 def test_missing_tools_are_a_clear_skip_reason(docs, monkeypatch):

@@ -16,6 +16,7 @@ from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs, unsupported
 from .formats.common import Budget, number
+from .formats.legacy_fonts import convert as convert_legacy
 from .junk import content_lines
 from .metadata import extract
 from .titles import better_title
@@ -238,5 +239,7 @@ def ingest_version() -> str:
     junk then, dates found now) and should be rebuilt, as
     ``analysis.terms.analysis_version`` does for the analysis."""
     doc = parse_document(Path("probe.txt"), _PROBE.encode("utf-8"), "")
-    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items())))
+    # And what a Word file's TCVN3 text becomes (issue 14: it was indexed as is).
+    legacy = convert_legacy(["Th\u00adêng trùc TØnh ñy", "Báo cáo"], "tcvn3")
+    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items()), legacy))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
