@@ -189,6 +189,15 @@ def test_what_is_not_a_word_file_is_refused_without_libreoffice(monkeypatch):
     assert read_doc(resolution_docx()) == ROWS + BODY
 
 
+def rtf(text: str) -> bytes:
+    body = "".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in text)
+    return ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0 " + body + "\\par}").encode("ascii")
+
+
+def test_an_rtf_saved_as_doc_is_read_by_libreoffice(docs):
+    assert read_doc(rtf("Thường trực Tỉnh ủy họp phiên thường kỳ.")) == ["Thường trực Tỉnh ủy họp phiên thường kỳ."]
+
+
 def test_doc_files_are_indexed_shown_and_downloaded(docs, tmp_path):
     source = tmp_path / "source"
     (source / "2021").mkdir(parents=True)

@@ -1,26 +1,29 @@
 """Paragraphs of a Word 97–2003 .doc: antiword first, LibreOffice when it fails.
 
 Measured on fixtures made by the tests (python-docx, then ``soffice
---convert-to doc``): a 5-paragraph resolution, its header table, a 200-
-paragraph report, the same resolution typed in TCVN3 (.VnTime) and in VNI.
+--convert-to doc``): a 5-paragraph resolution, the same with its 2x2 header
+table, a 200-paragraph report with a table, the resolution typed in TCVN3
+(.VnTime) and in VNI. Milliseconds a file, mean of 20 calls; the machine (2
+cores) at load average 15, shared with other builds:
 
-==========================  ==============  =====================================
-tool                        s / file        what it gives
-==========================  ==============  =====================================
-``antiword -x db``          0.006-0.007     paragraphs and table rows (DocBook
-                                            XML: one ``<entry>`` a cell), all
-                                            text right in Unicode files
-``antiword -w 0`` (text)    0.005           cells wrapped inside the row ("Ô
-                                            trái\\ndài"), mid-word: no
-``catdoc -d utf-8 -w``      0.007           a row's cells split by tabs, but a
-                                            cell's paragraphs by newlines: rows
-                                            cannot be rebuilt
-``soffice`` -> .docx        1.8-2.7 (warm   everything, the soft hyphen kept as
-                            profile), ~5    ``<w:softHyphen/>`` and the font
-                            the first call  names (read by ``docx.py``)
-``soffice`` -> txt:Text     1.8-2.7         U+00AD kept, but each table cell on
-                                            a line of its own
-==========================  ==============  =====================================
+=========================  ==========  ==========================================
+tool                       ms / file   what it gives
+=========================  ==========  ==========================================
+``antiword -x db``         9-13        paragraphs and table rows (DocBook XML:
+                                       one ``<entry>`` a cell): every Unicode
+                                       fixture right, rows as ``cell | cell``
+``antiword -w 0`` (text)   8-11        cells wrapped inside their column, mid-
+                                       word ("Ô trái" / "dài"): rows unusable
+``catdoc -d utf-8 -w``     9-11        cells split by tabs, but a cell's own
+                                       paragraphs by newlines: rows cannot be
+                                       rebuilt
+``soffice`` -> .docx       4,800       everything: rows, the soft hyphen (kept
+                           (1,800-      as ``<w:softHyphen/>``), font names
+                           2,700 on a
+                           quieter run)
+``soffice`` -> txt:Text    4,100       U+00AD kept, but each table cell on a
+                                       line of its own
+=========================  ==========  ==========================================
 
 TCVN3 text is where the fast tools fail: ư is byte 0xAD, which Word stores
 as U+00AD (soft hyphen), and both antiword and catdoc drop it ("Thường" ->
