@@ -16,7 +16,6 @@ import docx
 import pytest
 
 from search import Engine, build_index
-from search.ingest.formats import doc as doc_reader
 from search.ingest.formats import soffice
 from search.ingest.formats.doc import read_doc
 from search.ingest.formats.docx import read_docx
