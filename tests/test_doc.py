@@ -155,10 +155,13 @@ def test_a_libreoffice_call_past_its_timeout_is_killed_and_reported(docs, monkey
 def test_each_process_has_its_own_libreoffice_profile():
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        theirs = pool.apply(soffice._profile_dir)
+    pool = multiprocessing.get_context("spawn").Pool(1)
+    theirs = pool.apply(soffice._profile_dir)
+    pool.close()
+    pool.join()  # an orderly exit: its profile is removed
     mine = soffice._profile_dir()
     assert theirs != mine and f"-{os.getpid()}-" in mine.name
+    assert not theirs.exists()
 
 
 def test_missing_tools_are_a_clear_skip_reason(docs, monkeypatch):
