@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import docx
@@ -216,3 +217,16 @@ def test_doc_files_are_indexed_shown_and_downloaded(docs, tmp_path):
     with client.get("/doc/2021/nghi-quyet-05/goc") as r:
         assert r.status_code == 200 and r.headers["Content-Type"] == "application/msword"
         assert r.data == docs["unicode"].read_bytes()
+
+
+def test_profiles_of_killed_processes_are_removed(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(soffice, "_profile", None)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan = tmp_path / f"vnsearch-lo-{dead.pid}-abc"
+    (orphan / "user").mkdir(parents=True)
+    alive = tmp_path / f"vnsearch-lo-{os.getppid()}-def"
+    alive.mkdir()
+    mine = soffice._profile_dir()
+    assert mine.parent == tmp_path and not orphan.exists() and alive.exists()

@@ -33,10 +33,30 @@ def available() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_orphans() -> None:
+    """Profiles of processes that were killed (a build's workers, SIGKILLed
+    with it) and so never removed their own: ~5 MB each once used."""
+    for old in Path(tempfile.gettempdir()).glob("vnsearch-lo-*-*"):
+        pid = old.name.split("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def _profile_dir() -> Path:
     """This process's own profile (a forked child makes its own)."""
     global _profile
     if _profile is None or _profile[0] != os.getpid():
+        _remove_orphans()
         path = Path(tempfile.mkdtemp(prefix=f"vnsearch-lo-{os.getpid()}-"))
         atexit.register(shutil.rmtree, path, True)
         _profile = (os.getpid(), path)
