@@ -224,9 +224,12 @@ def test_profiles_of_killed_processes_are_removed(monkeypatch, tmp_path):
     monkeypatch.setattr(soffice, "_profile", None)
     dead = subprocess.Popen(["true"])
     dead.wait()
-    orphan = tmp_path / f"vnsearch-lo-{dead.pid}-abc"
+    orphan, recent = tmp_path / f"vnsearch-lo-{dead.pid}-abc", tmp_path / f"vnsearch-lo-{dead.pid}-ghi"
     (orphan / "user").mkdir(parents=True)
+    recent.mkdir()  # dead, or alive in another PID namespace: left for an hour
+    os.utime(orphan, (0, 0))
     alive = tmp_path / f"vnsearch-lo-{os.getppid()}-def"
     alive.mkdir()
+    os.utime(alive, (0, 0))
     mine = soffice._profile_dir()
-    assert mine.parent == tmp_path and not orphan.exists() and alive.exists()
+    assert mine.parent == tmp_path and not orphan.exists() and alive.exists() and recent.exists()

@@ -15,12 +15,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 # Measured on this machine (2 cores shared with other builds): 1.8-2.7 s a
 # small file with a warm profile, ~5 s the first call of a process (the
 # profile is created). A file that takes 20x that is not a meeting record.
 TIMEOUT = 90
+
+ORPHAN_SECONDS = 3600
 
 _profile: tuple[int, Path] | None = None
 
@@ -45,10 +48,17 @@ def _alive(pid: int) -> bool:
 
 def _remove_orphans() -> None:
     """Profiles of processes that were killed (a build's workers, SIGKILLed
-    with it) and so never removed their own: ~5 MB each once used."""
+    with it) and so never removed their own: ~5 MB each once used. Only
+    those untouched for an hour: a process of another PID namespace sharing
+    /tmp may look dead from here."""
+    now = time.time()
     for old in Path(tempfile.gettempdir()).glob("vnsearch-lo-*-*"):
         pid = old.name.split("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
+        try:
+            idle = now - old.stat().st_mtime
+        except OSError:
+            continue
+        if pid.isdigit() and idle > ORPHAN_SECONDS and not _alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
 
 
