@@ -152,7 +152,8 @@ def test_read_paragraphs_dispatches_by_suffix(report):
     assert read_paragraphs(".pdf", report)[0] == PDF_TITLE
     assert read_paragraphs(".docx", docx_bytes(report_docx))[0] == S002[0]
     for suffix, reason in ((".txt", "định dạng không hỗ trợ: .txt"),
-                           (".doc", "định dạng không hỗ trợ: .doc (Word 97–2003; hãy lưu lại thành .docx)"),
+                           (".doc", "không phải tệp Word .doc hợp lệ"),
+                           (".rtf", "định dạng không hỗ trợ: .rtf (hãy lưu lại thành .docx)"),
                            ("", "định dạng không hỗ trợ (tệp không có đuôi)")):
         with pytest.raises(ValueError, match=f"^{re.escape(reason)}$"):
             read_paragraphs(suffix, b"x")

@@ -110,12 +110,12 @@ def test_names_that_are_not_utf8_are_indexed_with_their_own_ids(tmp_path):
     folder = os.fsencode(source)
     for name, text in [(b"bad\xff\xfename.txt", "Nghị quyết về giao thông nông thôn"),
                        (b"bad\xfe\xffname.txt", "Nghị quyết về giao thông đô thị"),
-                       (b"other\xff.doc", "not read")]:
+                       (b"other\xff.rtf", "not read")]:
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write(text)
     report, skipped, engine = build(source, tmp_path)
     assert found(engine, "giao thong") == {"bad\\xff\\xfename", "bad\\xfe\\xffname"}
-    assert skipped == {"other\ufffd.doc": "định dạng không hỗ trợ: .doc (Word 97–2003; hãy lưu lại thành .docx)"}
+    assert skipped == {"other\ufffd.rtf": "định dạng không hỗ trợ: .rtf (hãy lưu lại thành .docx)"}
     manifest = json.loads((tmp_path / "index" / "current" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["documents"]["bad\\xff\\xfename"]["file"] == "bad\ufffd\ufffdname.txt"
     # And the CLI prints the skipped name.
@@ -123,7 +123,7 @@ def test_names_that_are_not_utf8_are_indexed_with_their_own_ids(tmp_path):
                           "--index", str(tmp_path / "index"), "--workers", "1"],
                          capture_output=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert ("bỏ qua other\ufffd.doc: định dạng không hỗ trợ: .doc (Word 97–2003; hãy lưu lại thành .docx)\n"
+    assert ("bỏ qua other\ufffd.rtf: định dạng không hỗ trợ: .rtf (hãy lưu lại thành .docx)\n"
             in out.stderr.decode())
 
 

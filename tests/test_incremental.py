@@ -69,9 +69,9 @@ def counting(monkeypatch):
     parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllables
     search.ingest.corpus.ingest_version()  # its probe page, parsed once a process, is not a file
 
-    def parse_document(path, raw, sha256):
-        seen["parsed"].append(path.name)
-        return parse(path, raw, sha256)
+    def parse_document(path, raw, sha256, rel=None):
+        seen["parsed"].append(str(rel or path.name))
+        return parse(path, raw, sha256, rel)
 
     def syllables(value):
         seen["analysed"].append(value)

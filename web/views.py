@@ -203,7 +203,7 @@ def api_suggest():
     return resp
 
 
-@bp.get("/doc/<doc_id>")
+@bp.get("/doc/<path:doc_id>")
 def document(doc_id: str):
     q = request.args.get("q", "")[:MAX_QUERY_CHARS]
     doc = _engine().document(doc_id, highlight=q)
@@ -227,13 +227,14 @@ def document(doc_id: str):
 CONTENT_TYPES = {
     ".txt": "text/plain",  # no charset: a source may be TCVN3 or VNI, not UTF-8
     ".pdf": "application/pdf",
+    ".doc": "application/msword",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".html": "text/html",
     ".htm": "text/html",
 }
 
 
-@bp.get("/doc/<doc_id>/goc")
+@bp.get("/doc/<path:doc_id>/goc")
 def original(doc_id: str):
     """The file a document was read from, as it is in the indexed folder
     (``Engine.original`` hands out nothing outside it), to save: an
@@ -241,6 +242,9 @@ def original(doc_id: str):
     UTF-8 ``filename*``), never shown inline (an HTML source stays inert)."""
     path = _engine().original(doc_id)
     if path is None:
+        # Ids have folders (issue 14): `/doc/X/goc` is also the page of X/goc.docx.
+        if doc_id + "/goc" in _engine().manifest.get("documents", {}):
+            return document(doc_id + "/goc")
         abort(404)
     resp = send_file(path, as_attachment=True, download_name=path.name, max_age=0,
                      conditional=True, etag=True)

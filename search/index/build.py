@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 
 from ..analysis.terms import analysis_version
 from ..ingest.corpus import (Corpus, Skipped, estimated_paragraphs, ingest_version, parse_file,
-                             read_corpus, shown_name)
+                             read_corpus, relative_name)
 from ..lang.restore import MODEL_FILE
 from .merge import merge_policy
 from .pause import point
@@ -111,9 +111,9 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
             present = {d.doc_id for d in corpus.documents} | set(corpus.unchanged)
             gone = sorted(set(known) - present)
             replaced = [d.doc_id for d in corpus.documents if d.doc_id in known]
-            entries = {doc_id: dict(old["documents"][doc_id], file=shown_name(path.name))
-                       for doc_id, path in corpus.unchanged.items()}
-            entries.update({d.doc_id: {"file": shown_name(d.path.name), "sha256": d.sha256,
+            entries = {doc_id: dict(old["documents"][doc_id], file=relative_name(rel))
+                       for doc_id, rel in corpus.unchanged.items()}
+            entries.update({d.doc_id: {"file": d.file, "sha256": d.sha256,
                                        "paragraphs": len(d.paragraphs)}
                             for d in corpus.documents})
             documents = dict(sorted(entries.items()))
@@ -178,7 +178,7 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
     ``model`` when given, alongside the workers."""
     workers = workers or cores()
     estimate = sum(len(d.paragraphs) for d in corpus.documents) + sum(
-        estimated_paragraphs(raw, path.suffix) for path, raw, _ in corpus.pending)
+        estimated_paragraphs(raw, path.suffix) for path, raw, *_ in corpus.pending)
     parallel = workers > 1 and estimate >= PARALLEL_MIN_PARAGRAPHS
     if not parallel:
         for item in corpus.pending:

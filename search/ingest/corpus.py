@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import errno
 import hashlib
 from functools import lru_cache
 import os
 import re
 import stat
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..lang.text import normal_text
 from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs, unsupported
 from .formats.common import Budget, number
+from .formats.legacy_fonts import convert as convert_legacy
 from .junk import content_lines
 from .metadata import extract
 from .titles import better_title
+from .tree import cannot_read, relative_name, shown_name, walk
 
-SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
+SUPPORTED = {".txt", ".doc", ".docx", ".pdf", ".html", ".htm"}
 # Bigger than any meeting record; a file past these is a mistake, not a report.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 200_000
@@ -36,6 +36,7 @@ class Document:
     sha256: str
     title: str = ""  # a readable title: accents restored, not a date line
     meta: dict = field(default_factory=dict)  # metadata.extract()
+    file: str = ""  # its path inside the source, as shown ('/'-separated)
 
     def __post_init__(self):
         self.title = self.title or self.paragraphs[0]
@@ -51,11 +52,12 @@ class Skipped:
 class Corpus:
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    # Files whose bytes hash as the index already has them: not decoded.
-    unchanged: dict[str, Path] = field(default_factory=dict)
+    # Files whose bytes hash as the index already has them: not decoded (by
+    # id, the path inside the source).
+    unchanged: dict[str, PurePosixPath] = field(default_factory=dict)
     # Read and hashed but not parsed yet (``read_corpus(defer=True)``):
     # ``parse_file`` turns each into a document or a skip, anywhere.
-    pending: list[tuple[Path, bytes, str]] = field(default_factory=list)
+    pending: list[tuple[Path, bytes, str, PurePosixPath]] = field(default_factory=list)
 
     def add(self, parsed: Document | Skipped) -> None:
         (self.documents if isinstance(parsed, Document) else self.skipped).append(parsed)
@@ -79,31 +81,12 @@ def paragraphs_of(text: str) -> list[str]:
     return out
 
 
-def shown_name(name: str) -> str:
-    """A file name as it can be printed and stored: bytes that are not UTF-8
-    (Python decodes them as lone surrogates, which no encoder accepts) and
-    control characters (a newline would forge a line of the report) as U+FFFD."""
-    name = os.fsencode(name).decode("utf-8", "replace")
-    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in name)
-
-
-def doc_id_of(path: Path) -> str:
-    """The document's id: the file name without extension, with each byte that
-    is not UTF-8 written ``\\xff`` as Python shows it, so two such names
-    keep two ids (U+FFFD would merge them) and the id can be stored and printed."""
-    return os.fsencode(path.stem).decode("utf-8", "backslashreplace")
-
-
-# The system's reasons are English ("Permission denied"): the usual ones in
-# the page's language, any other as the system says it.
-_OS_REASONS = {errno.ENOENT: "không tìm thấy tệp", errno.EACCES: "không có quyền đọc",
-               errno.EPERM: "không có quyền đọc", errno.ELOOP: "quá nhiều tầng liên kết",
-               errno.EIO: "lỗi đọc đĩa"}
-
-
-def cannot_read(e: OSError) -> str:
-    """Why a file could not be read, for the warning."""
-    return f"không đọc được ({_OS_REASONS.get(e.errno) or e.strerror or e})"
+def doc_id_of(path: Path | PurePosixPath) -> str:
+    """The document's id: its path inside the source (``tree.py``) without
+    the extension, '/'-separated, with each byte that is not UTF-8 written
+    ``\\xff`` as Python shows it, so two such names keep two ids (U+FFFD
+    would merge them) and the id can be stored and printed."""
+    return os.fsencode((PurePosixPath(path).parent / path.stem).as_posix()).decode("utf-8", "backslashreplace")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -137,8 +120,11 @@ def _paragraphs(suffix: str, raw: bytes) -> list[str]:
     return paragraphs_of(text)
 
 
-def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
-    """A document from a file's bytes; raises ValueError with a reason people can act on."""
+def parse_document(path: Path, raw: bytes, sha256: str, rel: PurePosixPath | None = None) -> Document:
+    """A document from a file's bytes; raises ValueError with a reason people
+    can act on. ``rel``, the file's path inside the source, makes its id
+    (default: its bare name, a file at the top)."""
+    rel = PurePosixPath(rel or path.name)
     paragraphs = _paragraphs(path.suffix.lower(), raw)
     if not paragraphs:
         raise ValueError("không có chữ")
@@ -155,15 +141,15 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     # index gets the content only: no slug, dateline, byline, caption or link.
     meta = extract(title, paragraphs, shown_name(path.name))
     content = [paragraphs[i] for i in content_lines(paragraphs)]
-    return Document(doc_id_of(path), path, content, sha256, title, meta)
+    return Document(doc_id_of(rel), path, content, sha256, title, meta, relative_name(rel))
 
 
-def parse_file(path: Path, raw: bytes, sha256: str) -> Document | Skipped:
+def parse_file(path: Path, raw: bytes, sha256: str, rel: PurePosixPath | None = None) -> Document | Skipped:
     """``parse_document``, with a file it cannot read as a ``Skipped``."""
     try:
-        return parse_document(path, raw, sha256)
+        return parse_document(path, raw, sha256, rel)
     except ValueError as e:
-        return Skipped(shown_name(path.name), str(e))
+        return Skipped(relative_name(rel or path.name), str(e))
 
 
 def estimated_paragraphs(raw: bytes, suffix: str) -> int:
@@ -171,37 +157,12 @@ def estimated_paragraphs(raw: bytes, suffix: str) -> int:
     return max(1, raw.count(b"\n") if suffix.lower() == ".txt" else len(raw) // 2000)
 
 
-def source_files(source: Path) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
-    """The files to read at the top of ``source``, as (path, real path to
-    read), and the entries refused with why. Only regular files: a link is
-    followed only to a regular file inside ``source`` (``passwd.txt ->
-    /etc/passwd`` was indexed, ``-> /dev/zero`` ran out of memory); devices,
-    FIFOs and sockets are never opened. Folders, and links to folders, are
-    passed over in silence (the source is read one level deep), as are hidden names."""
-    root = source.resolve()
-    files, refused = [], []
-    with os.scandir(source) as entries:
-        for entry in entries:
-            try:
-                if entry.name.startswith(".") or entry.is_dir():
-                    continue
-            except OSError as e:  # a link to itself: "Too many levels of symbolic links"
-                refused.append(Skipped(shown_name(entry.name), cannot_read(e)))
-                continue
-            path = source / entry.name
-            if entry.is_file(follow_symlinks=False):
-                files.append((path, path))
-                continue
-            real = Path(os.path.realpath(path))
-            if entry.is_symlink() and not real.exists():
-                refused.append(Skipped(shown_name(entry.name), f"không đọc được ({_OS_REASONS[errno.ENOENT]})"))
-            elif entry.is_symlink() and real.parent != root and root not in real.parents:
-                refused.append(Skipped(shown_name(entry.name), "là liên kết tới tệp nằm ngoài thư mục nguồn"))
-            elif entry.is_symlink() and real.is_file():
-                files.append((path, real))
-            else:  # a FIFO, a device, a socket
-                refused.append(Skipped(shown_name(entry.name), "không phải tệp thường"))
-    return sorted(files), refused
+def source_files(source: Path) -> tuple[list[tuple[Path, Path, PurePosixPath]], list[Skipped]]:
+    """The files to read in the whole tree of ``source``, as (path, real path
+    to read, path inside ``source``), and the entries refused with why: the
+    rules (regular files, links only inside, no loops, bounds) are ``tree.py``'s."""
+    files, refused = walk(source)
+    return files, [Skipped(name, reason) for name, reason in refused]
 
 
 def read_corpus(source: Path, known: dict[str, str] | None = None,
@@ -217,11 +178,11 @@ def read_corpus(source: Path, known: dict[str, str] | None = None,
     """
     corpus = Corpus()
     known = known or {}
-    seen: dict[str, Path] = {}
+    seen: dict[str, PurePosixPath] = {}
     files, corpus.skipped = source_files(source)
-    stems = Counter(doc_id_of(p) for p, _ in files if p.suffix.lower() in SUPPORTED)
-    for path, real in files:
-        name, doc_id = shown_name(path.name), doc_id_of(path)
+    stems = Counter(doc_id_of(rel) for _, _, rel in files if rel.suffix.lower() in SUPPORTED)
+    for path, real, rel in files:
+        name, doc_id = relative_name(rel), doc_id_of(rel)
         if path.suffix.lower() not in SUPPORTED:
             corpus.skipped.append(Skipped(name, unsupported(shown_name(path.suffix))))
             continue
@@ -232,22 +193,22 @@ def read_corpus(source: Path, known: dict[str, str] | None = None,
             continue
         sha256 = hashlib.sha256(raw).hexdigest()
         if doc_id not in seen and known.get(doc_id) == sha256:
-            seen[doc_id] = path
-            corpus.unchanged[doc_id] = path
+            seen[doc_id] = rel
+            corpus.unchanged[doc_id] = rel
             continue
         if defer and stems[doc_id] == 1:
-            corpus.pending.append((path, raw, sha256))
+            corpus.pending.append((path, raw, sha256, rel))
             continue
         try:
-            doc = parse_document(path, raw, sha256)
+            doc = parse_document(path, raw, sha256, rel)
         except ValueError as e:
             corpus.skipped.append(Skipped(name, str(e)))
             continue
         if doc.doc_id in seen:
-            corpus.skipped.append(Skipped(name, f"trùng tên với {shown_name(seen[doc.doc_id].name)} "
+            corpus.skipped.append(Skipped(name, f"trùng tên với {relative_name(seen[doc.doc_id])} "
                                                 "(chỉ khác đuôi tệp)"))
             continue
-        seen[doc.doc_id] = path
+        seen[doc.doc_id] = rel
         corpus.documents.append(doc)
     return corpus
 
@@ -278,5 +239,7 @@ def ingest_version() -> str:
     junk then, dates found now) and should be rebuilt, as
     ``analysis.terms.analysis_version`` does for the analysis."""
     doc = parse_document(Path("probe.txt"), _PROBE.encode("utf-8"), "")
-    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items())))
+    # And what a Word file's TCVN3 text becomes (issue 14: it was indexed as is).
+    legacy = convert_legacy(["Th\u00adêng trùc TØnh ñy", "Báo cáo"], "tcvn3")
+    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items()), legacy))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

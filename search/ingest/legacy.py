@@ -312,6 +312,26 @@ def detect_and_convert(raw: bytes) -> tuple[str, str] | None:
     return unicodedata.normalize("NFC", text), best.encoding
 
 
+def decode_as(raw: bytes, encoding: str) -> str:
+    """``raw`` read as ``encoding`` (``tcvn3`` or ``vni``), NFC, TCVN3's lost
+    capitals put back: for text already known to be in it (a legacy font's
+    runs in a Word file, ``formats/legacy_fonts.py``)."""
+    text, _ = _DECODERS[encoding](raw)
+    if encoding == "tcvn3":
+        text = _restore_tcvn3_case(text)
+    return unicodedata.normalize("NFC", text)
+
+
+def syllable_score(text: str) -> int:
+    """Accented words spelled like Vietnamese syllables, less those that are
+    not: which of two readings of a line is Vietnamese."""
+    score = 0
+    for word in _WORD.findall(text):
+        if not word.isascii():
+            score += 1 if is_syllable(word) else -1
+    return score
+
+
 # --- writing legacy bytes ---------------------------------------------------------
 
 

@@ -357,7 +357,8 @@ class Engine:
         entry = manifest.get("documents", {}).get(doc_id)
         source = manifest.get("source")
         name = (entry or {}).get("file") or ""
-        if not source or not name or name in (".", "..") or Path(name).name != name:
+        # A path inside the folder ('/'-separated since issue 14), never out of it.
+        if not source or not name or name.startswith("/") or {".", "..", ""} & set(name.split("/")):
             return None
         try:
             root = Path(source).resolve(strict=True)

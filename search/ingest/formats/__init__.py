@@ -1,4 +1,4 @@
-"""Paragraphs out of .docx, .pdf and .html sources, one module a format.
+"""Paragraphs out of .doc, .docx, .pdf and .html sources, one module a format.
 
 Each ``read_X(raw)`` returns the document's paragraphs in reading order
 (non-empty, whitespace-trimmed) or raises ``ValueError`` with a short reason,
@@ -10,14 +10,15 @@ pypdf and trafilatura, is in ``pdf.py`` and ``html.py``.
 
 from __future__ import annotations
 
+from .doc import read_doc
 from .docx import read_docx
 from .html import read_html
 from .pdf import read_pdf
 
-READERS = {".docx": read_docx, ".pdf": read_pdf, ".html": read_html, ".htm": read_html}
+READERS = {".doc": read_doc, ".docx": read_docx, ".pdf": read_pdf, ".html": read_html, ".htm": read_html}
 
 # What to do with the formats people most often have instead.
-_RESAVE = {".doc": "Word 97–2003; hãy lưu lại thành .docx", ".rtf": "hãy lưu lại thành .docx",
+_RESAVE = {".rtf": "hãy lưu lại thành .docx",
            ".odt": "hãy lưu lại thành .docx"}
 
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 
 from lxml import etree
 
 from .common import Budget, clean, keep, number
+from .legacy_fonts import convert, font_encoding
 
 # A compressed .docx of a few MB can declare gigabytes; no meeting record
 # does. zipfile never inflates a member past its declared size.
@@ -40,8 +42,15 @@ _WRAPPERS = {_W + "sdt", _W + "sdtContent", _W + "customXml"}
 
 
 # A run's text as python-docx's Run.text gives it: tabs, line breaks (not
-# page or column breaks) and non-breaking hyphens included.
-_INNER = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+# page or column breaks) and non-breaking hyphens included; and the soft
+# hyphen, which is the letter ư in a TCVN3 font (legacy_fonts.py).
+_INNER = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-",
+          _W + "softHyphen": "\u00ad"}
+_RFONTS = _W + "rFonts"
+# Where the styles name their fonts (a document typed in .VnTime through its
+# Normal style has no font on its runs).
+_STYLE_FONTS = re.compile(rb'w:(?:ascii|hAnsi)="([^"]{1,64})"')
+MAX_STYLES_BYTES = 4 * 2**20
 
 
 def _run_text(r) -> str:
@@ -92,8 +101,9 @@ def _main_part(z: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def _docx_blocks(f, budget: Budget):
-    """The text of each block of the body, read from the stream ``f``."""
+def _docx_blocks(f, budget: Budget, fonts: set):
+    """The text of each block of the body, read from the stream ``f``; the
+    run fonts met go into ``fonts``."""
     parse = etree.iterparse(f, events=("end",), resolve_entities=False, no_network=True)
     held = 0  # elements in memory since the last block was freed
     for _, el in parse:
@@ -103,6 +113,9 @@ def _docx_blocks(f, budget: Budget):
                              f"phần tử XML (quá giới hạn)")
         if el.tag == _W + "t":
             budget.count(0, len(el.text or ""))
+            continue
+        if el.tag == _RFONTS:
+            fonts.update(el.attrib.values())
             continue
         if el.tag == _W + "p":
             budget.count(1)  # every paragraph, in a table cell or not
@@ -133,8 +146,9 @@ def read_docx(raw: bytes) -> list[str]:
             if unpacked > MAX_UNPACKED_BYTES:
                 raise ValueError(f"tệp .docx giải nén ra {number(unpacked / 2**20)} MB "
                                  f"(giới hạn {number(MAX_UNPACKED_BYTES // 2**20)} MB)")
+            fonts = _style_fonts(z)
             with z.open(_main_part(z)) as f:
-                paragraphs = keep(_docx_blocks(f, budget))
+                paragraphs = keep(_docx_blocks(f, budget, fonts))
     except zipfile.BadZipFile as e:
         raise ValueError("không phải tệp .docx hợp lệ (không phải tệp nén zip)") from e
     except ValueError:
@@ -144,4 +158,14 @@ def read_docx(raw: bytes) -> list[str]:
     # Headers and footers live in their own parts, so the body walk skips them.
     if not paragraphs:
         raise ValueError("tệp .docx không có chữ")
-    return paragraphs
+    return convert(paragraphs, font_encoding(sorted(fonts)))
+
+
+def _style_fonts(z: zipfile.ZipFile) -> set:
+    try:
+        info = z.getinfo("word/styles.xml")
+    except KeyError:
+        return set()
+    if info.file_size > MAX_STYLES_BYTES:
+        return set()
+    return {m.decode("utf-8", "replace") for m in _STYLE_FONTS.findall(z.read(info))}
