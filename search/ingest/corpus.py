@@ -20,6 +20,7 @@ from .formats import read_paragraphs, unsupported
 from .formats.common import Budget, number
 from .junk import content_lines
 from .metadata import extract
+from .references import references
 from .titles import better_title
 
 SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
@@ -154,6 +155,7 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     # The facts are read from every line (the byline dates the story); the
     # index gets the content only: no slug, dateline, byline, caption or link.
     meta = extract(title, paragraphs, shown_name(path.name))
+    meta.update(references(paragraphs))  # its own number and those it cites
     content = [paragraphs[i] for i in content_lines(paragraphs)]
     return Document(doc_id_of(path), path, content, sha256, title, meta)
 

@@ -1,0 +1,74 @@
+"""A document's own number and the numbers it cites (issue 14, items 5-6).
+
+The own number stands in the official header, on the "Số" line under the
+issuing body: ``Số 05-NQ/TU``, ``Số: 15/2021/NQ-HĐND`` (Quy định 66-QĐ/TW;
+Nghị định 30/2020/NĐ-CP). A .docx header table gives it as one row with the
+place and date (``Số 05-NQ/TU | Thái Nguyên, ngày 02 tháng 7 năm 2021``), a
+PDF text layer as one line of both columns, or after the issuer's capitals
+(``TỈNH ỦY THÁI NGUYÊN Số 05-NQ/TU``). So the "Số" may follow nothing but
+capitals, stars and cell bars; the number must follow it at once. Running
+text ("căn cứ Nghị quyết số 05-NQ/TU") never qualifies: lower-case before.
+
+Every other number written whole anywhere in the document is a citation
+("Căn cứ Nghị quyết số 05-NQ/TU ngày 02/7/2021", "Chỉ thị 05-CT/TW", "theo
+Kết luận số 36-KL/TW"), kept by key (``lang.docnumbers``), in order of first
+mention, once, the own number left out.
+
+    >>> references(["TỈNH ỦY THÁI NGUYÊN", "Số 05-NQ/TU Thái Nguyên, ngày 02 tháng 7 năm 2021",
+    ...             "NGHỊ QUYẾT", "Thực hiện Chỉ thị 05-CT/TW và Kết luận số 36-KL/TW, Chỉ thị 05-CT/TW"])
+    {'number': '05-NQ/TU', 'number_key': '5-nq/tu', 'cites': ['5-ct/tw', '36-kl/tw']}
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..lang.docnumbers import DocNumber, find_numbers
+
+# The header block: issuer (one or two lines), a star, the number, place
+# and date, the type, the subject. The number line is among the first
+# lines; 15 leaves room for a file whose first lines are a title or a
+# company's letterhead.
+HEAD_LINES = 15
+# "Số" (or "SỐ"), a colon perhaps, then the number.
+_SO = re.compile(r"(?<!\w)(?:Số|SỐ|So|SO)\s*:?\s*")
+
+
+def _header_prefix(text: str) -> bool:
+    """Whether what stands before "Số" on its line may be header: nothing,
+    or capitals (the issuer's name), stars, bars, dashes."""
+    return not any(c.islower() for c in text)
+
+
+def own_number(paragraphs: list[str]) -> DocNumber | None:
+    """The number on the header's "Số" line, or None."""
+    for line in paragraphs[:HEAD_LINES]:
+        for m in _SO.finditer(line):
+            if not _header_prefix(line[:m.start()]):
+                continue
+            rest = line[m.end():]
+            found = find_numbers(rest)
+            if found and found[0].start == 0:
+                return found[0]
+    return None
+
+
+def references(paragraphs: list[str]) -> dict:
+    """``number`` (as written) and ``number_key`` when the header has one,
+    and ``cites``: the keys of the other numbers the text writes, in order,
+    each once. Read from every line, header and footer included (a
+    "Nơi nhận" list names bodies, not numbers)."""
+    own = own_number(paragraphs)
+    out: dict = {}
+    seen = set()
+    if own is not None:
+        out["number"], out["number_key"] = " ".join(own.text.split()), own.key
+        seen.add(own.key)
+    cites = []
+    for line in paragraphs:
+        for n in find_numbers(line):
+            if n.key not in seen:
+                seen.add(n.key)
+                cites.append(n.key)
+    out["cites"] = cites
+    return out
