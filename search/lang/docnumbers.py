@@ -97,16 +97,44 @@ def _known(kind: str) -> bool:
     return _up(kind) in KINDS
 
 
+def _starts(text: str) -> list[int]:
+    """Where a number may begin: the first digit of each run of digits that a
+    hyphen or slash follows (spaces between), not after a letter, digit,
+    slash or hyphen. Found with ``str.find`` on the separators: the two
+    patterns run over every paragraph cost ~100 us one of 480 characters
+    (measured on bench/make_corpus.py's text, 35 % of its paragraphs hold a
+    hyphen or slash); anchored at these few places, ~6 us."""
+    starts = set()
+    for sep in "-/":
+        i = text.find(sep)
+        while i != -1:
+            j = i - 1
+            while j >= 0 and text[j].isspace():
+                j -= 1
+            if j >= 0 and text[j].isdigit():
+                while j > 0 and text[j - 1].isdigit():
+                    j -= 1
+                if not (j and (text[j - 1].isalnum() or text[j - 1] in "_/-")):
+                    starts.add(j)
+            i = text.find(sep, i + 1)
+    return sorted(starts)
+
+
 def find_numbers(text: str) -> list[DocNumber]:
     """Every document number written in ``text``, in order, with offsets.
     A type abbreviation must be a known one: ``20-25/10`` is not a number."""
-    found = []
-    for m in _PARTY.finditer(text):
-        if _known(m.group(2)):
+    found: list[DocNumber] = []
+    if "-" not in text and "/" not in text:
+        return found
+    starts = _starts(text)
+    for at in starts:
+        m = _PARTY.match(text, at)
+        if m and _known(m.group(2)):
             found.append(DocNumber(int(m.group(1)), _up(m.group(2)), _up(m.group(3)), None, False,
                                    m.group(), m.start(), m.end()))
-    for m in _STATE.finditer(text):
-        if _known(m.group(3)) and not any(f.start <= m.start() < f.end for f in found):
+    for at in starts:
+        m = _STATE.match(text, at)
+        if m and _known(m.group(3)) and not any(f.start <= m.start() < f.end for f in found):
             year = int(m.group(2)) if m.group(2) else None
             found.append(DocNumber(int(m.group(1)), _up(m.group(3)), _up(m.group(4)), year, True,
                                    m.group(), m.start(), m.end()))

@@ -21,7 +21,7 @@ from ..index.store import IndexChanged, IndexMissing, current_generation, finger
 from .facets import Filters
 from .generation import Generation
 from .highlight import marked_spans, snippet
-from .numbers import related
+from .numbers import archive, related
 from .parse import ParsedQuery, parse_query
 from .ranking import Ranked, Ranker
 from .suggest import Vocabulary, corrections, did_you_mean
@@ -382,6 +382,7 @@ class Engine:
         searcher = self._searcher()
         self._local.generation.vocabulary(searcher.reader())
         self._local.generation.completer(searcher)
+        archive(self._local.generation, searcher)  # who bears and cites which number: ~0.3 s at 2k documents
         for q in queries:
             self.search(q)
 
