@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from ..lang.docnumbers import DocNumber, find_numbers
+from ..lang.docnumbers import DocNumber, find_numbers, number_at
 
 # The header block: issuer (one or two lines), a star, the number, place
 # and date, the type, the subject. The number line is among the first
@@ -36,23 +36,21 @@ HEAD_LINES = 15
 _SO = re.compile(r"S(?:ố|Ố|o|O)\s*:?\s*")
 
 
-def _header_prefix(text: str) -> bool:
-    """Whether what stands before "Số" on its line may be header: nothing,
-    or capitals (the issuer's name), stars, bars, dashes."""
-    return not any(c.islower() for c in text)
-
-
 def own_number(paragraphs: list[str]) -> DocNumber | None:
-    """The number on the header's "Số" line, or None."""
+    """The number on the header's "Số" line, or None. Before "Số" there may
+    be header only: nothing, or capitals (the issuer's name), stars, bars,
+    dashes; no lower-case letter. Linear in the lines: a line of "SoSoSo…"
+    stops at its first lower-case letter."""
     for line in paragraphs[:HEAD_LINES]:
+        lower = next((i for i, c in enumerate(line) if c.islower()), len(line))
         for m in _SO.finditer(line):
-            before = line[:m.start()]
-            if (before and (before[-1].isalnum() or before[-1] == "_")) or not _header_prefix(before):
+            if m.start() > lower:
+                break
+            if m.start() and (line[m.start() - 1].isalnum() or line[m.start() - 1] == "_"):
                 continue
-            rest = line[m.end():]
-            found = find_numbers(rest)
-            if found and found[0].start == 0:
-                return found[0]
+            found = number_at(line, m.end())
+            if found is not None:
+                return found
     return None
 
 

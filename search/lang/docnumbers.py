@@ -120,6 +120,24 @@ def _starts(text: str) -> list[int]:
     return sorted(starts)
 
 
+def _party(m) -> DocNumber | None:
+    if not m or not _known(m.group(2)):
+        return None
+    return DocNumber(int(m.group(1)), _up(m.group(2)), _up(m.group(3)), None, False, m.group(), m.start(), m.end())
+
+
+def _state(m) -> DocNumber | None:
+    if not m or not _known(m.group(3)):
+        return None
+    year = int(m.group(2)) if m.group(2) else None
+    return DocNumber(int(m.group(1)), _up(m.group(3)), _up(m.group(4)), year, True, m.group(), m.start(), m.end())
+
+
+def number_at(text: str, at: int) -> DocNumber | None:
+    """The number written at offset ``at`` of ``text`` (after "Số "), or None."""
+    return _party(_PARTY.match(text, at)) or _state(_STATE.match(text, at))
+
+
 def find_numbers(text: str) -> list[DocNumber]:
     """Every document number written in ``text``, in order, with offsets.
     A type abbreviation must be a known one: ``20-25/10`` is not a number."""
@@ -127,17 +145,11 @@ def find_numbers(text: str) -> list[DocNumber]:
     if "-" not in text and "/" not in text:
         return found
     starts = _starts(text)
+    found = [n for n in (_party(_PARTY.match(text, at)) for at in starts) if n]
     for at in starts:
-        m = _PARTY.match(text, at)
-        if m and _known(m.group(2)):
-            found.append(DocNumber(int(m.group(1)), _up(m.group(2)), _up(m.group(3)), None, False,
-                                   m.group(), m.start(), m.end()))
-    for at in starts:
-        m = _STATE.match(text, at)
-        if m and _known(m.group(3)) and not any(f.start <= m.start() < f.end for f in found):
-            year = int(m.group(2)) if m.group(2) else None
-            found.append(DocNumber(int(m.group(1)), _up(m.group(3)), _up(m.group(4)), year, True,
-                                   m.group(), m.start(), m.end()))
+        n = _state(_STATE.match(text, at))
+        if n and not any(f.start <= n.start < f.end for f in found):
+            found.append(n)
     return sorted(found, key=lambda n: n.start)
 
 
