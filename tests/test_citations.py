@@ -88,6 +88,9 @@ def test_own_number_from_the_header_and_cited_numbers_in_order():
     (["ĐẢNG BỘ TỈNH THÁI NGUYÊN ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY Số 05-NQ/TU Thái Nguyên, ngày 02 tháng 7 năm 2021"],
      "05-NQ/TU"),
     (["TỈNH ỦY THÁI NGUYÊN", "SỐ: 125 - BC/TU"], "125 - BC/TU"),
+    # A table row whose cells come right column first.
+    (["ĐẢNG CỘNG SẢN VIỆT NAM | TỈNH ỦY THÁI NGUYÊN", "Thái Nguyên, ngày 02 tháng 7 năm 2021 | Số 05-NQ/TU"],
+     "05-NQ/TU"),
     # Running text, even near the top, is a citation, not the header.
     (["Báo cáo nhanh", "Căn cứ Nghị quyết số 05-NQ/TU ngày 02/7/2021"], None),
     (["Báo cáo nhanh", "Số liệu theo Nghị quyết 05-NQ/TU"], None),

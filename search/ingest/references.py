@@ -30,6 +30,7 @@ from ..lang.docnumbers import DocNumber, find_numbers, number_at
 # lines; 15 leaves room for a file whose first lines are a title or a
 # company's letterhead.
 HEAD_LINES = 15
+HEAD_CHARS = 400
 # "Số" (or "SỐ", or unaccented), a colon perhaps, then the number. Led by
 # the literal S, which the regex engine skips to: a lookbehind first made
 # this scan of 15 lines cost ~450 us a document (bench/make_corpus.py's).
@@ -39,18 +40,28 @@ _SO = re.compile(r"S(?:ố|Ố|o|O)\s*:?\s*")
 def own_number(paragraphs: list[str]) -> DocNumber | None:
     """The number on the header's "Số" line, or None. Before "Số" there may
     be header only: nothing, or capitals (the issuer's name), stars, bars,
-    dashes; no lower-case letter. Linear in the lines: a line of "SoSoSo…"
-    stops at its first lower-case letter."""
-    for line in paragraphs[:HEAD_LINES]:
-        lower = next((i for i, c in enumerate(line) if c.islower()), len(line))
-        for m in _SO.finditer(line):
-            if m.start() > lower:
-                break
-            if m.start() and (line[m.start() - 1].isalnum() or line[m.start() - 1] == "_"):
-                continue
-            found = number_at(line, m.end())
+    dashes; no lower-case letter. At most HEAD_CHARS of each of the first
+    HEAD_LINES lines are read."""
+    for row in paragraphs[:HEAD_LINES]:
+        # A header line is short (the two columns of a PDF line: ~100
+        # characters); a .docx table row has its cells apart.
+        for line in row[:HEAD_CHARS].split("|"):
+            found = _number_line(line)
             if found is not None:
                 return found
+    return None
+
+
+def _number_line(line: str) -> DocNumber | None:
+    lower = next((i for i, c in enumerate(line) if c.islower()), len(line))
+    for m in _SO.finditer(line):
+        if m.start() > lower:
+            break
+        if m.start() and (line[m.start() - 1].isalnum() or line[m.start() - 1] == "_"):
+            continue
+        found = number_at(line, m.end())
+        if found is not None:
+            return found
     return None
 
 
