@@ -25,7 +25,7 @@ Thực hiện Chỉ thị 05-CT/TW của Bộ Chính trị về học tập và 
 """
 # A report citing it twice, once by number and date.
 BC125 = """TỈNH ỦY THÁI NGUYÊN
-Số 125-BC/TU
+Số 125-BC/TU Thái Nguyên, ngày 15 tháng 3 năm 2022
 BÁO CÁO
 kết quả một năm thực hiện nghị quyết về cây chè
 Căn cứ Nghị quyết số 05-NQ/TU ngày 02/7/2021 của Tỉnh ủy, năm 2022 diện tích chè tăng.
@@ -211,3 +211,13 @@ def test_named_document_first_when_its_number_line_is_not_content(tmp_path, monk
         assert hits[0]["exact"]
     # No paragraph of it matches "05-NQ/TU": its first paragraph stands for it.
     assert engine.search("05-NQ/TU", group="doc")["hits"][0]["paragraph"] == 1
+
+
+def test_named_document_first_in_date_order_too(engine):
+    from search import Filters
+    for group in ("doc", "none"):
+        hits = engine.search("05-NQ/TU", filters=Filters(sort="date"), group=group)["hits"]
+        # nq05 is dated 2021, before bc125's 2022: newest first would put it after.
+        assert hits[0]["doc_id"] == "nq05", group
+    plain = engine.search("diện tích chè", filters=Filters(sort="date"), group="doc")["hits"]
+    assert plain and all(h["score"] < 1e10 for h in plain)

@@ -378,9 +378,10 @@ class Ranker:
         def order(want: int) -> np.ndarray:
             """Indices into ``candidates`` of the ``want`` first, in order."""
             if filters.sort == "date":
-                # Exact first, then newest first, the score ordering paragraphs of the same date.
+                # The document a number named, then exact, then newest first,
+                # the score ordering paragraphs of the same date.
                 dates = self.facets.date[candidates]
-                return np.lexsort((candidates, -final, -dates, tier))[:want]
+                return np.lexsort((candidates, -final, -dates, tier, final < NUMBER_TIER))[:want]
             return _best(final, candidates, want)
 
         top = order(offset + limit)[offset:offset + limit]
