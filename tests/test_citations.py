@@ -221,3 +221,22 @@ def test_named_document_first_in_date_order_too(engine):
         assert hits[0]["doc_id"] == "nq05", group
     plain = engine.search("diện tích chè", filters=Filters(sort="date"), group="doc")["hits"]
     assert plain and all(h["score"] < 1e10 for h in plain)
+
+
+def test_the_archive_is_read_once_a_generation_when_the_server_warms(tmp_path, monkeypatch):
+    from search.query import numbers
+    reads = []
+    real = numbers.Archive.__init__
+
+    def counted(self, generation, searcher):
+        reads.append(generation)
+        real(self, generation, searcher)
+
+    monkeypatch.setattr(numbers.Archive, "__init__", counted)
+    build_index(write_corpus(tmp_path / "source", DOCS), tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    engine.warm()
+    assert len(reads) == 1  # before any request
+    engine.document("nq05")
+    engine.search("NQ 05")
+    assert len(reads) == 1

@@ -40,6 +40,7 @@ class Archive:
 
     def __init__(self, generation, searcher):
         self.info = generation.documents(searcher)  # (title, meta, first docnum) by code
+        self.doc_ids = generation.doc_ids
         self.code_of = {doc_id: code for code, doc_id in enumerate(generation.doc_ids)}
         self.bearers: dict[int, list[tuple[DocNumber, int]]] = {}  # number -> (its DocNumber, code)
         self.by_key: dict[str, list[int]] = {}
@@ -60,8 +61,9 @@ class Archive:
         return np.array(sorted(codes), dtype=np.int32)
 
     def entry(self, code: int) -> dict:
+        """How a related document is listed: ``{"doc_id", "number", "title"}``."""
         title, meta, _ = self.info[code]
-        return {"doc_id": None, "number": meta.get("number"), "title": title}
+        return {"doc_id": self.doc_ids[code], "number": meta.get("number"), "title": title}
 
 
 _archives: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -135,13 +137,10 @@ def related(generation, searcher, doc_id: str, paragraphs: list[str]) -> dict:
         for n in find_numbers(text):
             written.setdefault(n.key, " ".join(n.text.split()))
 
-    def entry(c: int) -> dict:
-        return {**books.entry(c), "doc_id": generation.doc_ids[c]}
-
     cites = []
     for key in meta.get("cites") or ():
         holders = [c for c in books.by_key.get(key, ()) if c != code]
-        cites += [entry(c) for c in holders] or [{"number": written.get(key, key.upper())}]
+        cites += [books.entry(c) for c in holders] or [{"number": written.get(key, key.upper())}]
     own = meta.get("number_key")
-    cited_by = [entry(c) for c in books.cited_by.get(own, ()) if c != code] if own else []
+    cited_by = [books.entry(c) for c in books.cited_by.get(own, ()) if c != code] if own else []
     return {"cites": cites, "cited_by": cited_by}
