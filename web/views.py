@@ -203,6 +203,16 @@ def api_suggest():
     return resp
 
 
+@bp.get("/api/doc/<path:doc_id>")
+def api_document(doc_id: str):
+    """The document as the library returns it: ``meta``, ``paragraphs`` and
+    the related documents, ``cites`` and ``cited_by`` (search/query/numbers.py)."""
+    doc = _engine().document(doc_id, highlight=request.args.get("q", "")[:MAX_QUERY_CHARS])
+    if doc is None:
+        return jsonify(error="Không tìm thấy văn kiện"), 404
+    return jsonify(doc)
+
+
 @bp.get("/doc/<path:doc_id>")
 def document(doc_id: str):
     q = request.args.get("q", "")[:MAX_QUERY_CHARS]

@@ -19,6 +19,7 @@ from .formats.common import Budget, number
 from .formats.legacy_fonts import convert as convert_legacy
 from .junk import content_lines
 from .metadata import extract
+from .references import references
 from .titles import better_title
 from .tree import cannot_read, relative_name, shown_name, walk
 
@@ -140,6 +141,7 @@ def parse_document(path: Path, raw: bytes, sha256: str, rel: PurePosixPath | Non
     # The facts are read from every line (the byline dates the story); the
     # index gets the content only: no slug, dateline, byline, caption or link.
     meta = extract(title, paragraphs, shown_name(path.name))
+    meta.update(references(paragraphs))  # its own number and those it cites
     content = [paragraphs[i] for i in content_lines(paragraphs)]
     return Document(doc_id_of(rel), path, content, sha256, title, meta, relative_name(rel))
 

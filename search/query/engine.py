@@ -21,6 +21,7 @@ from ..index.store import IndexChanged, IndexMissing, current_generation, finger
 from .facets import Filters
 from .generation import Generation
 from .highlight import marked_spans, snippet
+from .numbers import archive, related
 from .parse import ParsedQuery, parse_query
 from .ranking import Ranked, Ranker
 from .suggest import Vocabulary, corrections, did_you_mean
@@ -291,9 +292,12 @@ class Engine:
 
     def document(self, doc_id: str, highlight: str = "") -> dict | None:
         """The whole document: title and paragraphs, each with the ``spans``
-        of ``highlight``'s words."""
-        stored = self._with_searcher(
-            lambda s: [s.stored_fields(n) for n in s.document_numbers(doc_id=doc_id)])
+        of ``highlight``'s words; ``cites`` and ``cited_by`` (numbers.related)."""
+        def run(s):
+            fields = [s.stored_fields(n) for n in s.document_numbers(doc_id=doc_id)]
+            return fields, fields and related(self._local.generation, s, doc_id, [f["text"] for f in fields])
+
+        stored, links = self._with_searcher(run)
         if not stored:
             return None
         stored.sort(key=lambda f: f["para"])
@@ -309,6 +313,7 @@ class Engine:
                  "spans": [list(s) for s in marked_spans(f["text"], groups, runs)]}
                 for f in stored
             ],
+            **links,
         }
 
     def documents(self, filters: Filters = Filters(), sort: str = "date", limit: int = 20,
@@ -378,6 +383,7 @@ class Engine:
         searcher = self._searcher()
         self._local.generation.vocabulary(searcher.reader())
         self._local.generation.completer(searcher)
+        archive(self._local.generation, searcher)  # who bears and cites which number: ~0.3 s at 2k documents
         for q in queries:
             self.search(q)
 

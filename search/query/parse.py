@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ..analysis.terms import accented, folded
 from ..lang.abbreviations import expand
+from ..lang.docnumbers import DocNumber, named_in
 from ..lang.numerals import ordinals
 from ..lang.text import has_diacritics, normal_text
 from ..lang.tokens import syllables
@@ -60,6 +61,8 @@ class ParsedQuery:
     # syllables and compounds are read off these, as the index reads them
     # off a paragraph (analysis.terms).
     runs: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
+    # Document numbers the query names ("05-NQ/TU", "NQ 05"): query.numbers.
+    numbers: list[DocNumber] = field(default_factory=list)
 
     @property
     def positive(self) -> list[Group]:
@@ -154,6 +157,22 @@ def _numbers(groups: list[Group]) -> list[Group]:
     return out + groups[i:]
 
 
+def _padded(groups: list[Group], numbers: list[DocNumber]) -> list[Group]:
+    """The number of a document number typed with or without its leading
+    zero matches either way ("5-NQ/TU" finds "05-NQ/TU" and the reverse:
+    ``lang.docnumbers``: one number), as an alternative spelling of its group."""
+    digits = {n.number for n in numbers if n.number < 100}
+    out = []
+    for g in groups:
+        first = g.folded[0]
+        if first.isdigit() and int(first) in digits and g.exact in (None, g.folded):
+            spellings = {str(int(first)), f"{int(first):02d}"} - {first}
+            extra = tuple((s,) + g.folded[1:] for s in sorted(spellings))
+            g = replace(g, alternatives=g.alternatives + extra)
+        out.append(g)
+    return out
+
+
 def parse_query(text: str) -> ParsedQuery:
     text = normal_text(text or "").translate(_QUOTES).strip()
     if text.count('"') % 2:
@@ -172,7 +191,7 @@ def parse_query(text: str) -> ParsedQuery:
     # A person who types any diacritic types them all: then "ban" means ban,
     # not bàn. Without any, every word is a folded word.
     typed_accents = any(has_diacritics(s) for kind, _, syls in chunks if kind != "not" for s in syls)
-    parsed = ParsedQuery(text, accented=typed_accents)
+    parsed = ParsedQuery(text, accented=typed_accents, numbers=named_in(text.replace('"', " ")))
     runs: list[list[str]] = [[]]
     for kind, chunk, syls in chunks:
         if len(parsed.positive) + len(parsed.excluded) >= MAX_GROUPS:
@@ -186,6 +205,7 @@ def parse_query(text: str) -> ParsedQuery:
         if syls:
             (parsed.phrases if kind == "phrase" else parsed.words).append(_group(syls, typed_accents))
     parsed.words = _questions(expand(_numbers(parsed.words)))
+    parsed.words = _padded(parsed.words, parsed.numbers)
     budget = MAX_RUN_SYLLABLES
     for run in runs:
         scanned = tuple((w, b) for w, _s, _e, b in syllables(" ".join(run)))[:budget]

@@ -6,6 +6,9 @@ Python, which costs tens of milliseconds per common word on 10,000 paragraphs;
 here each term's postings are read once into arrays (and cached), and a query
 is a few array additions over every paragraph at once.
 
+Above it all, for any query, NUMBER_TIER: one paragraph of each document
+whose own number the query names ("05-NQ/TU", "NQ 05"; query/numbers.py).
+
 The ladder, for queries of up to STRICT_MAX_WORDS words each rung worth more
 than everything below it can add up to (question words and fillers,
 ``parse.QUESTION_WORDS``, count neither in the length nor on any rung; nor,
@@ -42,6 +45,7 @@ from ..analysis.terms import folded, pair, pair_forms, query_terms
 from ..lang.text import iy_spellings
 from .facets import Filters
 from .generation import Generation
+from .numbers import NUMBER_TIER, carriers, leads, named_documents
 from .parse import Group, ParsedQuery
 from .whoosh_read import EMPTY, leaves, read_postings, segment_id
 
@@ -105,6 +109,7 @@ class Ranker:
         self.avg_length, self.length = generation.avg_length, generation.length
         self.alive, self.facets = generation.alive, generation.facets
         self.doc_of, self.documents = generation.doc_of, generation.document_count
+        self.generation = generation
 
     def postings(self, fieldname: str, text: str):
         """(docnums, BM25 scores) of one term, read and scored once per
@@ -305,6 +310,7 @@ class Ranker:
         allowed = self.facets.mask(filters)
         if allowed is not None:
             keep &= allowed
+        open_ = keep.copy()  # where a document named by its number may stand (numbers.leads)
         for i, g in enumerate(parsed.positive):  # quoted phrases first
             ids, s, eids, es, alt_ids = self.group(g)
             if g.optional:
@@ -346,12 +352,16 @@ class Ranker:
             ids, s = self.term("fbig", term, BIGRAM_BOOST)
             score[ids] += s
         for g in parsed.excluded:
-            keep[self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)] = False
+            out = self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)
+            keep[out] = open_[out] = False
         keep &= (cover + fixed) > 0
         if strict:
             score += named * NAMED
         if filters.accents == "exact":
             keep &= ~inexact
+        named_docs = named_documents(self.generation, self.searcher, parsed.numbers)
+        if len(named_docs):
+            keep[leads(named_docs, self.doc_of, keep, open_, self.documents)] = True
         candidates = np.flatnonzero(keep)
         late = inexact[candidates]
         # The tier is for keywords typed with their accents. A query with
@@ -363,14 +373,19 @@ class Ranker:
                  + fixed[candidates] * (cover_bonus * FUZZY_WEIGHT)
                  + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
                  + score[candidates])
+        if len(named_docs):  # the document that bears the number named, first
+            best = carriers(named_docs, self.doc_of, candidates, final, self.documents)
+            final[best] += NUMBER_TIER
+            late[best] = False
         tier = late if tiered else np.zeros_like(late)
 
         def order(want: int) -> np.ndarray:
             """Indices into ``candidates`` of the ``want`` first, in order."""
             if filters.sort == "date":
-                # Exact first, then newest first, the score ordering paragraphs of the same date.
+                # The document a number named, then exact, then newest first,
+                # the score ordering paragraphs of the same date.
                 dates = self.facets.date[candidates]
-                return np.lexsort((candidates, -final, -dates, tier))[:want]
+                return np.lexsort((candidates, -final, -dates, tier, final < NUMBER_TIER))[:want]
             return _best(final, candidates, want)
 
         top = order(offset + limit)[offset:offset + limit]

@@ -17,6 +17,7 @@ swap of neighbours as two edits, so "ngih" never reaches "nghi".
 
 from __future__ import annotations
 
+from ..lang.docnumbers import number_spans
 from ..lang.numerals import ordinals
 from ..lang.syllable import split_tones
 from ..analysis.terms import accented as syl_form
@@ -154,7 +155,8 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     a known word ("phát trển": trên), is corrected only where a neighbour
     backs the correction.
     Left as typed: numbers (digits, and number words read as digits), codes
-    and acronyms (GRDP, TW), one-letter words, question words and fillers
+    and acronyms (GRDP, TW), document numbers (``05-nq/tu``, ``nq 05``),
+    one-letter words, question words and fillers
     (``parse.QUESTION_WORDS``), quoted and excluded words.
     """
     words = syllables(text)[:MAX_CORRECTED_SYLLABLES]
@@ -162,12 +164,13 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
     folded = [fold(w) for w, *_ in words]
     # "lần thứ chín" is searched as 9 (query.parse): its number words are no typos.
     numbers = {k for start, end, _ in ordinals([w for w, *_ in words]) for k in range(start, end)}
+    codes = number_spans(text)  # "05-nq/tu", "nq 05": document numbers, not typos
     out = []
     for k, (word, start, end, _) in enumerate(words):
         f = folded[k]
         if (k in numbers or f in QUESTION_SYLLABLES
                 or len(f) < 2 or not f.isalpha() or not f.isascii()
-                or word.isupper() or text[:start].count('"') % 2
+                or word.isupper() or text[:start].count('"') % 2 or any(a <= start < b for a, b in codes)
                 or (start and text[start - 1] == "-" and (start == 1 or text[start - 2].isspace()))):
             continue
         # Known once folded, but typed with marks no word of the index has
