@@ -18,11 +18,12 @@ from .boilerplate import strip_boilerplate
 from .decoding import NotText, decode
 from .formats import read_paragraphs, unsupported
 from .formats.common import Budget, number
+from .formats.ocr import IMAGE_SUFFIXES
 from .junk import content_lines
 from .metadata import extract
 from .titles import better_title
 
-SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
+SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm", *IMAGE_SUFFIXES}
 # Bigger than any meeting record; a file past these is a mistake, not a report.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 200_000
@@ -140,6 +141,7 @@ def _paragraphs(suffix: str, raw: bytes) -> list[str]:
 def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     """A document from a file's bytes; raises ValueError with a reason people can act on."""
     paragraphs = _paragraphs(path.suffix.lower(), raw)
+    ocr = getattr(paragraphs, "ocr", None)  # text read from a scan (formats/ocr.py)
     if not paragraphs:
         raise ValueError("không có chữ")
     longest = max(paragraphs, key=len)
@@ -154,6 +156,7 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     # The facts are read from every line (the byline dates the story); the
     # index gets the content only: no slug, dateline, byline, caption or link.
     meta = extract(title, paragraphs, shown_name(path.name))
+    meta.update({"ocr": ocr} if ocr else {})
     content = [paragraphs[i] for i in content_lines(paragraphs)]
     return Document(doc_id_of(path), path, content, sha256, title, meta)
 
