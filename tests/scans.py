@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import io
 import random
+import unicodedata
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from search.lang.text import canonical_tones
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 A4_INCHES = (8.27, 11.69)
@@ -84,3 +87,26 @@ def scanned_pdf(images: list[Image.Image], dpi: int = 300) -> bytes:
     out = io.BytesIO()
     images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=dpi)
     return out.getvalue()
+
+
+def normal(text: str) -> str:
+    """NFC, our tone placement, whitespace collapsed: what CER compares."""
+    return " ".join(canonical_tones(unicodedata.normalize("NFC", text)).split())
+
+
+def distance(a: str, b: str) -> int:
+    """Levenshtein distance, a row at a time."""
+    if len(a) < len(b):
+        a, b = b, a
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def cer(reference: str, got: str) -> float:
+    """Character error rate: edit distance over the reference's length."""
+    ref = normal(reference)
+    return distance(ref, normal(got)) / max(1, len(ref))

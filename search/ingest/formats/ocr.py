@@ -105,11 +105,11 @@ def session(index_dir: Path | None, progress: bool = False):
                 os.environ[k] = v
 
 
-def _tesseract(image: Path) -> str:
+def _tesseract(image: Path, psm: str = "3") -> str:
     """Tesseract's TSV for an image file (every frame of a TIFF)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core each: the workers are the parallelism
     try:
-        run = subprocess.run(["tesseract", str(image), "stdout", "-l", LANG, "--psm", "3", "tsv"],
+        run = subprocess.run(["tesseract", str(image), "stdout", "-l", LANG, "--psm", psm, "tsv"],
                              capture_output=True, timeout=PAGE_TIMEOUT, env=env)
     except FileNotFoundError:
         raise ValueError("cần Tesseract để nhận dạng chữ (OCR): hãy cài tesseract-ocr và "
