@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from search.lang.text import canonical_tones
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"  # nearer the Times of official papers
 A4_INCHES = (8.27, 11.69)
 
 
@@ -33,22 +34,39 @@ def wrap(text: str, font, width: int) -> list[str]:
     return lines + [line] if line else lines
 
 
-def render_pages(paragraphs: list[str], dpi: int = 300, points: float = 11) -> list[Image.Image]:
-    """Grey-scale page images holding ``paragraphs``; as many pages as needed."""
-    w, h = int(A4_INCHES[0] * dpi), int(A4_INCHES[1] * dpi)
+def layout(paragraphs: list[str], dpi: int = 300, points: float = 11,
+           font: str = FONT) -> list[list[tuple[int, str]]]:
+    """Each page's lines as (top in pixels, text): A4, 2.5 cm margins, a
+    line and a half apart, half a line more between paragraphs."""
+    h = int(A4_INCHES[1] * dpi)
     margin = int(dpi / 2.54 * 2.5)
-    font = ImageFont.truetype(FONT, round(points * dpi / 72))
+    face = ImageFont.truetype(font, round(points * dpi / 72))
     step = round(points * dpi / 72 * 1.5)
-    pages, page, y = [], None, h
+    pages, y = [], h
     for para in paragraphs:
-        for k, line in enumerate(wrap(para, font, w - 2 * margin)):
+        for line in wrap(para, face, int(A4_INCHES[0] * dpi) - 2 * margin):
             if y + step > h - margin:
-                page = Image.new("L", (w, h), 255)
-                pages.append(page)
+                pages.append([])
                 y = margin
-            ImageDraw.Draw(page).text((margin, y), line, font=font, fill=0)
+            pages[-1].append((y, line))
             y += step
         y += step // 2
+    return pages
+
+
+def render_pages(paragraphs: list[str], dpi: int = 300, points: float = 11,
+                 font: str = FONT) -> list[Image.Image]:
+    """Grey-scale page images holding ``paragraphs``; as many pages as needed."""
+    size = (int(A4_INCHES[0] * dpi), int(A4_INCHES[1] * dpi))
+    margin = int(dpi / 2.54 * 2.5)
+    face = ImageFont.truetype(font, round(points * dpi / 72))
+    pages = []
+    for lines in layout(paragraphs, dpi, points, font):
+        page = Image.new("L", size, 255)
+        draw = ImageDraw.Draw(page)
+        for y, line in lines:
+            draw.text((margin, y), line, font=face, fill=0)
+        pages.append(page)
     return pages
 
 

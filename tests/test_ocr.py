@@ -146,7 +146,34 @@ def test_tsv_is_rebuilt_into_nfc_paragraphs_with_our_tones():
     word(1, 1, 4, "Mát-xcơ-")  # a written hyphen at the line end stays, a typesetter's cut goes
     word(1, 2, 1, "va"), word(1, 2, 2, "infor-"), word(1, 3, 1, "mation", conf=30.0)
     word(2, 1, 1, "Đoạn"), word(2, 1, 2, "sau")
+    word(3, 1, 1, "Trang"), word(3, 1, 2, "2")  # the page number at its foot
     page, = ocr.read_tsv("\n".join(rows))
     assert page.paragraphs == ["Tỉnh ủy hòa Mát-xcơ-va information", "Đoạn sau"]
     assert page.uncertain == ["mation"]
     assert all(unicodedata.is_normalized("NFC", p) for p in page.paragraphs)
+
+
+def test_pdf_with_a_text_page_and_a_scanned_page_reads_both_in_order(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from scans import FONT
+    from search.ingest.corpus import parse_document
+
+    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT))
+    out = tmp_path / "hon-hop.pdf"
+    pdf = canvas.Canvas(str(out), pagesize=A4)
+    pdf.setFont("DejaVuSans", 12)
+    pdf.drawString(72, 760, "Trang đầu có lớp chữ: báo cáo tổng kết công tác kiểm tra giám sát.")
+    pdf.showPage()
+    scan = render_pages([PARAGRAPH], 200)[0]
+    pdf.drawImage(ImageReader(scan), 0, 0, *A4)
+    pdf.showPage()
+    pdf.save()
+    doc = parse_document(out, out.read_bytes(), "")
+    text = " ".join(doc.paragraphs)
+    assert text.index("kiểm tra giám sát") < text.index("vùng chè đặc sản")
+    assert doc.meta["ocr"]["pages"] == 1

@@ -38,6 +38,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import subprocess
 import tempfile
 import unicodedata
@@ -46,7 +47,7 @@ from pathlib import Path
 
 from ...lang.text import canonical_tones, normal_text
 from .common import keep
-from .pdf import _join
+from .pdf import _PAGE_NUMBER, _join
 
 DPI = 300
 LANG = "vie"
@@ -64,8 +65,11 @@ CACHE_ENV, PROGRESS_ENV = "VNSEARCH_OCR_CACHE", "VNSEARCH_OCR_PROGRESS"
 # Part of every cache entry: another engine or setting means OCR again.
 SETTINGS = f"tesseract5 {LANG} {DPI}dpi psm3 v1"
 # Letters the Vietnamese model gives that Vietnamese never writes, seen in its
-# output for the seeds' text: "Tỉnh uÿ" for "Tỉnh uỷ".
-_FIXES = str.maketrans({"ÿ": "ỷ", "Ÿ": "Ỷ"})
+# output for the seeds' text: "Tỉnh uÿ" for "Tỉnh uỷ", "QĐÐ/TW" (an Icelandic
+# eth after the Đ, or for it) for "QĐ/TW".
+_FIXES = str.maketrans({"ÿ": "ỷ", "Ÿ": "Ỷ", "Ð": "Đ"})
+# A Roman numeral (khóa XX, quý II) read with a lower-case x or an l: "xX", "lI", "l".
+_ROMAN = re.compile(r"(?<!\w)(?=[IVXLxl]*[IVX])[IVXLxl]+(?!\w)|(?<!\w)l(?!\w)")
 TSV_COLUMNS = 12
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -142,7 +146,8 @@ def _render(pdf: Path, number: int, folder: Path) -> Path:
 
 
 def _word(text: str) -> str:
-    return canonical_tones(unicodedata.normalize("NFC", normal_text(text)).translate(_FIXES))
+    text = unicodedata.normalize("NFC", normal_text(text)).replace("ĐÐ", "Đ").translate(_FIXES)
+    return canonical_tones(_ROMAN.sub(lambda m: m.group().replace("l", "I").upper(), text))
 
 
 def read_tsv(tsv: str, first: int = 1) -> list[Page]:
@@ -172,6 +177,12 @@ def read_tsv(tsv: str, first: int = 1) -> list[Page]:
         pages[number].paragraphs.append(_join(ls))
     for number, c in confs.items():
         pages[number].confidence = sum(c) / len(c)
+    for page in pages.values():  # a page number ("Trang 2", "- 3 -") above or below the text
+        ps = page.paragraphs
+        while ps and _PAGE_NUMBER.fullmatch(ps[-1]):
+            ps.pop()
+        while ps and _PAGE_NUMBER.fullmatch(ps[0]):
+            ps.pop(0)
     return [pages[n] for n in sorted(pages)]
 
 
