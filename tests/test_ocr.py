@@ -177,3 +177,18 @@ def test_pdf_with_a_text_page_and_a_scanned_page_reads_both_in_order(tmp_path):
     text = " ".join(doc.paragraphs)
     assert text.index("kiểm tra giám sát") < text.index("vùng chè đặc sản")
     assert doc.meta["ocr"]["pages"] == 1
+
+
+def test_image_name_on_a_list_of_paths_is_refused_without_running_tesseract(tmp_path, monkeypatch):
+    """Tesseract reads a non-image as a list of image paths to OCR: a ".png"
+    naming another file must not bring that file's text in."""
+    from search.ingest.corpus import parse_file
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png_bytes(render_pages([PARAGRAPH], 100)[0]))
+    calls = counting(monkeypatch)
+    trap = tmp_path / "danh-sach.png"
+    trap.write_bytes(f"{secret}\n".encode())
+    skipped = parse_file(trap, trap.read_bytes(), "")
+    assert skipped.name == "danh-sach.png" and "không phải tệp ảnh PNG" in skipped.reason
+    assert calls == []

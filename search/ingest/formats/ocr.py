@@ -41,6 +41,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ FLOOR = 80
 LOW_WORD = 60
 MAX_UNCERTAIN = 200  # words listed in meta, at most
 PAGE_TIMEOUT = 300  # seconds for one page, at most: a bomb of an image ends here
+SAVE_EVERY = 60  # seconds: how often a long PDF's cache entry is written while OCR goes on
 CACHE_ENV, PROGRESS_ENV = "VNSEARCH_OCR_CACHE", "VNSEARCH_OCR_PROGRESS"
 # Part of every cache entry: another engine or setting means OCR again.
 SETTINGS = f"tesseract5 {LANG} {DPI}dpi psm3 v1"
@@ -72,6 +74,10 @@ _FIXES = str.maketrans({"ÿ": "ỷ", "Ÿ": "Ỷ", "Ð": "Đ"})
 _ROMAN = re.compile(r"(?<!\w)(?=[IVXLxl]*[IVX])[IVXLxl]+(?!\w)|(?<!\w)l(?!\w)")
 TSV_COLUMNS = 12
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+# Tesseract reads a file that is no image as a list of image paths, one a
+# line: a ".png" holding "/home/x/secret.png" would put that image's text in
+# the index. So the bytes must start as one of these, whatever the name says.
+_MAGIC = {b"\x89PNG\r\n\x1a\n": ".png", b"\xff\xd8\xff": ".jpg", b"II*\x00": ".tif", b"MM\x00*": ".tif"}
 
 
 class OcrParagraphs(list):
@@ -228,25 +234,35 @@ def ocr_pdf_pages(raw: bytes, numbers: list[int]) -> list[Page]:
     done = _load(cache)
     todo = [n for n in numbers if str(n) not in done]
     if todo:
-        with tempfile.TemporaryDirectory(prefix="vnsearch-ocr-") as tmp, _bar(len(todo)) as bar:
-            pdf = Path(tmp) / "in.pdf"
-            pdf.write_bytes(raw)
-            for n in todo:
-                image = _render(pdf, n, Path(tmp))
-                done[str(n)] = _tesseract(image)
-                image.unlink()
-                bar.update(1)
-        _save(cache, done)
+        saved = time.monotonic()
+        try:
+            with tempfile.TemporaryDirectory(prefix="vnsearch-ocr-") as tmp, _bar(len(todo)) as bar:
+                pdf = Path(tmp) / "in.pdf"
+                pdf.write_bytes(raw)
+                for n in todo:
+                    image = _render(pdf, n, Path(tmp))
+                    done[str(n)] = _tesseract(image)
+                    image.unlink()
+                    bar.update(1)
+                    if time.monotonic() - saved > SAVE_EVERY:  # a long scan survives a killed build
+                        _save(cache, done)
+                        saved = time.monotonic()
+        finally:  # the pages read are kept even when a later one fails
+            _save(cache, done)
     return [page for n in numbers for page in read_tsv(done[str(n)], first=n)[:1]]
 
 
 def ocr_image(raw: bytes, suffix: str) -> list[Page]:
     """OCR of an image file (every page of a TIFF), cached by its sha256."""
+    kind = next((k for magic, k in _MAGIC.items() if raw.startswith(magic)), None)
+    if kind is None:
+        raise ValueError(f"không phải tệp ảnh {suffix.lstrip('.').upper()} "
+                         "(chỉ đọc ảnh PNG, JPEG, TIFF)")
     cache = _cache_file(raw)
     done = _load(cache)
     if "all" not in done:
         with tempfile.TemporaryDirectory(prefix="vnsearch-ocr-") as tmp, _bar(None) as bar:
-            image = Path(tmp) / f"in{suffix}"
+            image = Path(tmp) / f"in{kind}"
             image.write_bytes(raw)
             done["all"] = _tesseract(image)
             bar.update(1)
@@ -254,7 +270,7 @@ def ocr_image(raw: bytes, suffix: str) -> list[Page]:
     return read_tsv(done["all"])
 
 
-def summary(pages: list[Page], total: int | None = None) -> dict:
+def summary(pages: list[Page]) -> dict:
     """``meta["ocr"]``: pages read by OCR, their mean confidence, those under the floor."""
     scored = [p.confidence for p in pages if p.confidence is not None]
     uncertain = [w for p in pages for w in p.uncertain][:MAX_UNCERTAIN]
