@@ -5,8 +5,9 @@ by default) at 200 and 300 dpi, clean and dirtied (specks, blur, a 1.5
 degree skew), and read back through the path the indexer takes
 (``ocr._tesseract``, then ``ocr.read_tsv`` on its TSV). CER = edit distance /
 reference length, both NFC with the project's tone placement and whitespace
-collapsed; the reference is the text drawn on the page. Seconds are wall
-time of the tesseract command (one thread), so compare rows of one run.
+collapsed; the reference is the text drawn on the page. Seconds are the
+tesseract command's wall time (one thread: OMP_THREAD_LIMIT=1) and its CPU
+time (user + system), which a loaded machine disturbs far less.
 
     make bench-ocr                       # PAGES=N for more or fewer pages
     python bench/ocr_cer.py --font serif --points 13 --show
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import resource
 import sys
 import tempfile
 import time
@@ -39,6 +41,11 @@ def seed_pages(limit: int) -> list[tuple[str, int, list[str]]]:
     return picked[:limit]
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def words_wrong(ref: str, got: str) -> list[str]:
     a, b = normal(ref).split(), normal(got).split()
     out = []
@@ -50,12 +57,12 @@ def words_wrong(ref: str, got: str) -> list[str]:
 
 def run(pages: int, psm: str, font: str, points: float, show: bool, dpis: list[int]) -> None:
     print(f"font {Path(font).stem} {points} pt, psm {psm}, {pages} pages a case")
-    print(f"{'dpi':>4} {'noise':>6} {'pages':>5} {'CER %':>7} {'s/page':>7} {'conf':>5}")
+    print(f"{'dpi':>4} {'noise':>6} {'pages':>5} {'CER %':>7} {'s/page':>7} {'CPU s':>6} {'conf':>5}")
     picked = seed_pages(pages)
     with tempfile.TemporaryDirectory() as tmp:
         for dpi in dpis:
             for noisy in (False, True):
-                errors = chars = seconds = conf = 0.0
+                errors = chars = seconds = cpu = conf = 0.0
                 wrong = []
                 for name, k, paras in picked:
                     image = render_pages(paras, dpi, points, font)[k]
@@ -63,9 +70,10 @@ def run(pages: int, psm: str, font: str, points: float, show: bool, dpis: list[i
                     path = Path(tmp) / f"{name}-{k}.png"
                     image.save(path, dpi=(dpi, dpi))
                     ref = " ".join(line for _, line in layout(paras, dpi, points, font)[k])
-                    started = time.perf_counter()
+                    started, used = time.perf_counter(), _children_cpu()
                     tsv = ocr._tesseract(path, psm=psm)
                     seconds += time.perf_counter() - started
+                    cpu += _children_cpu() - used
                     page = ocr.read_tsv(tsv)[0]
                     got = " ".join(page.paragraphs)
                     errors += cer(ref, got) * len(normal(ref))
@@ -74,7 +82,7 @@ def run(pages: int, psm: str, font: str, points: float, show: bool, dpis: list[i
                     wrong += words_wrong(ref, got)
                 n = len(picked)
                 print(f"{dpi:>4} {'yes' if noisy else 'no':>6} {n:>5} {100 * errors / chars:>7.2f} "
-                      f"{seconds / n:>7.2f} {conf / n:>5.1f}", flush=True)
+                      f"{seconds / n:>7.2f} {cpu / n:>6.2f} {conf / n:>5.1f}", flush=True)
                 if show:
                     print("      " + "; ".join(wrong), flush=True)
 
