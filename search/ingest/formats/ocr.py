@@ -80,8 +80,8 @@ CACHE_ENV, PROGRESS_ENV = "VNSEARCH_OCR_CACHE", "VNSEARCH_OCR_PROGRESS"
 SETTINGS = f"tesseract5 {LANG} {DPI}dpi psm3 v1"
 # Letters the Vietnamese model gives that Vietnamese never writes, seen in its
 # output for the seeds' text: "Tỉnh uÿ" for "Tỉnh uỷ", "QĐÐ/TW" (an Icelandic
-# eth after the Đ, or for it) for "QĐ/TW".
-_FIXES = str.maketrans({"ÿ": "ỷ", "Ÿ": "Ỷ", "Ð": "Đ"})
+# eth after the Đ, or for it) for "QĐ/TW", "Ï" (a speck over it) for "I".
+_FIXES = str.maketrans({"ÿ": "ỷ", "Ÿ": "Ỷ", "Ð": "Đ", "Ï": "I", "ï": "i"})
 # A Roman numeral (khóa XX, quý II) read with a lower-case x or an l: "xX", "lI", "l".
 _ROMAN = re.compile(r"(?<!\w)(?=[IVXLxl]*[IVX])[IVXLxl]+(?!\w)|(?<!\w)l(?!\w)")
 TSV_COLUMNS = 12
