@@ -192,3 +192,20 @@ def test_image_name_on_a_list_of_paths_is_refused_without_running_tesseract(tmp_
     skipped = parse_file(trap, trap.read_bytes(), "")
     assert skipped.name == "danh-sach.png" and "không phải tệp ảnh PNG" in skipped.reason
     assert calls == []
+
+
+def test_multipage_tiff_reads_every_page_in_order(tmp_path):
+    import io
+
+    from search.ingest.corpus import parse_document
+
+    first = render_pages(["Trang một: Ban Thường vụ Tỉnh ủy họp phiên thường kỳ tháng Mười."], 200)[0]
+    second = render_pages(["Trang hai: thông qua kế hoạch kiểm tra giám sát năm sau."], 200)[0]
+    out = io.BytesIO()
+    first.save(out, "TIFF", save_all=True, append_images=[second], dpi=(200, 200))
+    path = tmp_path / "fax.tif"
+    path.write_bytes(out.getvalue())
+    doc = parse_document(path, out.getvalue(), "")
+    text = " ".join(doc.paragraphs)
+    assert text.index("phiên thường kỳ") < text.index("kiểm tra giám sát")
+    assert doc.meta["ocr"]["pages"] == 2
