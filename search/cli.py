@@ -70,7 +70,9 @@ def index_cmd(source: Path, index_dir: Path, full: bool, strict: bool, workers: 
         raise Problem(str(e)) from None
     for s in report.skipped:
         click.echo(f"cảnh báo: bỏ qua {s.name}: {s.reason}", err=True)
-    warnings = f"{len(report.skipped)} cảnh báo"
+    for w in report.warnings:  # indexed, but with a page OCR read badly
+        click.echo(f"cảnh báo: {w.name}: {w.reason}", err=True)
+    warnings = f"{len(report.skipped) + len(report.warnings)} cảnh báo"
     if report.full:
         if report.reason:
             click.echo(f"lập lại chỉ mục từ đầu: {report.reason}")

@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from ..analysis.terms import analysis_version
 from ..ingest.corpus import (Corpus, Skipped, estimated_paragraphs, ingest_version, parse_file,
                              read_corpus, relative_name)
+from ..ingest.formats.ocr import low_page_warnings, session as ocr_session
 from ..lang.restore import MODEL_FILE
 from .merge import merge_policy
 from .pause import point
@@ -63,6 +64,8 @@ class BuildReport:
     changed: int = 0
     deleted: int = 0
     unchanged: int = 0
+    # Indexed, with something to say: scanned pages OCR read badly.
+    warnings: list[Skipped] = field(default_factory=list)
 
 
 def build_index(source: Path, index_dir: Path, progress: bool = False,
@@ -83,7 +86,8 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
     if not source.is_dir():
         raise FileNotFoundError(f"không có thư mục nguồn {source}")
     started = time.perf_counter()
-    with build_lock(index_dir):
+    # OCR in this process and the workers caches into index_dir (formats/ocr.py).
+    with build_lock(index_dir), ocr_session(index_dir, progress):
         recover(index_dir)
         point("locked")
         base, old, reason = (None, {}, "") if full else _reusable(index_dir)
@@ -135,6 +139,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
         full=base is None, reason=reason,
         added=len(corpus.documents) - len(replaced), changed=len(replaced),
         deleted=len(gone), unchanged=len(corpus.unchanged),
+        warnings=[Skipped(d.file or d.path.name, w) for d in corpus.documents for w in low_page_warnings(d.meta)],
     )
 
 

@@ -17,13 +17,14 @@ from .decoding import NotText, decode
 from .formats import read_paragraphs, unsupported
 from .formats.common import Budget, number
 from .formats.legacy_fonts import convert as convert_legacy
+from .formats.ocr import IMAGE_SUFFIXES
 from .junk import content_lines
 from .metadata import extract
 from .references import references
 from .titles import better_title
 from .tree import cannot_read, relative_name, shown_name, walk
 
-SUPPORTED = {".txt", ".doc", ".docx", ".pdf", ".html", ".htm"}
+SUPPORTED = {".txt", ".doc", ".docx", ".pdf", ".html", ".htm", *IMAGE_SUFFIXES}
 # Bigger than any meeting record; a file past these is a mistake, not a report.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_PARAGRAPH_CHARS = 200_000
@@ -127,6 +128,7 @@ def parse_document(path: Path, raw: bytes, sha256: str, rel: PurePosixPath | Non
     (default: its bare name, a file at the top)."""
     rel = PurePosixPath(rel or path.name)
     paragraphs = _paragraphs(path.suffix.lower(), raw)
+    ocr = getattr(paragraphs, "ocr", None)  # text read from a scan (formats/ocr.py)
     if not paragraphs:
         raise ValueError("không có chữ")
     longest = max(paragraphs, key=len)
@@ -142,6 +144,7 @@ def parse_document(path: Path, raw: bytes, sha256: str, rel: PurePosixPath | Non
     # index gets the content only: no slug, dateline, byline, caption or link.
     meta = extract(title, paragraphs, shown_name(path.name))
     meta.update(references(paragraphs))  # its own number and those it cites
+    meta.update({"ocr": ocr} if ocr else {})
     content = [paragraphs[i] for i in content_lines(paragraphs)]
     return Document(doc_id_of(rel), path, content, sha256, title, meta, relative_name(rel))
 

@@ -1,5 +1,6 @@
 """Paragraphs out of .doc, .docx, .pdf and .html sources, one module a format.
 
+Scanned pages and images are read by Tesseract (``ocr.py``).
 Each ``read_X(raw)`` returns the document's paragraphs in reading order
 (non-empty, whitespace-trimmed) or raises ``ValueError`` with a short reason,
 among them a file past its budget (``common.Budget``: paragraphs and
@@ -13,9 +14,11 @@ from __future__ import annotations
 from .doc import read_doc
 from .docx import read_docx
 from .html import read_html
+from .ocr import IMAGE_SUFFIXES, read_image
 from .pdf import read_pdf
 
-READERS = {".doc": read_doc, ".docx": read_docx, ".pdf": read_pdf, ".html": read_html, ".htm": read_html}
+READERS = {".doc": read_doc, ".docx": read_docx, ".pdf": read_pdf, ".html": read_html, ".htm": read_html,
+           **{s: lambda raw, s=s: read_image(raw, s) for s in IMAGE_SUFFIXES}}
 
 # What to do with the formats people most often have instead.
 _RESAVE = {".rtf": "hãy lưu lại thành .docx",

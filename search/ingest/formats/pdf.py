@@ -62,6 +62,7 @@ class _Page:
     left: float = 0.0  # where most lines start
     right: float = 0.0  # where the longest lines end
     justified: bool = False
+    image: bool = False  # holds a picture: with no text, a scan to OCR
 
 
 _PAGE_NUMBER = re.compile(r"(trang|page)?\s*[-–—(]?\s*\d{1,4}\s*[-–—)]?(\s*/\s*\d{1,4})?", re.I)
@@ -70,7 +71,7 @@ _PAGE_NUMBER = re.compile(r"(trang|page)?\s*[-–—(]?\s*\d{1,4}\s*[-–—)]?(
 def _pdf_pages(raw: bytes) -> tuple[list[_Page], float]:
     """The text lines of each page, and the share of glyphs with no Unicode meaning."""
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams, LTChar, LTTextBoxHorizontal, LTTextLineHorizontal
+    from pdfminer.layout import LAParams, LTChar, LTFigure, LTImage, LTTextBoxHorizontal, LTTextLineHorizontal
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
@@ -129,7 +130,7 @@ def _pdf_pages(raw: bytes) -> tuple[list[_Page], float]:
                 lines.append(_Line(text, line.x0, line.x1, line.y1, size, word_end - line.x0))
         # One column: top to bottom, and left to right on the same baseline.
         lines.sort(key=lambda l: (-round(l.top / 2), l.x0))
-        pages.append(_Page(lines))
+        pages.append(_Page(lines, image=any(isinstance(o, (LTFigure, LTImage)) for o in device.get_result())))
     return pages, device.undefined / max(chars, 1)
 
 
@@ -252,11 +253,15 @@ def read_pdf(raw: bytes) -> list[str]:
         raise ValueError("không phải tệp PDF hợp lệ (tệp hỏng hoặc bị cắt cụt?)") from e
     if not pages:
         raise ValueError("không phải tệp PDF hợp lệ (không có trang nào)")
-    if not any(p.lines for p in pages):
+    scanned = [n for n, p in enumerate(pages, 1) if p.image and not p.lines]
+    if not any(p.lines for p in pages) and not scanned:
         raise ValueError("PDF không có lớp chữ (bản quét?)")
     if undefined > 0.1:
         raise ValueError("phông chữ của PDF không có bảng mã Unicode: không đọc được chữ")
     _drop_running_heads(pages)
+    if scanned:  # pages without a text layer go through OCR (ocr.py)
+        from .ocr import read_scanned_pdf
+        return read_scanned_pdf(raw, pages, scanned, _pdf_paragraphs)
     paragraphs = keep(_pdf_paragraphs(pages))
     if not paragraphs:
         raise ValueError("PDF không có chữ nào ngoài phần đầu trang và chân trang")
