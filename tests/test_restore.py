@@ -157,3 +157,16 @@ def test_a_dictionary_adds_no_syllable_the_texts_lack():
     assert "đạp" not in model.vocab
     # nor does it change the texts' own frequencies
     assert model.most_frequent("ban") == "ban"
+
+
+# "bản" is written ten times, always after "văn"; "bàn" three times after
+# three different words. Kneser-Ney's continuation counts alone favour "bàn".
+OPEN_EDGE_TEXTS = ["Văn bản được gửi đi."] * 10 + [
+    "Các đại biểu bàn bạc.", "Hội nghị bàn kỹ.", "Tổ công tác bàn thêm.", "Kế hoạch mới."]
+
+
+def test_a_query_s_first_word_leans_to_the_form_the_index_writes_most():
+    model = AccentModel.train(OPEN_EDGE_TEXTS, lexicon=[])
+    assert model.restore("ban moi") == "bản mới"
+    # inside a query, the neighbours still decide
+    assert model.restore("hoi nghi ban") == "hội nghị bàn"
