@@ -210,3 +210,41 @@ def test_multipage_tiff_reads_every_page_in_order(tmp_path):
     text = " ".join(doc.paragraphs)
     assert text.index("phiên thường kỳ") < text.index("kiểm tra giám sát")
     assert doc.meta["ocr"]["pages"] == 2
+
+
+def _png_bomb(side: int) -> bytes:
+    """A white PNG ``side`` pixels square: a few MB of file, side² bytes once decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    z = zlib.compressobj(1)
+    row = b"\x00" + b"\xff" * side
+    body = b"".join(z.compress(row) for _ in range(side)) + z.flush()
+    head = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_an_image_bomb_is_refused_within_the_memory_bound(tmp_path):
+    # 40,000 pixels square: tesseract took 3.1 GB on it before it gave up;
+    # the child's address space is bounded (ocr.MAX_MEMORY), so it stops
+    # there and the file is reported. Measured in a child process: its
+    # children's peak RSS is the tesseract's.
+    import subprocess
+    import sys
+
+    (tmp_path / "bomb.png").write_bytes(_png_bomb(40_000))
+    code = ("import resource, sys\n"
+            "from search.ingest.formats import ocr\n"
+            "try:\n"
+            "    ocr.read_image(open(sys.argv[1], 'rb').read(), '.png')\n"
+            "    print('read')\n"
+            "except ValueError as e:\n"
+            "    print('refused:', e)\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "bomb.png")], capture_output=True,
+                         text=True, timeout=600, env={**__import__("os").environ, "VNSEARCH_OCR_CACHE": ""})
+    said, peak = out.stdout.splitlines()
+    assert said.startswith("refused:"), out.stdout + out.stderr
+    assert int(peak) <= ocr.MAX_MEMORY

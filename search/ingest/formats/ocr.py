@@ -51,6 +51,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import subprocess
 import tempfile
 import time
@@ -74,6 +75,12 @@ FLOOR = 80
 LOW_WORD = 60
 MAX_UNCERTAIN = 200  # words listed in meta, at most
 PAGE_TIMEOUT = 300  # seconds for one page, at most: a bomb of an image ends here
+# What one tesseract or pdftoppm may take: an A4 page at 300 dpi is a 9 MB
+# grey image and tesseract peaks under 400 MB on it; a PNG that says it is
+# 60,000 pixels square, or a PDF page 200 inches wide (3.6 GB rendered at 300
+# dpi), stops here with an error instead of taking the machine's memory or disk.
+MAX_MEMORY = 2 * 2**30
+MAX_FILE = 512 * 2**20
 SAVE_EVERY = 60  # seconds: how often a long PDF's cache entry is written while OCR goes on
 CACHE_ENV, PROGRESS_ENV = "VNSEARCH_OCR_CACHE", "VNSEARCH_OCR_PROGRESS"
 # Part of every cache entry: another engine or setting means OCR again.
@@ -127,12 +134,18 @@ def session(index_dir: Path | None, progress: bool = False):
                 os.environ[k] = v
 
 
+def _limits() -> None:
+    """In the child, before exec: its memory and the files it writes, bounded."""
+    resource.setrlimit(resource.RLIMIT_AS, (MAX_MEMORY, MAX_MEMORY))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE, MAX_FILE))
+
+
 def _tesseract(image: Path, psm: str = "3") -> str:
     """Tesseract's TSV for an image file (every frame of a TIFF)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core each: the workers are the parallelism
     try:
         run = subprocess.run(["tesseract", str(image), "stdout", "-l", LANG, "--psm", psm, "tsv"],
-                             capture_output=True, timeout=PAGE_TIMEOUT, env=env)
+                             capture_output=True, timeout=PAGE_TIMEOUT, env=env, preexec_fn=_limits)
     except FileNotFoundError:
         raise ValueError("cần Tesseract để nhận dạng chữ (OCR): hãy cài tesseract-ocr và "
                          "tesseract-ocr-vie") from None
@@ -152,7 +165,7 @@ def _render(pdf: Path, number: int, folder: Path) -> Path:
     try:
         run = subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-tiff", "-f", str(number),
                               "-l", str(number), "-singlefile", str(pdf), str(out)],
-                             capture_output=True, timeout=PAGE_TIMEOUT)
+                             capture_output=True, timeout=PAGE_TIMEOUT, preexec_fn=_limits)
     except FileNotFoundError:
         raise ValueError("cần pdftoppm (gói poppler-utils) để nhận dạng chữ của PDF quét") from None
     except subprocess.TimeoutExpired:
