@@ -20,6 +20,8 @@ from .formats import read_paragraphs, unsupported
 from .formats.common import Budget, number
 from .junk import content_lines
 from .metadata import extract
+from .official import content_of, merged_meta, read_official
+from .official import probe as official_probe
 from .titles import better_title
 
 SUPPORTED = {".txt", ".docx", ".pdf", ".html", ".htm"}
@@ -150,11 +152,12 @@ def parse_document(path: Path, raw: bytes, sha256: str) -> Document:
     paragraphs = [paragraphs[i] for i in strip_boilerplate(paragraphs)]
     if not paragraphs:
         raise ValueError("chỉ có phần khung của trang web (menu, liên kết), không có bài viết")
-    title = better_title(paragraphs[0], paragraphs)
+    head = read_official(paragraphs)  # an official document's header and footer (official.py)
+    title = head.title or better_title(paragraphs[0], paragraphs)
     # The facts are read from every line (the byline dates the story); the
     # index gets the content only: no slug, dateline, byline, caption or link.
-    meta = extract(title, paragraphs, shown_name(path.name))
-    content = [paragraphs[i] for i in content_lines(paragraphs)]
+    meta = merged_meta(extract(title, paragraphs, shown_name(path.name)), head)
+    content = content_of(paragraphs, content_lines(paragraphs), head)
     return Document(doc_id_of(path), path, content, sha256, title, meta)
 
 
@@ -278,5 +281,5 @@ def ingest_version() -> str:
     junk then, dates found now) and should be rebuilt, as
     ``analysis.terms.analysis_version`` does for the analysis."""
     doc = parse_document(Path("probe.txt"), _PROBE.encode("utf-8"), "")
-    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items())))
+    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items()), official_probe()))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

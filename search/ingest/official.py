@@ -1,0 +1,452 @@
+"""The header and footer of an official document (văn bản).
+
+Party documents follow Quy định 66-QĐ/TW (2017) and state documents Nghị
+định 30/2020/NĐ-CP; both open with a two-column header and close with the
+recipients and the signature:
+
+    ĐẢNG BỘ TỈNH THÁI NGUYÊN        ĐẢNG CỘNG SẢN VIỆT NAM      (state: CỘNG HÒA XÃ HỘI
+    TỈNH ỦY                                                      CHỦ NGHĨA VIỆT NAM /
+    *                                                            Độc lập - Tự do - Hạnh phúc)
+    Số 05-NQ/TU                     Thái Nguyên, ngày 02 tháng 7 năm 2021
+                         NGHỊ QUYẾT
+             về ... (the subject, trích yếu)
+    ... content ...
+    Nơi nhận:                       T/M BAN THƯỜNG VỤ
+    - Ban Bí thư Trung ương Đảng,   BÍ THƯ
+    - Lưu VP Tỉnh ủy.               (signature) Trịnh Việt Hùng
+
+``read_official`` reads that into the meta keys of the session-5 contract
+(``issuer``, ``issuer_parent``, ``doc_kind``, ``issued_place``,
+``issued_date``, ``subject``, ``signer``, ``signer_capacity``,
+``recipients``), says which paragraphs are header or footer furniture (not
+content to index: the motto, "*", "Số ...", the place-date line, the type
+line, "Nơi nhận:", the recipients, the signature block) and gives a title
+("Nghị quyết về ..."). The subject stays a content paragraph.
+
+The formats deliver the header's columns differently: a .docx table cell by
+cell (formats/docx.py, left cell then right cell), a .txt line by line, a
+PDF's text layer either as separate lines on one baseline (formats/pdf.py
+keeps each its own paragraph) or, when the printer wrote the row as one
+string, as one line "ĐẢNG BỘ TỈNH THÁI NGUYÊN ĐẢNG CỘNG SẢN VIỆT NAM".
+``_pieces`` cuts such a line where a right-column item starts (the motto,
+the place-date, "Số", "Nơi nhận:", a signing capacity), so the reading does
+not depend on the order or on the lines.
+
+A document is read as official only when one of its first lines is the
+national or Party motto, or its footer starts with "Nơi nhận:": the news
+reports of seeds/ have neither, and keep every paragraph they had
+(tests/test_junk_lines.py, tests/test_metadata.py).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+from ..lang.docnumbers import KINDS
+from ..lang.text import canonical_tones, fold, normal_text
+
+# Lines from the top where the header may be: 12 in the longest header we
+# wrote (state header of 2 issuer lines, motto, separators, number, date, type,
+# a 3-line subject), twice that for a split PDF.
+HEAD_LINES = 25
+# Lines from the end where the footer may start: 20 recipients and the
+# signature block of a long distribution list.
+FOOT_LINES = 40
+MAX_PIECE_CHARS = 200  # a header or footer item is short; a longer line is content
+MAX_SUBJECT_LINES = 3
+
+# Type names (QĐ 66 appendix, NĐ 30 appendix III), the longest first.
+KIND_NAMES = sorted(set(KINDS.values()) | {
+    "quy chế", "điều lệ", "công điện", "giấy mời", "diễn văn", "hướng dẫn", "thông tri",
+    "tờ trình", "kế hoạch", "chương trình", "đề án", "phương án", "báo cáo chính trị",
+    "nghị quyết liên tịch", "quyết định liên tịch", "thông tư liên tịch",
+}, key=len, reverse=True)
+
+_MOTTO = re.compile(
+    r"(?i)(ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
+    r"|ĐỘC\s+LẬP\s*[-–—]\s*TỰ\s+DO\s*[-–—]\s*HẠNH\s+PHÚC)")
+_PLACE_DATE = re.compile(
+    r"(?P<place>(?:[^\W\d_][\w.]*\s+){0,4}[^\W\d_][\w.]*)\s*,\s*ngày\s+(?P<d>\d{1,2}|\.+|…+|\s*)"
+    r"\s*tháng\s+(?P<m>\d{1,2}|\.+|…+|\s*)\s*năm\s+(?P<y>\d{4})", re.I)
+_NUMBER = re.compile(r"Số\s*:?\s*[\d.…]", re.I)
+_SUBJECT_VV = re.compile(r"(?i)V/v\s*:?\s*")
+_NOI_NHAN = re.compile(r"(?i)Nơi\s+nhận\s*:?")
+# Signing capacity (QĐ 66: T/M, K/T, T/L, T/UQ; NĐ 30: TM., KT., TL., TUQ., Q.).
+_CAPACITY = re.compile(r"(?:T/M|K/T|T/L|T/UQ|TM\.|KT\.|TL\.|TUQ\.|Q\.)\s*\S")
+_POSITION = re.compile(
+    r"(?:PHÓ\s+|Q\.\s*)?(?:BÍ\s+THƯ|TỔNG\s+BÍ\s+THƯ|CHỦ\s+TỊCH|TRƯỞNG\s+BAN|GIÁM\s+ĐỐC|CHÁNH\s+VĂN\s+PHÒNG"
+    r"|VĂN\s+PHÒNG|THỦ\s+TƯỚNG|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|TRƯỞNG\s+PHÒNG|CHÁNH\s+THANH\s+TRA|TRƯỞNG\s+ĐOÀN"
+    r"|ỦY\s+VIÊN|THƯỜNG\s+TRỰC)(?:\s+[^\W\d_]+){0,6}")
+_SIGNED = re.compile(r"(?i)[(\[]\s*(?:đã\s+ký|ký|ký\s+tên|ký,?\s+đóng\s+dấu|ký\s+tên,?\s+đóng\s+dấu|đã\s+ký\s+và\s+đóng\s+dấu)"
+                     r"[^)\]]*[)\]]")
+_ARCHIVE = re.compile(r"(?i)lưu\b")
+_LIST_MARK = re.compile(r"^[-–—+•*]\s*")
+_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+# Party committees named for their level: "TỈNH ỦY" under "ĐẢNG BỘ TỈNH THÁI NGUYÊN".
+_COMMITTEE = re.compile(r"(tỉnh|thành|huyện|quận|thị|đảng) ủy\Z")
+# Words a name of a body writes with a capital (Quy định 66 and NĐ 30's
+# appendices write them so); the rest of a body's name is lower case.
+_CAPITALISED = {p.lower(): p for p in [
+    "Ban Chấp hành", "Ban Thường vụ", "Bộ Chính trị", "Ban Bí thư", "Trung ương", "Ủy ban nhân dân",
+    "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Việt Nam", "Quốc hội", "Chính phủ", "Tỉnh ủy",
+    "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy", "Đảng bộ", "Đảng", "Văn phòng",
+    "Ủy ban Kiểm tra"]}
+_HEADS = {"ban", "sở", "bộ", "cục", "vụ", "phòng", "viện", "tổng cục"}
+
+
+@dataclass
+class Official:
+    meta: dict = field(default_factory=dict)
+    furniture: set = field(default_factory=set)  # paragraph indices that are not content
+    title: str | None = None
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalpha())
+
+
+def _caps(text: str) -> bool:
+    letters = _letters(text)
+    return bool(letters) and letters.isupper()
+
+
+def _separator(text: str) -> bool:
+    """"*", "-----", "---oOo---": a rule between header items."""
+    return not any(c.isalnum() for c in re.sub(r"[oO0]{1,3}(?=[-_*=~.\s]|$)", "", text)) and len(text) <= 40
+
+
+def _kind(text: str) -> tuple[str, str] | None:
+    """The type named by a capitals line ("NGHỊ QUYẾT", "BÁO CÁO CHÍNH TRỊ ..."),
+    and what follows it on the line."""
+    if not _caps(text):
+        return None
+    low = canonical_tones(" ".join(text.split()).lower())
+    for name in KIND_NAMES:
+        if low == name or low.startswith(name + " "):
+            return name, text.split(None, len(name.split()))[-1] if low != name else ""
+    return None
+
+
+def _place_start(m: re.Match) -> int:
+    """Where the place of a place-date match starts: its capitalised words
+    ("Thái Nguyên", "TP. Hồ Chí Minh"), not a number's issuer before it
+    ("Số: 1234/QĐ-UBND Thái Nguyên, ngày ...")."""
+    start = m.start("place")
+    for w in re.finditer(r"\S+", m["place"]):
+        word = w.group()
+        if word[:1].isupper() and (word[1:].islower() or word.rstrip(".").upper() == "TP"):
+            return start + w.start()
+    return m.start("place")
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut where an item of the other column starts."""
+    cuts = {0, len(text)}
+    for m in _MOTTO.finditer(text):
+        cuts.add(m.start())
+        cuts.add(m.end())
+    for m in _PLACE_DATE.finditer(text):
+        cuts.add(_place_start(m))
+        cuts.add(m.end())
+    for rx in (_NUMBER, _NOI_NHAN, _CAPACITY):
+        for m in rx.finditer(text):
+            if m.start() and text[m.start() - 1].isspace():
+                cuts.add(m.start())
+    # A capitals item after a recipient ("- Lưu VP. BÍ THƯ") or after "Nơi nhận:".
+    for m in re.finditer(r"[,;.:]\s+(?=%s\s*$)" % _POSITION.pattern, text):
+        if m.group()[0] != "." or text[m.start() - 1:m.start()].islower():  # not "KT. CHỦ TỊCH"
+            cuts.add(m.end())
+    bounds = sorted(cuts)
+    return [p for p in (text[a:b].strip() for a, b in zip(bounds, bounds[1:])) if p]
+
+
+def readable(caps: str) -> str:
+    """A body's name written in capitals as running text writes it:
+    "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" -> "Ủy ban nhân dân tỉnh Thái Nguyên"."""
+    low = canonical_tones(" ".join(caps.split()).lower())
+    words = low.split()
+    out = list(words)
+    i = 0
+    while i < len(words):
+        for level in _LEVELS:
+            n = len(level.split())
+            if words[i:i + n] == level.split() and i + n < len(words) and words[i + n] != "ủy":
+                for k in range(i + n, len(words)):  # the place's name
+                    out[k] = words[k][:1].upper() + words[k][1:]
+                i = len(words)
+                break
+        i += 1
+    text = " ".join(out)
+    for phrase, written in _CAPITALISED.items():
+        text = re.sub(r"(?<!\w)%s(?!\w)" % phrase, written, text)
+    words = text.split()
+    for head in _HEADS:  # "Ban Tuyên giáo", "Sở Y tế"
+        n = len(head.split())
+        if [w.lower() for w in words[:n]] == head.split() and len(words) > n:
+            words[n] = words[n][:1].upper() + words[n][1:]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _place_name(caps: str) -> tuple[str, str] | None:
+    """("tỉnh", "Thái Nguyên") from "ĐẢNG BỘ TỈNH THÁI NGUYÊN"."""
+    words = readable(caps).split()
+    low = [w.lower() for w in words]
+    for level in _LEVELS:
+        n = len(level.split())
+        for i in range(len(low) - n):
+            if low[i:i + n] == level.split() and low[i + n] != "ủy":
+                return level, " ".join(words[i + n:])
+    return None
+
+
+def _issuer(lines: list[str]) -> tuple[str | None, str | None]:
+    """(issuer, parent) from the capitals lines of the left column."""
+    merged: list[str] = []
+    for line in lines:  # "ỦY BAN NHÂN DÂN" / "TỈNH THÁI NGUYÊN" is one name over two lines
+        low = canonical_tones(line.lower())
+        if merged and _place_name(line) and not _place_name(merged[-1]) and \
+                low.split()[0] in {l.split()[0] for l in _LEVELS} and not _COMMITTEE.search(low):
+            merged[-1] += " " + line
+        elif merged and canonical_tones(merged[-1].lower()).split()[-1] in {l.split()[-1] for l in _LEVELS} \
+                and not _COMMITTEE.search(low) and len(line.split()) <= 4:
+            merged[-1] += " " + line  # "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH" / "THÁI NGUYÊN"
+        else:
+            merged.append(line)
+    if not merged:
+        return None, None
+    unit = readable(merged[-1])
+    parent = readable(merged[-2]) if len(merged) > 1 else None
+    committee = _COMMITTEE.search(unit.lower())
+    place = _place_name(merged[-2]) if parent else None
+    if committee and place and not _place_name(merged[-1]):
+        unit = f"{unit} {place[1]}" if committee.group(1) != "đảng" else f"{unit} {place[0]} {place[1]}"
+    return unit, parent
+
+
+def _date(d: str, m: str, y: str) -> str | None:
+    try:
+        return _dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _name(text: str) -> bool:
+    """A person's name: 2-6 words, each capitalised (or all in capitals)."""
+    words = text.split()
+    return (2 <= len(words) <= 6 and len(text) <= 50 and all(w[:1].isupper() and w.isalpha() for w in words)
+            and (text.isupper() or all(w[1:].islower() or len(w) == 1 for w in words)))
+
+
+def _head(paragraphs: list[str], out: Official) -> int:
+    """Read the header; the index of the first paragraph after it (0 when none)."""
+    items = [(i, p) for i, p in enumerate(paragraphs[:HEAD_LINES]) for p in _pieces(normal_text(p).strip())]
+    if not any(_MOTTO.fullmatch(p) for _, p in items):
+        return 0
+    issuer_lines: list[str] = []
+    kind_at = None
+    furniture: dict[int, bool] = {}  # paragraph -> every piece is furniture so far
+    subject: list[str] = []
+    for i, p in items:
+        is_item = True
+        if len(p) > MAX_PIECE_CHARS:
+            break
+        if kind_at is None:
+            kind = _kind(p)
+            m = _PLACE_DATE.fullmatch(p.rstrip(" .")) if not kind else None
+            m = m if m and _place_start(m) == 0 else None
+            if kind:
+                kind_at = i
+                issuer, parent = _issuer(issuer_lines)
+                if issuer:
+                    out.meta["issuer"] = issuer
+                if parent:
+                    out.meta["issuer_parent"] = parent
+                out.meta["doc_kind"] = kind[0]
+                if kind[1]:
+                    subject.append(kind[1])
+            elif _MOTTO.fullmatch(p) or _separator(p) or _NUMBER.match(p):
+                pass
+            elif m:
+                out.meta["issued_place"] = " ".join(m["place"].split())
+                date = _date(m["d"], m["m"], m["y"]) if m["d"].isdigit() and m["m"].isdigit() else None
+                if date:
+                    out.meta["issued_date"] = date
+            elif _SUBJECT_VV.match(p):
+                subject.append(p)
+                out.meta.setdefault("doc_kind", "công văn")
+                is_item = False
+            elif _caps(p) and len(p) <= 120:
+                issuer_lines.append(p)
+            else:
+                break  # content before any type line: a letter-like document
+        else:
+            # The subject: capitals lines right after the type, then a line of
+            # running text and its continuations (lower-case starts).
+            if _separator(p):
+                furniture.setdefault(i, True)
+                if subject:
+                    break
+                continue
+            if _caps(p) and (not subject or _caps(subject[-1])) and not _PLACE_DATE.search(p):
+                subject.append(p)
+                is_item = False
+            elif not _caps(p) and len(subject) < MAX_SUBJECT_LINES and (
+                    not subject or _caps(subject[-1]) or p[:1].islower()) and not _NUMBER.match(p):
+                subject.append(p)
+                is_item = False
+            elif _caps(p) and fold(readable(p)) == fold(out.meta.get("issuer") or "\0"):
+                furniture.setdefault(i, True)  # the authority repeated under a decision's subject
+                continue
+            else:
+                break
+        furniture[i] = furniture.get(i, True) and is_item
+    if kind_at is None and not subject:
+        return 0
+    if kind_at is None:  # a letter (V/v ...): its issuer read where the subject ended
+        issuer, parent = _issuer(issuer_lines)
+        if issuer:
+            out.meta["issuer"] = issuer
+        if parent:
+            out.meta["issuer_parent"] = parent
+    if subject:
+        text = " ".join(subject)
+        out.meta["subject"] = _SUBJECT_VV.sub("", text, count=1).strip() if _SUBJECT_VV.match(text) else text
+    out.furniture |= {i for i, whole in furniture.items() if whole}
+    kind = out.meta.get("doc_kind")
+    if kind:
+        rest = out.meta.get("subject", "")
+        words = rest.split()
+        if words and not (len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper()):
+            rest = rest[:1].lower() + rest[1:]
+        out.title = (kind[:1].upper() + kind[1:] + (" " + rest if rest else "")).strip()
+    last = max(furniture) if furniture else 0
+    return last + 1
+
+
+def _foot(paragraphs: list[str], start: int, out: Official, official: bool) -> None:
+    """Read the recipients and the signature block from the last lines."""
+    first = max(start, len(paragraphs) - FOOT_LINES)
+    items = [(i, p) for i in range(first, len(paragraphs))
+             for p in (_pieces(normal_text(paragraphs[i]).strip()) if len(paragraphs[i]) <= 2000 else [])]
+    begin = next((k for k, (_, p) in enumerate(items)
+                  if _NOI_NHAN.match(p) or (official and _CAPACITY.match(p) and _caps(p))), None)
+    if begin is None:
+        return
+    if not official and not any(_NOI_NHAN.match(p) for _, p in items[begin:]):
+        return
+    recipients: list[str] = []
+    capacity: list[str] = []
+    signer = None
+    state: dict[int, bool] = {}
+    last = None  # what the previous piece was
+    for i, p in items[begin:]:
+        kind = None
+        if len(p) > MAX_PIECE_CHARS:
+            kind = None
+        elif _NOI_NHAN.match(p):
+            kind = "noi"
+            rest = p[_NOI_NHAN.match(p).end():].strip()
+            if rest:
+                recipients.append(_LIST_MARK.sub("", rest).rstrip(" ,;.") if not _ARCHIVE.match(
+                    _LIST_MARK.sub("", rest)) else "")
+        elif _LIST_MARK.match(p) and p[1:].strip():
+            kind = "recipient"
+            item = _LIST_MARK.sub("", p).strip()
+            if not _ARCHIVE.match(item):
+                recipients.append(item.rstrip(" ,;."))
+        elif last == "recipient" and p[:1].islower():
+            kind = "recipient"
+            if recipients and recipients[-1]:
+                recipients[-1] = (recipients[-1] + " " + p).rstrip(" ,;.")
+        elif _caps(p) and (_CAPACITY.match(p) or _POSITION.fullmatch(p)):
+            kind = "capacity"
+            capacity.append(" ".join(p.split()))
+        elif _SIGNED.fullmatch(p):
+            kind = "signed"
+        elif capacity and _name(p):
+            kind = "signer"
+            signer = p
+        state[i] = state.get(i, True) and kind is not None
+        if kind:
+            last = kind
+    recipients = [r for r in recipients if r]
+    if recipients:
+        out.meta["recipients"] = recipients
+    if capacity:
+        out.meta["signer_capacity"] = ", ".join(capacity)
+    if signer:
+        out.meta["signer"] = signer if not signer.isupper() else " ".join(
+            w[:1] + w[1:].lower() for w in signer.split())
+    out.furniture |= {i for i, whole in state.items() if whole}
+
+
+def read_official(paragraphs: list[str]) -> Official:
+    """The header and footer facts of ``paragraphs`` (empty for a document
+    that is not an official one) and the paragraphs that are furniture."""
+    out = Official()
+    after = _head(paragraphs, out)
+    _foot(paragraphs, after, out, bool(out.meta))
+    return out
+
+
+def merged_meta(meta: dict, official: Official) -> dict:
+    """metadata.extract's facts with the header's. A date the document states
+    (its issue date) stands over one metadata inferred from a term's years
+    ("nhiệm kỳ 2020 - 2025" gave 2021-01-01 for a resolution of 02/07/2021),
+    and is not a meeting's date (metadata read the place-date line as one)."""
+    out = meta | official.meta
+    issued = official.meta.get("issued_date")
+    # The place-date line is the issue date, not a meeting's ("họp ngày ...").
+    if issued and (out.get("date_inferred") or out.get("meeting_date") == issued):
+        out["meeting_date"], out["date_inferred"] = None, False
+    return out
+
+
+def content_of(paragraphs: list[str], kept: list[int], official: Official) -> list[str]:
+    """The paragraphs to index: ``kept`` (junk.content_lines) less the header
+    and footer; all of ``kept`` when nothing else would be left."""
+    content = [paragraphs[i] for i in kept if i not in official.furniture]
+    return content or [paragraphs[i] for i in kept]
+
+
+def header_words(meta: dict) -> list[str]:
+    """The header's facts as words a query may name, for the document fields
+    (index.schema.document_text): type, issuer and its parent, place, date,
+    number. Not the signer or recipients: a query naming them should not find
+    the documents they merely received or signed."""
+    lines = [meta.get(k) or "" for k in ("doc_kind", "issuer", "issuer_parent", "issued_place", "number")]
+    day = meta.get("issued_date") or ""
+    if len(day) == 10:
+        y, m, d = day.split("-")
+        lines.append(f"{d}/{m}/{y}")
+    return [line for line in lines if isinstance(line, str) and line]
+
+
+def is_layout_table(cells: list[list[str]]) -> bool:
+    """Whether a table's cells (each a list of its paragraphs) hold a header or
+    footer laid out in columns, not data: the motto, "Nơi nhận:" or a signing
+    capacity in a cell. formats/docx.py then gives each cell's paragraphs as
+    lines, left cell then right cell, instead of a row "cell | cell"."""
+    for cell in cells:
+        for p in cell:
+            p = " ".join(normal_text(p).split())
+            if _MOTTO.fullmatch(p) or _NOI_NHAN.match(p) or (_CAPACITY.match(p) and _caps(p)):
+                return True
+    return False
+
+
+# A header, a subject and a footer, one line of each kind read above.
+_PROBE = ["ĐẢNG BỘ TỈNH THÁI NGUYÊN ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY", "*",
+          "Số 05-NQ/TU Thái Nguyên, ngày 02 tháng 7 năm 2021", "NGHỊ QUYẾT", "về phát triển du lịch",
+          "Nội dung.", "Nơi nhận: T/M BAN THƯỜNG VỤ", "- Ban Bí thư Trung ương Đảng, BÍ THƯ",
+          "- Lưu VP.", "(Đã ký)", "Trịnh Việt Hùng"]
+
+
+def probe() -> str:
+    """What these rules make of a probe header, for corpus.ingest_version:
+    an index built before them (or by other rules) is re-read."""
+    got = read_official(_PROBE)
+    return repr((sorted(got.meta.items()), sorted(got.furniture), got.title))
