@@ -387,3 +387,122 @@ def test_cli_kind_and_issuer(index):
                                     "--kind", "nghi quyet", "--issuer", "tinh uy thai nguyen"])
     assert out.exit_code == 0, out.output
     assert {h["doc_id"] for h in json.loads(out.output)["hits"]} == {"nghi-quyet-05", "nghi-quyet-07"}
+
+
+# More headers, as .txt lines: the Party centre, a district and a commune
+# committee, a provincial council (state form), an office's letter (V/v), a
+# plenum's resolution (capitals naming it after the type).
+MORE = {
+    'kl': (
+        'BAN CHẤP HÀNH TRUNG ƯƠNG',
+        '*',
+        'Số 36-KL/TW',
+        'ĐẢNG CỘNG SẢN VIỆT NAM',
+        'Hà Nội, ngày 23 tháng 6 năm 2022',
+        'KẾT LUẬN',
+        'CỦA BỘ CHÍNH TRỊ',
+        'về bảo đảm an ninh nguồn nước và an toàn đập, hồ chứa nước đến năm 2030',
+        'Bộ Chính trị yêu cầu các cấp ủy tập trung lãnh đạo bảo đảm an ninh nguồn nước.',
+        'Nơi nhận:',
+        '- Các tỉnh ủy, thành ủy,',
+        '- Lưu Văn phòng Trung ương Đảng.',
+        'T/M BỘ CHÍNH TRỊ',
+        'Trần Tuấn Anh',
+        {'issuer': 'Ban Chấp hành Trung ương', 'doc_kind': 'kết luận', 'issued_place': 'Hà Nội', 'issued_date': '2022-06-23', 'subject': 'về bảo đảm an ninh nguồn nước và an toàn đập, hồ chứa nước đến năm 2030', 'signer': 'Trần Tuấn Anh', 'signer_capacity': 'T/M BỘ CHÍNH TRỊ', 'recipients': ['Các tỉnh ủy, thành ủy']},
+        'Kết luận của Bộ Chính trị về bảo đảm an ninh nguồn nước và an toàn đập, hồ chứa nước đến năm 2030'),
+    'hu': (
+        'ĐẢNG BỘ TỈNH THÁI NGUYÊN',
+        'HUYỆN ỦY ĐẠI TỪ',
+        '*',
+        'Số 12-CT/HU',
+        'ĐẢNG CỘNG SẢN VIỆT NAM',
+        'Đại Từ, ngày 05 tháng 01 năm 2023',
+        'CHỈ THỊ',
+        'về tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống thiên tai',
+        'Những năm qua, công tác phòng, chống thiên tai trên địa bàn huyện đạt kết quả tích cực.',
+        'Nơi nhận:',
+        '- Ban Thường vụ Tỉnh ủy (b/c),',
+        '- Các chi, đảng bộ trực thuộc,',
+        '- Lưu VPHU.',
+        'T/M BAN THƯỜNG VỤ',
+        'K/T BÍ THƯ',
+        'PHÓ BÍ THƯ',
+        'Nguyễn Văn Chiến',
+        {'issuer': 'Huyện ủy Đại Từ', 'issuer_parent': 'Đảng bộ tỉnh Thái Nguyên', 'doc_kind': 'chỉ thị', 'issued_place': 'Đại Từ', 'issued_date': '2023-01-05', 'subject': 'về tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống thiên tai', 'signer': 'Nguyễn Văn Chiến', 'signer_capacity': 'T/M BAN THƯỜNG VỤ, K/T BÍ THƯ, PHÓ BÍ THƯ', 'recipients': ['Ban Thường vụ Tỉnh ủy (b/c)', 'Các chi, đảng bộ trực thuộc']},
+        'Chỉ thị về tăng cường sự lãnh đạo của Đảng đối với công tác phòng, chống thiên tai'),
+    'hdnd': (
+        'HỘI ĐỒNG NHÂN DÂN',
+        'TỈNH THÁI NGUYÊN',
+        'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+        'Độc lập - Tự do - Hạnh phúc',
+        'Số: 15/2021/NQ-HĐND',
+        'Thái Nguyên, ngày 09 tháng 12 năm 2021',
+        'NGHỊ QUYẾT',
+        'Quy định mức chi hỗ trợ đối với lực lượng dân quân tự vệ',
+        'HỘI ĐỒNG NHÂN DÂN TỈNH THÁI NGUYÊN',
+        'KHÓA XIV, KỲ HỌP THỨ TƯ',
+        'Căn cứ Luật Dân quân tự vệ ngày 22 tháng 11 năm 2019;',
+        'Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng.',
+        'Nơi nhận:',
+        '- Ủy ban Thường vụ Quốc hội;',
+        '- Chính phủ;',
+        '- Lưu: VT.',
+        'CHỦ TỊCH',
+        'Phạm Hoàng Sơn',
+        {'issuer': 'Hội đồng nhân dân tỉnh Thái Nguyên', 'doc_kind': 'nghị quyết', 'issued_place': 'Thái Nguyên', 'issued_date': '2021-12-09', 'subject': 'Quy định mức chi hỗ trợ đối với lực lượng dân quân tự vệ', 'signer': 'Phạm Hoàng Sơn', 'signer_capacity': 'CHỦ TỊCH', 'recipients': ['Ủy ban Thường vụ Quốc hội', 'Chính phủ']},
+        'Nghị quyết quy định mức chi hỗ trợ đối với lực lượng dân quân tự vệ'),
+    'vp': (
+        'TỈNH ỦY THÁI NGUYÊN',
+        'VĂN PHÒNG',
+        '*',
+        'Số 245-CV/VPTU',
+        'V/v chuẩn bị tài liệu Hội nghị Tỉnh ủy lần thứ 10',
+        'ĐẢNG CỘNG SẢN VIỆT NAM',
+        'Thái Nguyên, ngày 10 tháng 3 năm 2022',
+        'Kính gửi: Các ban xây dựng Đảng Tỉnh ủy',
+        'Thực hiện Chương trình làm việc của Ban Chấp hành Đảng bộ tỉnh, Văn phòng Tỉnh ủy đề nghị các cơ quan chuẩn bị tài liệu.',
+        'Nơi nhận:',
+        '- Như trên,',
+        '- Lưu VP.',
+        'K/T CHÁNH VĂN PHÒNG',
+        'PHÓ CHÁNH VĂN PHÒNG',
+        'Lê Thị Hoa',
+        {'issuer': 'Văn phòng Tỉnh ủy Thái Nguyên', 'issuer_parent': 'Tỉnh ủy Thái Nguyên', 'doc_kind': 'công văn', 'issued_place': 'Thái Nguyên', 'issued_date': '2022-03-10', 'subject': 'chuẩn bị tài liệu Hội nghị Tỉnh ủy lần thứ 10', 'signer': 'Lê Thị Hoa', 'signer_capacity': 'K/T CHÁNH VĂN PHÒNG, PHÓ CHÁNH VĂN PHÒNG', 'recipients': ['Như trên']},
+        'Công văn chuẩn bị tài liệu Hội nghị Tỉnh ủy lần thứ 10'),
+    'xa': (
+        'ĐẢNG BỘ HUYỆN PHÚ BÌNH',
+        'ĐẢNG ỦY XÃ TÂN ĐỨC',
+        '*',
+        'Số 03-NQ/ĐU',
+        'ĐẢNG CỘNG SẢN VIỆT NAM',
+        'Tân Đức, ngày 15 tháng 01 năm 2024',
+        'NGHỊ QUYẾT về nhiệm vụ năm 2024',
+        'Năm 2024, Đảng bộ xã phấn đấu thu nhập bình quân đầu người đạt 60 triệu đồng.',
+        'T/M ĐẢNG ỦY',
+        'BÍ THƯ',
+        'Đỗ Văn Hùng',
+        'Nơi nhận:',
+        '- Ban Thường vụ Huyện ủy,',
+        '- Lưu VP.',
+        {'issuer': 'Đảng ủy xã Tân Đức', 'issuer_parent': 'Đảng bộ huyện Phú Bình', 'doc_kind': 'nghị quyết', 'issued_place': 'Tân Đức', 'issued_date': '2024-01-15', 'subject': 'về nhiệm vụ năm 2024', 'signer': 'Đỗ Văn Hùng', 'signer_capacity': 'T/M ĐẢNG ỦY, BÍ THƯ', 'recipients': ['Ban Thường vụ Huyện ủy']},
+        'Nghị quyết về nhiệm vụ năm 2024'),
+    'plenum': (
+        'ĐẢNG BỘ TỈNH THÁI NGUYÊN',
+        'TỈNH ỦY',
+        'ĐẢNG CỘNG SẢN VIỆT NAM',
+        'Thái Nguyên, ngày 20 tháng 12 năm 2020',
+        'NGHỊ QUYẾT',
+        'HỘI NGHỊ LẦN THỨ HAI BAN CHẤP HÀNH ĐẢNG BỘ TỈNH KHÓA XX',
+        'về phương hướng nhiệm vụ năm 2021',
+        'Nội dung.',
+        {'issuer': 'Tỉnh ủy Thái Nguyên', 'issuer_parent': 'Đảng bộ tỉnh Thái Nguyên', 'doc_kind': 'nghị quyết', 'issued_place': 'Thái Nguyên', 'issued_date': '2020-12-20', 'subject': 'về phương hướng nhiệm vụ năm 2021'},
+        'Nghị quyết hội nghị lần thứ hai Ban Chấp hành Đảng bộ tỉnh khóa XX về phương hướng nhiệm vụ năm 2021'),
+}
+
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_more_headers(name):
+    *lines, want, title = MORE[name]
+    doc = parsed(f"{name}.txt", "\n".join(lines).encode())
+    assert ({k: doc.meta[k] for k in FIELDS if doc.meta.get(k)}, doc.title) == (want, title)

@@ -118,14 +118,20 @@ def _separator(text: str) -> bool:
 
 
 def _kind(text: str) -> tuple[str, str] | None:
-    """The type named by a capitals line ("NGHỊ QUYẾT", "BÁO CÁO CHÍNH TRỊ ..."),
-    and what follows it on the line."""
-    if not _caps(text):
-        return None
-    low = canonical_tones(" ".join(text.split()).lower())
+    """The type named by a capitals line ("NGHỊ QUYẾT", "BÁO CÁO CHÍNH TRỊ ...",
+    or "NGHỊ QUYẾT về ..." when the subject shares its paragraph), and what
+    follows it on the line."""
+    words = text.split()
+    lead = 0
+    while lead < len(words) and _caps(words[lead]):
+        lead += 1
+    if lead < len(words) and not words[lead][:1].islower():
+        return None  # capitals, then something else than the subject's running text
+    low = canonical_tones(" ".join(words[:lead]).lower())
     for name in KIND_NAMES:
-        if low == name or low.startswith(name + " "):
-            return name, text.split(None, len(name.split()))[-1] if low != name else ""
+        if low == name or (low.startswith(name + " ") and lead == len(words)):
+            n = len(name.split())
+            return name, " ".join(words[n:])
     return None
 
 
@@ -162,22 +168,26 @@ def _pieces(text: str) -> list[str]:
     return [p for p in (text[a:b].strip() for a, b in zip(bounds, bounds[1:])) if p]
 
 
-def readable(caps: str) -> str:
+_ROMAN = re.compile(r"[IVXLC]+\Z")
+
+
+def readable(caps: str, places: bool = True) -> str:
     """A body's name written in capitals as running text writes it:
-    "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" -> "Ủy ban nhân dân tỉnh Thái Nguyên"."""
-    low = canonical_tones(" ".join(caps.split()).lower())
-    words = low.split()
-    out = list(words)
-    i = 0
-    while i < len(words):
-        for level in _LEVELS:
-            n = len(level.split())
-            if words[i:i + n] == level.split() and i + n < len(words) and words[i + n] != "ủy":
-                for k in range(i + n, len(words)):  # the place's name
-                    out[k] = words[k][:1].upper() + words[k][1:]
-                i = len(words)
-                break
-        i += 1
+    "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" -> "Ủy ban nhân dân tỉnh Thái Nguyên",
+    "HUYỆN ỦY ĐẠI TỪ" -> "Huyện ủy Đại Từ"; Roman numerals stay ("KHÓA XX").
+    ``places=False``: no word is taken for a place's name (a title's words)."""
+    original = " ".join(caps.split()).split()
+    words = canonical_tones(" ".join(original).lower()).split()
+    out = [w.upper() if _ROMAN.match(o) else w for w, o in zip(words, original)]
+    for i in range(len(words) if places else 0):
+        after_level = next((len(level.split()) for level in _LEVELS
+                            if words[i:i + len(level.split())] == level.split()), 0)
+        after_committee = 2 if i + 1 < len(words) and words[i + 1] == "ủy" and \
+            words[i] in ("tỉnh", "thành", "huyện", "quận", "thị") else 0
+        n = after_committee or after_level
+        if n and i + n < len(words) and words[i + n] != "ủy":
+            out[i + n:] = [w[:1].upper() + w[1:] for w in out[i + n:]]  # the place's name
+            break
     text = " ".join(out)
     for phrase, written in _CAPITALISED.items():
         text = re.sub(r"(?<!\w)%s(?!\w)" % phrase, written, text)
@@ -219,10 +229,17 @@ def _issuer(lines: list[str]) -> tuple[str | None, str | None]:
         return None, None
     unit = readable(merged[-1])
     parent = readable(merged[-2]) if len(merged) > 1 else None
-    committee = _COMMITTEE.search(unit.lower())
+    low = unit.lower()
+    committee = re.match(r"(tỉnh|thành|huyện|quận|thị|đảng) ủy(?: (.*))?\Z", low)
     place = _place_name(merged[-2]) if parent else None
-    if committee and place and not _place_name(merged[-1]):
+    if committee and not committee.group(2) and place:
+        # "TỈNH ỦY" under "ĐẢNG BỘ TỈNH THÁI NGUYÊN": "Tỉnh ủy Thái Nguyên".
         unit = f"{unit} {place[1]}" if committee.group(1) != "đảng" else f"{unit} {place[0]} {place[1]}"
+    elif parent and not committee and not _place_name(merged[-1]) and (
+            low.split()[0] in _HEADS or low.startswith(("văn phòng", "ủy ban kiểm tra"))):
+        # A department: "VĂN PHÒNG" under "TỈNH ỦY THÁI NGUYÊN", "SỞ Y TẾ" under "UBND TỈNH X".
+        unit = f"{unit} {parent}" if re.match(r"(tỉnh|thành|huyện|quận|thị|đảng) ủy ", parent.lower()) \
+            else (f"{unit} {place[0]} {place[1]}" if place else unit)
     return unit, parent
 
 
@@ -311,17 +328,26 @@ def _head(paragraphs: list[str], out: Official) -> int:
             out.meta["issuer"] = issuer
         if parent:
             out.meta["issuer_parent"] = parent
-    if subject:
-        text = " ".join(subject)
-        out.meta["subject"] = _SUBJECT_VV.sub("", text, count=1).strip() if _SUBJECT_VV.match(text) else text
+    # Capitals after the type name the document further ("CỦA BỘ CHÍNH TRỊ",
+    # "HỘI NGHỊ LẦN THỨ CHÍN ..."): the title's; the running text is the subject.
+    named = " ".join(x for x in subject if _caps(x))
+    running = " ".join(x for x in subject if not _caps(x))
+    if _SUBJECT_VV.match(running):
+        running = _SUBJECT_VV.sub("", running, count=1).strip()
+    if running or named:
+        out.meta["subject"] = running or named
     out.furniture |= {i for i, whole in furniture.items() if whole}
     kind = out.meta.get("doc_kind")
     if kind:
-        rest = out.meta.get("subject", "")
-        words = rest.split()
+        parts = [kind[:1].upper() + kind[1:]]
+        named = readable(named, places=False) if named else ""
+        if not named.lower().startswith(tuple(_CAPITALISED)):  # "của Bộ Chính trị", not "Bộ Chính trị"
+            named = named[:1].lower() + named[1:]
+        words = running.split()
         if words and not (len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper()):
-            rest = rest[:1].lower() + rest[1:]
-        out.title = (kind[:1].upper() + kind[1:] + (" " + rest if rest else "")).strip()
+            running = running[:1].lower() + running[1:]  # "Về việc", "Kết quả": not a name
+        parts += [named, running]
+        out.title = " ".join(p for p in parts if p)
     last = max(furniture) if furniture else 0
     return last + 1
 
