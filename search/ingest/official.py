@@ -68,8 +68,8 @@ _MOTTO = re.compile(
     r"(?i)(ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM"
     r"|ĐỘC\s+LẬP\s*[-–—]\s*TỰ\s+DO\s*[-–—]\s*HẠNH\s+PHÚC)")
 _PLACE_DATE = re.compile(
-    r"(?P<place>(?:[^\W\d_][\w.]*\s+){0,4}[^\W\d_][\w.]*)\s*,\s*ngày\s+(?P<d>\d{1,2}|\.+|…+|\s*)"
-    r"\s*tháng\s+(?P<m>\d{1,2}|\.+|…+|\s*)\s*năm\s+(?P<y>\d{4})", re.I)
+    r"(?<![\w.])(?P<place>(?:[^\W\d_][\w.]{0,15}\s+){0,4}[^\W\d_][\w.]{0,15})\s*,\s*ngày\s*(?P<d>(?:\d{1,2}|[.…]+)\s*)?"
+    r"tháng\s*(?P<m>(?:\d{1,2}|[.…]+)\s*)?năm\s*(?P<y>\d{4})", re.I)  # no two \s* in a row: linear
 _NUMBER = re.compile(r"Số\s*:?\s*[\d.…]", re.I)
 _SUBJECT_VV = re.compile(r"(?i)V/v\s*:?\s*")
 _NOI_NHAN = re.compile(r"(?i)Nơi\s+nhận\s*:?")
@@ -171,6 +171,15 @@ def _pieces(text: str) -> list[str]:
 _ROMAN = re.compile(r"[IVXLC]+\Z")
 
 
+def _short_pieces(paragraph: str) -> list[str]:
+    """``_pieces`` of a line short enough to be header or footer items (a
+    row of two columns); a longer one whole, as content. The place-date
+    pattern backtracks over a long word: a 200,000-letter line took minutes."""
+    if len(paragraph) > 3 * MAX_PIECE_CHARS:
+        return [paragraph]
+    return _pieces(normal_text(paragraph).strip())
+
+
 def readable(caps: str, places: bool = True) -> str:
     """A body's name written in capitals as running text writes it:
     "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" -> "Ủy ban nhân dân tỉnh Thái Nguyên",
@@ -259,7 +268,7 @@ def _name(text: str) -> bool:
 
 def _head(paragraphs: list[str], out: Official) -> int:
     """Read the header; the index of the first paragraph after it (0 when none)."""
-    items = [(i, p) for i, p in enumerate(paragraphs[:HEAD_LINES]) for p in _pieces(normal_text(p).strip())]
+    items = [(i, p) for i, p in enumerate(paragraphs[:HEAD_LINES]) for p in _short_pieces(p)]
     if not any(_MOTTO.fullmatch(p) for _, p in items):
         return 0
     issuer_lines: list[str] = []
@@ -288,7 +297,8 @@ def _head(paragraphs: list[str], out: Official) -> int:
                 pass
             elif m:
                 out.meta["issued_place"] = " ".join(m["place"].split())
-                date = _date(m["d"], m["m"], m["y"]) if m["d"].isdigit() and m["m"].isdigit() else None
+                d, mo = (m["d"] or "").strip(), (m["m"] or "").strip()
+                date = _date(d, mo, m["y"]) if d.isdigit() and mo.isdigit() else None
                 if date:
                     out.meta["issued_date"] = date
             elif _SUBJECT_VV.match(p):
@@ -355,8 +365,7 @@ def _head(paragraphs: list[str], out: Official) -> int:
 def _foot(paragraphs: list[str], start: int, out: Official, official: bool) -> None:
     """Read the recipients and the signature block from the last lines."""
     first = max(start, len(paragraphs) - FOOT_LINES)
-    items = [(i, p) for i in range(first, len(paragraphs))
-             for p in (_pieces(normal_text(paragraphs[i]).strip()) if len(paragraphs[i]) <= 2000 else [])]
+    items = [(i, p) for i in range(first, len(paragraphs)) for p in _short_pieces(paragraphs[i])]
     begin = next((k for k, (_, p) in enumerate(items)
                   if _NOI_NHAN.match(p) or (official and _CAPACITY.match(p) and _caps(p))), None)
     if begin is None:
