@@ -56,6 +56,9 @@ HEAD_LINES = 25
 FOOT_LINES = 40
 MAX_PIECE_CHARS = 200  # a header or footer item is short; a longer line is content
 MAX_SUBJECT_LINES = 3
+# A row of the header or footer, both columns: 95 characters in the longest
+# we wrote (a state decision's "Số: .../QĐ-UBND  Thái Nguyên, ngày ...").
+ROW_CHARS = 160
 
 # Type names (QĐ 66 appendix, NĐ 30 appendix III), the longest first.
 KIND_NAMES = sorted(set(KINDS.values()) | {
@@ -268,6 +271,10 @@ def _name(text: str) -> bool:
 
 def _head(paragraphs: list[str], out: Official) -> int:
     """Read the header; the index of the first paragraph after it (0 when none)."""
+    # One search a line first: cutting lines into pieces costs ~0.6 ms a
+    # line, 30 ms a news report (60 s over bench's 1,987 documents).
+    if not any(_MOTTO.search(p) for p in paragraphs[:HEAD_LINES] if len(p) <= ROW_CHARS):
+        return 0
     items = [(i, p) for i, p in enumerate(paragraphs[:HEAD_LINES]) for p in _short_pieces(p)]
     if not any(_MOTTO.fullmatch(p) for _, p in items):
         return 0
@@ -365,6 +372,8 @@ def _head(paragraphs: list[str], out: Official) -> int:
 def _foot(paragraphs: list[str], start: int, out: Official, official: bool) -> None:
     """Read the recipients and the signature block from the last lines."""
     first = max(start, len(paragraphs) - FOOT_LINES)
+    if not official and not any(_NOI_NHAN.search(p) for p in paragraphs[first:] if len(p) <= ROW_CHARS):
+        return
     items = [(i, p) for i in range(first, len(paragraphs)) for p in _short_pieces(paragraphs[i])]
     begin = next((k for k, (_, p) in enumerate(items)
                   if _NOI_NHAN.match(p) or (official and _CAPACITY.match(p) and _caps(p))), None)
