@@ -391,7 +391,7 @@ def test_cli_kind_and_issuer(index):
 
 # More headers, as .txt lines: the Party centre, a district and a commune
 # committee, a provincial council (state form), an office's letter (V/v), a
-# plenum's resolution (capitals naming it after the type).
+# plenum's resolution (capitals naming it after the type), a plan in "|" rows.
 MORE = {
     'kl': (
         'BAN CHẤP HÀNH TRUNG ƯƠNG',
@@ -497,8 +497,21 @@ MORE = {
         'Nội dung.',
         {'issuer': 'Tỉnh ủy Thái Nguyên', 'issuer_parent': 'Đảng bộ tỉnh Thái Nguyên', 'doc_kind': 'nghị quyết', 'issued_place': 'Thái Nguyên', 'issued_date': '2020-12-20', 'subject': 'về phương hướng nhiệm vụ năm 2021'},
         'Nghị quyết hội nghị lần thứ hai Ban Chấp hành Đảng bộ tỉnh khóa XX về phương hướng nhiệm vụ năm 2021'),
+    'bars': (  # rows as a converter writes a table (antiword -w 0: |cell |cell |)
+        'ĐẢNG BỘ TỈNH THÁI NGUYÊN | ĐẢNG CỘNG SẢN VIỆT NAM',
+        'TỈNH ỦY |',
+        '* |',
+        'Số 09-KH/TU | Thái Nguyên, ngày 03 tháng 02 năm 2023',
+        'KẾ HOẠCH',
+        'tổ chức Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12',
+        'Ban Thường vụ Tỉnh ủy xây dựng kế hoạch tổ chức hội nghị như sau.',
+        'Nơi nhận: | T/M BAN THƯỜNG VỤ',
+        '- Các đồng chí Tỉnh ủy viên, | PHÓ BÍ THƯ',
+        '- Lưu VPTU. |',
+        '| Nguyễn Thanh Bình',
+        {'issuer': 'Tỉnh ủy Thái Nguyên', 'issuer_parent': 'Đảng bộ tỉnh Thái Nguyên', 'doc_kind': 'kế hoạch', 'issued_place': 'Thái Nguyên', 'issued_date': '2023-02-03', 'subject': 'tổ chức Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12', 'signer': 'Nguyễn Thanh Bình', 'signer_capacity': 'T/M BAN THƯỜNG VỤ, PHÓ BÍ THƯ', 'recipients': ['Các đồng chí Tỉnh ủy viên']},
+        'Kế hoạch tổ chức Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 12'),
 }
-
 
 
 @pytest.mark.parametrize("name", list(MORE))
@@ -506,3 +519,19 @@ def test_more_headers(name):
     *lines, want, title = MORE[name]
     doc = parsed(f"{name}.txt", "\n".join(lines).encode())
     assert ({k: doc.meta[k] for k in FIELDS if doc.meta.get(k)}, doc.title) == (want, title)
+
+
+@pytest.mark.parametrize("lines, issuer, parent", [
+    (["ĐẢNG BỘ TỈNH THÁI NGUYÊN", "TỈNH UỶ"], "Tỉnh ủy Thái Nguyên", "Đảng bộ tỉnh Thái Nguyên"),
+    (["ỦY BAN NHÂN DÂN", "TỈNH THÁI NGUYÊN"], "Ủy ban nhân dân tỉnh Thái Nguyên", None),
+    (["UBND TỈNH THÁI NGUYÊN", "SỞ Y TẾ"], "Sở Y tế tỉnh Thái Nguyên", "UBND tỉnh Thái Nguyên"),
+    (["TỈNH ỦY THÁI NGUYÊN", "BAN TUYÊN GIÁO"], "Ban Tuyên giáo Tỉnh ủy Thái Nguyên", "Tỉnh ủy Thái Nguyên"),
+    (["ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG ỦY"], "Đảng ủy khối các cơ quan tỉnh",
+     "Đảng bộ khối các cơ quan tỉnh"),
+    (["BAN CHẤP HÀNH ĐẢNG BỘ TỈNH", "THÁI NGUYÊN"], "Ban Chấp hành Đảng bộ tỉnh Thái Nguyên", None),
+])
+def test_issuer_names(lines, issuer, parent):
+    """The issuer facet's values: one spelling a body, as running text writes it."""
+    from search.ingest.bodies import issuer_of
+
+    assert issuer_of(lines) == (issuer, parent)

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 from ..lang.docnumbers import KINDS
 from ..lang.text import canonical_tones, fold, normal_text
+from .bodies import CAPITALISED, issuer_of, readable
 
 # Lines from the top where the header may be: 12 in the longest header we
 # wrote (state header of 2 issuer lines, motto, separators, number, date, type,
@@ -86,18 +87,6 @@ _SIGNED = re.compile(r"(?i)[(\[]\s*(?:đã\s+ký|ký|ký\s+tên|ký,?\s+đóng\s
                      r"[^)\]]*[)\]]")
 _ARCHIVE = re.compile(r"(?i)lưu\b")
 _LIST_MARK = re.compile(r"^[-–—+•*]\s*")
-_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
-# Party committees named for their level: "TỈNH ỦY" under "ĐẢNG BỘ TỈNH THÁI NGUYÊN".
-_COMMITTEE = re.compile(r"(tỉnh|thành|huyện|quận|thị|đảng) ủy\Z")
-# Words a name of a body writes with a capital (Quy định 66 and NĐ 30's
-# appendices write them so); the rest of a body's name is lower case.
-_CAPITALISED = {p.lower(): p for p in [
-    "Ban Chấp hành", "Ban Thường vụ", "Bộ Chính trị", "Ban Bí thư", "Trung ương", "Ủy ban nhân dân",
-    "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Việt Nam", "Quốc hội", "Chính phủ", "Tỉnh ủy",
-    "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy", "Đảng bộ", "Đảng", "Văn phòng",
-    "Ủy ban Kiểm tra"]}
-_HEADS = {"ban", "sở", "bộ", "cục", "vụ", "phòng", "viện", "tổng cục"}
-
 
 @dataclass
 class Official:
@@ -151,7 +140,10 @@ def _place_start(m: re.Match) -> int:
 
 
 def _pieces(text: str) -> list[str]:
-    """``text`` cut where an item of the other column starts."""
+    """``text`` cut where an item of the other column starts, and at a
+    column rule "|" (a table row as text converters write it)."""
+    if "|" in text:
+        return [p for part in text.split("|") for p in _pieces(part)]
     cuts = {0, len(text)}
     for m in _MOTTO.finditer(text):
         cuts.add(m.start())
@@ -171,8 +163,6 @@ def _pieces(text: str) -> list[str]:
     return [p for p in (text[a:b].strip() for a, b in zip(bounds, bounds[1:])) if p]
 
 
-_ROMAN = re.compile(r"[IVXLC]+\Z")
-
 
 def _short_pieces(paragraph: str) -> list[str]:
     """``_pieces`` of a line short enough to be header or footer items (a
@@ -181,78 +171,6 @@ def _short_pieces(paragraph: str) -> list[str]:
     if len(paragraph) > 3 * MAX_PIECE_CHARS:
         return [paragraph]
     return _pieces(normal_text(paragraph).strip())
-
-
-def readable(caps: str, places: bool = True) -> str:
-    """A body's name written in capitals as running text writes it:
-    "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" -> "Ủy ban nhân dân tỉnh Thái Nguyên",
-    "HUYỆN ỦY ĐẠI TỪ" -> "Huyện ủy Đại Từ"; Roman numerals stay ("KHÓA XX").
-    ``places=False``: no word is taken for a place's name (a title's words)."""
-    original = " ".join(caps.split()).split()
-    words = canonical_tones(" ".join(original).lower()).split()
-    out = [w.upper() if _ROMAN.match(o) else w for w, o in zip(words, original)]
-    for i in range(len(words) if places else 0):
-        after_level = next((len(level.split()) for level in _LEVELS
-                            if words[i:i + len(level.split())] == level.split()), 0)
-        after_committee = 2 if i + 1 < len(words) and words[i + 1] == "ủy" and \
-            words[i] in ("tỉnh", "thành", "huyện", "quận", "thị") else 0
-        n = after_committee or after_level
-        if n and i + n < len(words) and words[i + n] != "ủy":
-            out[i + n:] = [w[:1].upper() + w[1:] for w in out[i + n:]]  # the place's name
-            break
-    text = " ".join(out)
-    for phrase, written in _CAPITALISED.items():
-        text = re.sub(r"(?<!\w)%s(?!\w)" % phrase, written, text)
-    words = text.split()
-    for head in _HEADS:  # "Ban Tuyên giáo", "Sở Y tế"
-        n = len(head.split())
-        if [w.lower() for w in words[:n]] == head.split() and len(words) > n:
-            words[n] = words[n][:1].upper() + words[n][1:]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
-def _place_name(caps: str) -> tuple[str, str] | None:
-    """("tỉnh", "Thái Nguyên") from "ĐẢNG BỘ TỈNH THÁI NGUYÊN"."""
-    words = readable(caps).split()
-    low = [w.lower() for w in words]
-    for level in _LEVELS:
-        n = len(level.split())
-        for i in range(len(low) - n):
-            if low[i:i + n] == level.split() and low[i + n] != "ủy":
-                return level, " ".join(words[i + n:])
-    return None
-
-
-def _issuer(lines: list[str]) -> tuple[str | None, str | None]:
-    """(issuer, parent) from the capitals lines of the left column."""
-    merged: list[str] = []
-    for line in lines:  # "ỦY BAN NHÂN DÂN" / "TỈNH THÁI NGUYÊN" is one name over two lines
-        low = canonical_tones(line.lower())
-        if merged and _place_name(line) and not _place_name(merged[-1]) and \
-                low.split()[0] in {l.split()[0] for l in _LEVELS} and not _COMMITTEE.search(low):
-            merged[-1] += " " + line
-        elif merged and canonical_tones(merged[-1].lower()).split()[-1] in {l.split()[-1] for l in _LEVELS} \
-                and not _COMMITTEE.search(low) and len(line.split()) <= 4:
-            merged[-1] += " " + line  # "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH" / "THÁI NGUYÊN"
-        else:
-            merged.append(line)
-    if not merged:
-        return None, None
-    unit = readable(merged[-1])
-    parent = readable(merged[-2]) if len(merged) > 1 else None
-    low = unit.lower()
-    committee = re.match(r"(tỉnh|thành|huyện|quận|thị|đảng) ủy(?: (.*))?\Z", low)
-    place = _place_name(merged[-2]) if parent else None
-    if committee and not committee.group(2) and place:
-        # "TỈNH ỦY" under "ĐẢNG BỘ TỈNH THÁI NGUYÊN": "Tỉnh ủy Thái Nguyên".
-        unit = f"{unit} {place[1]}" if committee.group(1) != "đảng" else f"{unit} {place[0]} {place[1]}"
-    elif parent and not committee and not _place_name(merged[-1]) and (
-            low.split()[0] in _HEADS or low.startswith(("văn phòng", "ủy ban kiểm tra"))):
-        # A department: "VĂN PHÒNG" under "TỈNH ỦY THÁI NGUYÊN", "SỞ Y TẾ" under "UBND TỈNH X".
-        unit = f"{unit} {parent}" if re.match(r"(tỉnh|thành|huyện|quận|thị|đảng) ủy ", parent.lower()) \
-            else (f"{unit} {place[0]} {place[1]}" if place else unit)
-    return unit, parent
 
 
 def _date(d: str, m: str, y: str) -> str | None:
@@ -292,7 +210,7 @@ def _head(paragraphs: list[str], out: Official) -> int:
             m = m if m and _place_start(m) == 0 else None
             if kind:
                 kind_at = i
-                issuer, parent = _issuer(issuer_lines)
+                issuer, parent = issuer_of(issuer_lines)
                 if issuer:
                     out.meta["issuer"] = issuer
                 if parent:
@@ -340,7 +258,7 @@ def _head(paragraphs: list[str], out: Official) -> int:
     if kind_at is None and not subject:
         return 0
     if kind_at is None:  # a letter (V/v ...): its issuer read where the subject ended
-        issuer, parent = _issuer(issuer_lines)
+        issuer, parent = issuer_of(issuer_lines)
         if issuer:
             out.meta["issuer"] = issuer
         if parent:
@@ -358,7 +276,7 @@ def _head(paragraphs: list[str], out: Official) -> int:
     if kind:
         parts = [kind[:1].upper() + kind[1:]]
         named = readable(named, places=False) if named else ""
-        if not named.lower().startswith(tuple(_CAPITALISED)):  # "của Bộ Chính trị", not "Bộ Chính trị"
+        if not named.lower().startswith(tuple(CAPITALISED)):  # "của Bộ Chính trị", not "Bộ Chính trị"
             named = named[:1].lower() + named[1:]
         words = running.split()
         if words and not (len(words) > 1 and words[0][:1].isupper() and words[1][:1].isupper()):
