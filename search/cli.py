@@ -125,6 +125,8 @@ def _term(ctx, param, value):
 @click.option("--province", help="Only this province (any accents: 'thai nguyen').")
 @click.option("--term", callback=_term, help="Only this term of the Party committee (XX or 20).")
 @click.option("--year", type=click.IntRange(1900, 2200), help="Only documents of this year.")
+@click.option("--kind", help="Only official documents of this type ('nghi quyet', 'báo cáo').")
+@click.option("--issuer", help="Only official documents of this issuer ('Tỉnh ủy Thái Nguyên').")
 @click.option("--from", "date_from", callback=_date, help="Only documents dated on or after (dd/mm/yyyy).")
 @click.option("--to", "date_to", callback=_date, help="Only documents dated on or before (dd/mm/yyyy).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
@@ -135,7 +137,7 @@ def _term(ctx, param, value):
               "decoding, no correction of words the index does not know.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per query.")
 @click.option("--batch", is_flag=True, help="Read one query per line from stdin (with --json).")
-def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, year,
+def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, year, kind, issuer,
                date_from, date_to, sort, group: str, raw: bool, as_json: bool, batch: bool):
     """Search the index for the query WORDS.
 
@@ -150,7 +152,7 @@ def search_cmd(words, index_dir: Path, limit: int, offset: int, province, term, 
     if not batch and not query.strip():
         raise Problem("truy vấn trống: gõ từ cần tìm, hoặc --json --batch để đọc truy vấn từ stdin", 2)
     filters = Filters(province=province, term=term, year=year, date_from=date_from,
-                      date_to=date_to, sort=sort)
+                      date_to=date_to, sort=sort, kind=kind, issuer=issuer)
     engine = _engine(index_dir)
     try:
         if batch:

@@ -15,8 +15,8 @@ from search.query.facets import parse_date, parse_term
 from .display import date_from_int
 
 # The filters a link carries, in the order they appear in a URL.
-FILTER_ARGS = ("province", "term", "year", "from", "to", "sort", "accents")
-FACETS = ("province", "term", "year")
+FILTER_ARGS = ("province", "term", "year", "kind", "issuer", "from", "to", "sort", "accents")
+FACETS = ("province", "term", "year", "kind", "issuer")
 # Filters(accents=...) comes with typed-accent matching (issue 12 item 5);
 # until the library has it, the argument is accepted and has no effect.
 HAS_ACCENTS = "accents" in {f.name for f in fields(Filters)}
@@ -81,6 +81,9 @@ def filters_arg(sorts=("relevance", "date")) -> Filters:
     province = request.args.get("province", "").strip()[:100] or None
     year = int_arg("year", 0, 0, 9999) or None
     extra = {"accents": accents} if HAS_ACCENTS else {}
+    # An official document's type and issuer, as the facet offers them.
+    extra.update({name: " ".join(request.args.get(name, "").split())[:200] or None
+                  for name in ("kind", "issuer")})
     return Filters(province=province, term=term_arg(), year=year, date_from=date_arg("from"),
                    date_to=date_arg("to"), sort=sort if sort in ("relevance", "date") else "relevance",
                    **extra)
@@ -96,6 +99,9 @@ def current_args(filters: Filters, sort: str, default_sort: str, accents: str = 
         out["term"] = str(filters.term)
     if filters.year:
         out["year"] = str(filters.year)
+    for name in ("kind", "issuer"):
+        if getattr(filters, name, None):
+            out[name] = getattr(filters, name)
     if filters.date_from:
         out["from"] = date_from_int(filters.date_from)
     if filters.date_to:

@@ -134,7 +134,7 @@ def _facet_entries(name: str, counts: dict, chosen) -> list:
     entries = []
     for value, count in counts.items():
         hit = picked is not None and (str(value) == picked or
-                                      (name == "province" and fold(str(value)) == fold(picked)))
+                                      (name in ("province", "kind", "issuer") and fold(str(value)) == fold(picked)))
         entries.append((str(value), count, hit))
     if picked is not None and not any(e[2] for e in entries):
         entries.append((picked, 0, True))
@@ -294,6 +294,9 @@ def _passes(meta: dict, filters: Filters, skip: str) -> bool:
         return False
     if skip != "year" and filters.year is not None and values["year"] != filters.year:
         return False
+    for name in ("kind", "issuer"):  # an official document's type and issuer, accents aside
+        if skip != name and getattr(filters, name) is not None and fold(values[name]) != fold(getattr(filters, name)):
+            return False
     if filters.date_from is not None and values["date"] < filters.date_from:
         return False
     if filters.date_to is not None and not 0 < values["date"] <= filters.date_to:

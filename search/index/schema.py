@@ -28,6 +28,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis.analyzers import FIELD_ANALYZERS, folded_analyzer, syllable_analyzer
 from ..analysis.terms import accented
+from ..ingest.official import header_words
 from ..lang.numerals import ordinals
 from ..lang.provinces import province_names
 from ..lang.tokens import syllables
@@ -48,6 +49,8 @@ def make_schema() -> Schema:
         meta=STORED(),  # the document's metadata (ingest.metadata.extract)
         # Facet columns (column_values): read whole into arrays.
         province=ID(sortable=True),
+        kind=ID(sortable=True),  # an official document's type and issuer (ingest.official)
+        issuer=ID(sortable=True),
         term=NUMERIC(sortable=True),
         year=NUMERIC(sortable=True),
         date=NUMERIC(sortable=True),
@@ -63,9 +66,12 @@ def make_schema() -> Schema:
 def column_values(meta: dict) -> dict:
     """The facet columns of one document, from its extracted metadata
     (0 / "" mean unknown)."""
-    date = meta.get("meeting_date") or meta.get("published") or ""
+    # An official document's own date first: the day it was issued.
+    date = meta.get("issued_date") or meta.get("meeting_date") or meta.get("published") or ""
     return {
         "province": meta.get("province") or "",
+        "kind": meta.get("doc_kind") or "",
+        "issuer": meta.get("issuer") or "",
         "term": int(meta.get("term") or 0),
         "year": int(date[:4]) if date else 0,
         "date": int(date.replace("-", "")) if date else 0,
@@ -88,6 +94,7 @@ def document_text(title: str, meta: dict) -> str:
         lines.append(f"lần thứ {int(meta['meeting'])}")
     if meta.get("term"):
         lines.append(f"khóa {int(meta['term'])}")
+    lines += header_words(meta)  # an official document's type, issuer, place, date
     for key in ("meeting_date", "published"):
         day = meta.get(key) or ""
         if len(day) == 10:

@@ -21,6 +21,8 @@ from .formats.ocr import IMAGE_SUFFIXES
 from .junk import content_lines
 from .metadata import extract
 from .references import references
+from .official import content_of, merged_meta, read_official
+from .official import probe as official_probe
 from .titles import better_title
 from .tree import cannot_read, relative_name, shown_name, walk
 
@@ -139,13 +141,14 @@ def parse_document(path: Path, raw: bytes, sha256: str, rel: PurePosixPath | Non
     paragraphs = [paragraphs[i] for i in strip_boilerplate(paragraphs)]
     if not paragraphs:
         raise ValueError("chỉ có phần khung của trang web (menu, liên kết), không có bài viết")
-    title = better_title(paragraphs[0], paragraphs)
+    head = read_official(paragraphs)  # an official document's header and footer (official.py)
+    title = head.title or better_title(paragraphs[0], paragraphs)
     # The facts are read from every line (the byline dates the story); the
     # index gets the content only: no slug, dateline, byline, caption or link.
-    meta = extract(title, paragraphs, shown_name(path.name))
+    meta = merged_meta(extract(title, paragraphs, shown_name(path.name)), head)
     meta.update(references(paragraphs))  # its own number and those it cites
     meta.update({"ocr": ocr} if ocr else {})
-    content = [paragraphs[i] for i in content_lines(paragraphs)]
+    content = content_of(paragraphs, content_lines(paragraphs), head)
     return Document(doc_id_of(rel), path, content, sha256, title, meta, relative_name(rel))
 
 
@@ -246,5 +249,5 @@ def ingest_version() -> str:
     doc = parse_document(Path("probe.txt"), _PROBE.encode("utf-8"), "")
     # And what a Word file's TCVN3 text becomes (issue 14: it was indexed as is).
     legacy = convert_legacy(["Th\u00adêng trùc TØnh ñy", "Báo cáo"], "tcvn3")
-    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items()), legacy))
+    payload = repr((doc.paragraphs, doc.title, sorted(doc.meta.items()), legacy, official_probe()))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]

@@ -1,4 +1,5 @@
-"""Metadata facets: filter by province, term, year and date; count per value.
+"""Metadata facets: filter by province, term, year, date, and an official
+document's type (``kind``) and issuer; count per value.
 
 Each paragraph carries its document's metadata in sortable Whoosh columns
 (``index.schema.column_values``); they are read once per generation into
@@ -26,6 +27,8 @@ class Filters:
     year: int | None = None
     date_from: int | None = None  # yyyymmdd
     date_to: int | None = None
+    kind: str | None = None  # an official document's type, "nghị quyết" (accents aside)
+    issuer: str | None = None  # its issuing body, "Tỉnh ủy Thái Nguyên" (accents aside)
     sort: str = "relevance"  # or "date"
     # "exact": only paragraphs whose every matched word has the accents as
     # typed (query.ranking); "any" also those matched through other accents.
@@ -34,7 +37,7 @@ class Filters:
     @property
     def active(self) -> bool:
         return any(v is not None for v in (self.province, self.term, self.year,
-                                          self.date_from, self.date_to))
+                                          self.date_from, self.date_to, self.kind, self.issuer))
 
 
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
@@ -74,6 +77,9 @@ class FacetColumns:
             for name in ("term", "year", "date"):
                 getattr(self, name)[offset:offset + count] = column(reader, name)
         self.province_names = list(names)
+        # Type and issuer: counted on their own (a value per document, few
+        # of them); in the combined code below they would multiply its size.
+        self.labels = {name: self._labels(leaves, n, name) for name in ("kind", "issuer")}
         self._by_fold = {fold(p): i for p, i in names.items() if p}
         # One code per (province, term, year) combination: counting all three
         # facets is then one gather and one bincount, not three of each.
@@ -82,6 +88,17 @@ class FacetColumns:
         self._shape = (len(self.province_names), len(self._terms), len(self._years))
         self._combo = np.ravel_multi_index(
             (self.province, term_code.ravel(), year_code.ravel()), self._shape).astype(np.int32)
+
+    @staticmethod
+    def _labels(leaves, n: int, name: str) -> tuple[np.ndarray, list[str], dict]:
+        """(code of each paragraph, the values by code, code by folded value)."""
+        codes = np.zeros(n, dtype=np.int32)
+        values: dict[str, int] = {"": 0}
+        for reader, offset in leaves:
+            got = column(reader, name)  # None in a segment written before the column existed
+            if got is not None:
+                codes[offset:offset + len(got)] = [values.setdefault(v, len(values)) for v in got]
+        return codes, list(values), {fold(v): i for v, i in values.items() if v}
 
     def mask(self, filters: Filters) -> np.ndarray | None:
         if not filters.active:
@@ -97,10 +114,16 @@ class FacetColumns:
             keep &= self.date >= filters.date_from
         if filters.date_to is not None:
             keep &= (self.date <= filters.date_to) & (self.date > 0)
+        for name in ("kind", "issuer"):
+            value = getattr(filters, name, None)
+            if value is not None:
+                codes, _, by_fold = self.labels[name]
+                keep &= codes == by_fold.get(fold(" ".join(value.split())), -1)
         return keep
 
     def counts(self, docnums: np.ndarray) -> dict:
-        """{"province": {name: n}, "term": {19: n}, "year": {2021: n}} over docnums."""
+        """{"province": {name: n}, "term": {19: n}, "year": {2021: n}, "kind":
+        {"nghị quyết": n}, "issuer": {"Tỉnh ủy Thái Nguyên": n}} over docnums."""
         size = int(np.prod(self._shape))
         cube = np.bincount(self._combo[docnums], minlength=size).reshape(self._shape)
         out = {}
@@ -113,4 +136,8 @@ class FacetColumns:
             # 0 / "" is "unknown": not a value to offer.
             pairs = sorted((p for p in pairs if p[0]), key=lambda p: (-p[1], p[0]))
             out[name] = dict(pairs)
+        for name, (codes, values, _) in self.labels.items():
+            counts = np.bincount(codes[docnums], minlength=len(values)).tolist()
+            out[name] = dict(sorted(((v, c) for v, c in zip(values, counts) if v and c),
+                                    key=lambda p: (-p[1], p[0])))
         return out

@@ -18,6 +18,7 @@ import zipfile
 
 from lxml import etree
 
+from ..official import is_layout_table
 from .common import Budget, clean, keep, number
 from .legacy_fonts import convert, font_encoding
 
@@ -69,11 +70,22 @@ def _docx_text(p) -> str:
     return "".join(_run_text(r) for r in p.xpath(_RUNS, namespaces=_NS))
 
 
+def _cell_paragraphs(tc) -> list[str]:
+    return [_docx_text(p) for p in tc.xpath("./w:p | ./w:sdt/w:sdtContent/w:p", namespaces=_NS)]
+
+
 def _docx_rows(tbl):
-    for tr in tbl.xpath("./w:tr", namespaces=_NS):
-        cells = tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=_NS)
-        texts = (" ".join(_docx_text(p) for p in tc.xpath("./w:p | ./w:sdt/w:sdtContent/w:p", namespaces=_NS))
-                 for tc in cells)
+    rows = [tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc", namespaces=_NS)
+            for tr in tbl.xpath("./w:tr", namespaces=_NS)]
+    # An official header or signature laid out in a borderless table: each
+    # cell's lines in reading order, left cell then right (ingest/official.py).
+    if is_layout_table([_cell_paragraphs(tc) for cells in rows for tc in cells]):
+        for cells in rows:
+            for tc in cells:  # a line break inside a cell's paragraph ends a line too
+                yield from (line for p in _cell_paragraphs(tc) for line in p.split("\n"))
+        return
+    for cells in rows:
+        texts = (" ".join(_cell_paragraphs(tc)) for tc in cells)
         # Empty cells (and the continuations of vertically merged ones) add nothing.
         yield " | ".join(t for t in map(clean, texts) if t)
         for tc in cells:
