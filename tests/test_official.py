@@ -369,8 +369,8 @@ def test_web_filter_facets_and_header(engine):
     page = client.get("/search", query_string={"q": "chuyển đổi số", "kind": "nghị quyết"}).get_data(as_text=True)
     assert "Loại văn bản" in page and "Cơ quan ban hành" in page
     assert "/doc/nghi-quyet-05" in page and "/doc/bao-cao-125" not in page
-    # The hit's short header: type, date, issuer.
-    assert "Nghị quyết · ngày 02/07/2021 · Tỉnh ủy Thái Nguyên" in page
+    # The hit's short header: type and number, date, issuer.
+    assert "Nghị quyết số 05-NQ/TU · ngày 02/07/2021 · Tỉnh ủy Thái Nguyên" in page
     data = client.get("/api/search", query_string={"q": "chuyển đổi số", "issuer": "Tỉnh ủy Bắc Kạn"}).get_json()
     assert [(h["doc_id"], h["meta"]["doc_kind"]) for h in data["hits"]] == [("bao-cao-125", "báo cáo")]
     doc = client.get("/doc/quyet-dinh-1234").get_data(as_text=True)
