@@ -529,9 +529,23 @@ def test_more_headers(name):
     (["ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH", "ĐẢNG ỦY"], "Đảng ủy khối các cơ quan tỉnh",
      "Đảng bộ khối các cơ quan tỉnh"),
     (["BAN CHẤP HÀNH ĐẢNG BỘ TỈNH", "THÁI NGUYÊN"], "Ban Chấp hành Đảng bộ tỉnh Thái Nguyên", None),
+    # OCR's misread marks (Tesseract on a clean scan read TỈNH as TĨNH); Hà Tĩnh stays.
+    (["ĐẢNG BỘ TỈNH THÁI NGUYÊN", "TĨNH ỦY"], "Tỉnh ủy Thái Nguyên", "Đảng bộ tỉnh Thái Nguyên"),
+    (["ĐẢNG BỘ TỈNH HÀ TĨNH", "TỈNH UY"], "Tỉnh ủy Hà Tĩnh", "Đảng bộ tỉnh Hà Tĩnh"),
 ])
 def test_issuer_names(lines, issuer, parent):
     """The issuer facet's values: one spelling a body, as running text writes it."""
     from search.ingest.bodies import issuer_of
 
     assert issuer_of(lines) == (issuer, parent)
+
+
+def test_a_subject_citing_a_number_is_read_whole():
+    # "số 05-NQ/TU" in running text is no header item ("Số 130-BC/TU" is).
+    lines = ["ĐẢNG BỘ TỈNH THÁI NGUYÊN", "TỈNH ỦY", "Số 130-BC/TU", "ĐẢNG CỘNG SẢN VIỆT NAM",
+             "Thái Nguyên, ngày 20 tháng 3 năm 2024", "BÁO CÁO",
+             "kết quả thực hiện Nghị quyết số 05-NQ/TU về phát triển cây chè", "Sau ba năm thực hiện."]
+    doc = parsed("bao-cao-130.txt", "\n".join(lines).encode())
+    assert doc.meta["subject"] == "kết quả thực hiện Nghị quyết số 05-NQ/TU về phát triển cây chè"
+    assert doc.title == "Báo cáo kết quả thực hiện Nghị quyết số 05-NQ/TU về phát triển cây chè"
+    assert (doc.meta["number"], doc.meta["cites"]) == ("130-BC/TU", ["5-nq/tu"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..lang.text import canonical_tones
+from ..lang.text import canonical_tones, fold
 
 _LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 # Party committees named for their level: "TỈNH ỦY" under "ĐẢNG BỘ TỈNH THÁI NGUYÊN".
@@ -35,7 +35,7 @@ def readable(caps: str, places: bool = True) -> str:
     "HUYỆN ỦY ĐẠI TỪ" -> "Huyện ủy Đại Từ"; Roman numerals stay ("KHÓA XX").
     ``places=False``: no word is taken for a place's name (a title's words)."""
     original = " ".join(caps.split()).split()
-    words = canonical_tones(" ".join(original).lower()).split()
+    words = _mended(canonical_tones(" ".join(original).lower()).split())
     out = [w.upper() if _KEEP.match(o) else w for w, o in zip(words, original)]
     for i in range(len(words) if places else 0):
         after_level = next((len(level.split()) for level in _LEVELS
@@ -56,6 +56,20 @@ def readable(caps: str, places: bool = True) -> str:
             words[n] = words[n][:1].upper() + words[n][1:]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
+
+
+# A committee's level as written, by its letters: OCR misreads the mark
+# ("TĨNH ỦY" for "TỈNH ỦY": Tesseract's Vietnamese model on a clean scan).
+# Only before "ủy", where no place name stands: Hà Tĩnh is a province.
+_LEVEL_BY_LETTERS = {fold(w): w for w in ("tỉnh", "thành", "huyện", "quận", "thị", "đảng")}
+
+
+def _mended(words: list[str]) -> list[str]:
+    out = list(words)
+    for i in range(len(out) - 1):
+        if fold(out[i + 1]) == "uy" and fold(out[i]) in _LEVEL_BY_LETTERS:
+            out[i], out[i + 1] = _LEVEL_BY_LETTERS[fold(out[i])], "ủy"
+    return out
 
 
 def place_name(caps: str) -> tuple[str, str] | None:

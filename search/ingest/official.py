@@ -153,7 +153,9 @@ def _pieces(text: str) -> list[str]:
         cuts.add(m.end())
     for rx in (_NUMBER, _NOI_NHAN, _CAPACITY):
         for m in rx.finditer(text):
-            if m.start() and text[m.start() - 1].isspace():
+            # "Số 05-NQ/TU" begins an item; the "số 05-NQ/TU" of running text
+            # ("thực hiện Nghị quyết số 05-NQ/TU về ...") does not.
+            if m.start() and text[m.start() - 1].isspace() and (rx is not _NUMBER or text[m.start()].isupper()):
                 cuts.add(m.start())
     # A capitals item after a recipient ("- Lưu VP. BÍ THƯ") or after "Nơi nhận:".
     for m in re.finditer(r"[,;.:]\s+(?=%s\s*$)" % _POSITION.pattern, text):
