@@ -403,8 +403,9 @@ def is_layout_table(cells: list[list[str]]) -> bool:
 
 
 # A header, a subject and a footer, one line of each kind read above.
-_PROBE = ["ĐẢNG BỘ TỈNH THÁI NGUYÊN ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY", "*",
-          "Số 05-NQ/TU Thái Nguyên, ngày 02 tháng 7 năm 2021", "NGHỊ QUYẾT", "về phát triển du lịch",
+_PROBE = ["ĐẢNG BỘ TỈNH THÁI NGUYÊN ĐẢNG CỘNG SẢN VIỆT NAM", "TĨNH ỦY", "*",
+          "Số 05-NQ/TU Thái Nguyên, ngày 02 tháng 7 năm 2021", "NGHỊ QUYẾT",
+          "về phát triển du lịch theo Kết luận số 36-KL/TW",
           "Nội dung.", "Nơi nhận: T/M BAN THƯỜNG VỤ", "- Ban Bí thư Trung ương Đảng, BÍ THƯ",
           "- Lưu VP.", "(Đã ký)", "Trịnh Việt Hùng"]
 
