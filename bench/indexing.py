@@ -1,6 +1,7 @@
 """Indexing speed against the pyvi-only limit, index size, incremental updates.
 
     .venv/bin/python bench/indexing.py --corpus bench/data/corpus-10000 [--procs 2] [--serial]
+        [--baseline-rev REV]
 
 All in one run on one corpus, so ratios hold even on a busy machine:
 
@@ -13,6 +14,10 @@ All in one run on one corpus, so ratios hold even on a busy machine:
 (b) ``build_index --full`` paragraphs/s, wall clock, process start included
 (c) (b) / (a): how close the whole indexer comes to segmentation alone
     (the issue's target: at least 0.7), and (b) / (a2)
+(b0) with ``--baseline-rev REV``: the same build with the code of git
+    revision REV (a worktree in a temp folder, bench/revision.py), in a
+    process of its own, right after (b) and before (a'), and its ratio to
+    the same limit
 (d) the index's size on disk
 (e) in-process update times after changing, adding, deleting one file (pyvi
     already loaded; its import time is shown apart), and the same change
@@ -47,6 +52,8 @@ from search.index.whoosh_write import SegmentBuilder  # noqa: E402
 from search.ingest.corpus import parse_document, read_corpus  # noqa: E402
 from search.lang import segment  # noqa: E402
 from search.lang.restore import AccentModel  # noqa: E402
+
+from revision import checkout, run_with  # noqa: E402  (bench/ is the script's folder)
 
 
 def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
@@ -157,12 +164,27 @@ def main():
     ap.add_argument("--serial", action="store_true", help="also time a one-process build")
     ap.add_argument("--sample", type=int, default=5000,
                     help="paragraphs for the breakdown (5,000: one worker's share of corpus-10000)")
+    ap.add_argument("--baseline-rev", help="also time a full build with the code of this git revision")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vnsearch-bench-"))
     try:
-        run(args, work)
+        with checkout(args.baseline_rev, work) as (rev, root):
+            args.baseline = (rev, root) if rev else None
+            run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def baseline_build(root: Path, source: Path, index: Path, procs: int) -> float:
+    """Seconds of ``build_index --full`` (its own report, as (b)) with the code of ``root``."""
+    code = ("import sys; from search import build_index; "
+            "r = build_index(sys.argv[1], sys.argv[2], full=True, workers=int(sys.argv[3])); "
+            "print(r.seconds)")
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(index), str(procs)],
+                          capture_output=True, text=True, **run_with(root))
+    if done.returncode:
+        raise SystemExit(f"indexing with {root} failed:\n{done.stderr[-2000:]}")
+    return float(done.stdout.split()[-1])
 
 
 def run(args, work: Path):
@@ -184,6 +206,11 @@ def run(args, work: Path):
     report = build_index(source, index, full=True, workers=args.procs)
     build_rate = n / report.seconds
     print(f"(b) build_index: {report.seconds:.1f} s, {build_rate:.0f} paragraphs/s", flush=True)
+    base_seconds = None
+    if args.baseline:
+        base_seconds = baseline_build(args.baseline[1], source, work / "index-baseline", args.procs)
+        print(f"(b0) build_index with {args.baseline[0]}: {base_seconds:.1f} s, "
+              f"{n / base_seconds:.0f} paragraphs/s", flush=True)
     limit_after = pyvi_limit(sequences, args.procs)
     limit = (limit_before + limit_after) / 2
     print(f"(a') pyvi only again: {limit_after:.0f} paragraphs/s", flush=True)
@@ -239,6 +266,10 @@ def run(args, work: Path):
     print(f"| (a2) the same with the indexer's feature extraction (segment.joins) | {fast:.0f} paragraphs/s "
           f"({fast_before:.0f} before, {fast_after:.0f} after (b)) |")
     print(f"| (c) ratio (b) / (a) | {build_rate / limit:.2f} (target: at least 0.7) |")
+    if base_seconds:
+        print(f"| (b0) `build_index --full` with {args.baseline[0]}, {args.procs} workers | "
+              f"{n / base_seconds:.0f} paragraphs/s ({base_seconds:.1f} s; ratio to (a) "
+              f"{n / base_seconds / limit:.2f}; this code is {base_seconds / report.seconds:.2f}x faster) |")
     print(f"| (c2) ratio (b) / (a2) | {build_rate / fast:.2f} |")
     print(f"| (d) index size on disk | {size / 2**20:.1f} MiB ({size / sum(len(p.encode()) for p in paragraphs):.1f}x the text's UTF-8) |")
     print(f"| pyvi import (once per process) | {pyvi_import:.2f} s |")
