@@ -1,6 +1,7 @@
 """Indexing speed against the pyvi-only limit, index size, incremental updates.
 
     .venv/bin/python bench/indexing.py --corpus bench/data/corpus-10000 [--procs 2] [--serial]
+        [--baseline-rev REV]
 
 All in one run on one corpus, so ratios hold even on a busy machine:
 
@@ -13,6 +14,15 @@ All in one run on one corpus, so ratios hold even on a busy machine:
 (b) ``build_index --full`` paragraphs/s, wall clock, process start included
 (c) (b) / (a): how close the whole indexer comes to segmentation alone
     (the issue's target: at least 0.7), and (b) / (a2)
+(c3) CPU seconds a paragraph of (a) (the segmenting processes' own) over
+    those of (b) (the parent's and its workers', start-up included): what
+    (c) would be on an idle machine if the build kept both cores busy; it
+    moves far less with other load than wall-clock rates do
+(b0) with ``--baseline-rev REV``: full builds with this code and with the
+    code of git revision REV (a worktree in a temp folder,
+    bench/revision.py), each in a process of its own (Python's start
+    included in CPU), in turns, ``--rounds`` times, between (b) and (a'),
+    and their ratios to the same limit
 (d) the index's size on disk
 (e) in-process update times after changing, adding, deleting one file (pyvi
     already loaded; its import time is shown apart), and the same change
@@ -27,6 +37,8 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -47,6 +59,8 @@ from search.index.whoosh_write import SegmentBuilder  # noqa: E402
 from search.ingest.corpus import parse_document, read_corpus  # noqa: E402
 from search.lang import segment  # noqa: E402
 from search.lang.restore import AccentModel  # noqa: E402
+
+from revision import checkout, run_with  # noqa: E402  (bench/ is the script's folder)
 
 
 def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
@@ -79,23 +93,32 @@ def _ready(_):
 def _segment_all(sequences, fast: bool = False):
     # the model itself, not joins' cache
     segmenter = segment.joins.__wrapped__ if fast else segment.pyvi_joins
+    started = time.process_time()
     for tokens in sequences:
         segmenter(tokens)
-    return len(sequences)
+    return len(sequences), time.process_time() - started
 
 
 def _segment_fast(sequences):
     return _segment_all(sequences, fast=True)
 
 
-def pyvi_limit(sequences, procs: int, fast: bool = False) -> float:
+def pyvi_limit(sequences, procs: int, fast: bool = False) -> tuple[float, float]:
+    """(paragraphs/s, CPU seconds a paragraph) of segmentation alone."""
     ctx = multiprocessing.get_context("spawn")
     chunks = [sequences[i::procs * 8] for i in range(procs * 8)]
     with ctx.Pool(procs, initializer=_load_pyvi) as pool:
         pool.map(_ready, range(procs), chunksize=1)  # pyvi loaded everywhere
         started = time.perf_counter()
-        done = sum(pool.map(_segment_fast if fast else _segment_all, chunks, chunksize=1))
-        return done / (time.perf_counter() - started)
+        parts = pool.map(_segment_fast if fast else _segment_all, chunks, chunksize=1)
+        done = sum(k for k, _ in parts)
+        return done / (time.perf_counter() - started), sum(c for _, c in parts) / done
+
+
+def cpu_seconds() -> float:
+    """CPU of this process and of its children that have ended."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def breakdown(docs, sequences, sample: int, work: Path) -> dict[str, float]:
@@ -157,12 +180,34 @@ def main():
     ap.add_argument("--serial", action="store_true", help="also time a one-process build")
     ap.add_argument("--sample", type=int, default=5000,
                     help="paragraphs for the breakdown (5,000: one worker's share of corpus-10000)")
+    ap.add_argument("--baseline-rev", help="also time a full build with the code of this git revision")
+    ap.add_argument("--rounds", type=int, default=2, help="builds of each revision, in turns")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="vnsearch-bench-"))
     try:
-        run(args, work)
+        with checkout(args.baseline_rev, work) as (rev, root):
+            args.baseline = (rev, root) if rev else None
+            run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def baseline_build(root: Path, source: Path, index: Path, procs: int) -> tuple[float, float]:
+    """Seconds of ``build_index --full`` (its own report, as (b)) with the code
+    of ``root``, and the CPU seconds of its process and workers (Python's
+    start and imports included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    code = ("import sys; from search import build_index; "
+            "r = build_index(sys.argv[1], sys.argv[2], full=True, workers=int(sys.argv[3])); "
+            "print(r.seconds)")
+    done = subprocess.run([sys.executable, "-c", code, str(source), str(index), str(procs)],
+                          capture_output=True, text=True, **run_with(root))
+    if done.returncode:
+        raise SystemExit(f"indexing with {root} failed:\n{done.stderr[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    shutil.rmtree(index, ignore_errors=True)
+    return float(done.stdout.split()[-1]), cpu
 
 
 def run(args, work: Path):
@@ -176,18 +221,32 @@ def run(args, work: Path):
     sequences = pyvi_sequences(paragraphs)
     assert len(sequences) == n
 
-    limit_before = pyvi_limit(sequences, args.procs)
+    limit_before, pyvi_cpu_before = pyvi_limit(sequences, args.procs)
     print(f"(a) pyvi only, {args.procs} processes: {limit_before:.0f} paragraphs/s", flush=True)
-    fast_before = pyvi_limit(sequences, args.procs, fast=True)
+    fast_before, _ = pyvi_limit(sequences, args.procs, fast=True)
     print(f"(a2) pyvi's model, our features: {fast_before:.0f} paragraphs/s", flush=True)
     index = work / "index"
+    cpu = cpu_seconds()
     report = build_index(source, index, full=True, workers=args.procs)
+    build_cpu = (cpu_seconds() - cpu) / n
     build_rate = n / report.seconds
     print(f"(b) build_index: {report.seconds:.1f} s, {build_rate:.0f} paragraphs/s", flush=True)
-    limit_after = pyvi_limit(sequences, args.procs)
+    # With a baseline: both revisions' builds in processes of their own, in
+    # turns (this code, then the baseline, ``--rounds`` times), so that load
+    # from other processes falls on both alike.
+    rounds = []
+    for k in range(args.rounds if args.baseline else 0):
+        new = baseline_build(ROOT, source, work / "index-new", args.procs)
+        old = baseline_build(args.baseline[1], source, work / "index-baseline", args.procs)
+        rounds.append((new, old))
+        print(f"(b1/b0) round {k + 1}: this code {new[0]:.1f} s ({n / new[0]:.0f} paragraphs/s, "
+              f"{new[1] / n * 1000:.2f} ms CPU a paragraph), {args.baseline[0]} {old[0]:.1f} s "
+              f"({n / old[0]:.0f} paragraphs/s, {old[1] / n * 1000:.2f} ms CPU)", flush=True)
+    limit_after, pyvi_cpu_after = pyvi_limit(sequences, args.procs)
+    pyvi_cpu = (pyvi_cpu_before + pyvi_cpu_after) / 2
     limit = (limit_before + limit_after) / 2
     print(f"(a') pyvi only again: {limit_after:.0f} paragraphs/s", flush=True)
-    fast_after = pyvi_limit(sequences, args.procs, fast=True)
+    fast_after, _ = pyvi_limit(sequences, args.procs, fast=True)
     fast = (fast_before + fast_after) / 2
     print(f"(a2') again: {fast_after:.0f} paragraphs/s", flush=True)
     size = disk_size(current_generation(index))
@@ -239,6 +298,14 @@ def run(args, work: Path):
     print(f"| (a2) the same with the indexer's feature extraction (segment.joins) | {fast:.0f} paragraphs/s "
           f"({fast_before:.0f} before, {fast_after:.0f} after (b)) |")
     print(f"| (c) ratio (b) / (a) | {build_rate / limit:.2f} (target: at least 0.7) |")
+    print(f"| (c3) CPU: pyvi's ms a paragraph / the build's (all its processes) | "
+          f"{pyvi_cpu * 1000:.2f} / {build_cpu * 1000:.2f} = {pyvi_cpu / build_cpu:.2f} |")
+    for k, ((new_s, new_cpu), (old_s, old_cpu)) in enumerate(rounds, start=1):
+        print(f"| round {k}: this code / {args.baseline[0]}, own processes | "
+              f"{n / new_s:.0f} / {n / old_s:.0f} paragraphs/s, ratio to (a) {n / new_s / limit:.2f} / "
+              f"{n / old_s / limit:.2f} ({old_s / new_s:.2f}x faster); CPU {new_cpu / n * 1000:.2f} / "
+              f"{old_cpu / n * 1000:.2f} ms a paragraph, pyvi's / the build's "
+              f"{pyvi_cpu * n / new_cpu:.2f} / {pyvi_cpu * n / old_cpu:.2f} |")
     print(f"| (c2) ratio (b) / (a2) | {build_rate / fast:.2f} |")
     print(f"| (d) index size on disk | {size / 2**20:.1f} MiB ({size / sum(len(p.encode()) for p in paragraphs):.1f}x the text's UTF-8) |")
     print(f"| pyvi import (once per process) | {pyvi_import:.2f} s |")

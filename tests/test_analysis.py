@@ -149,3 +149,19 @@ def test_fast_pyvi_features_give_pyvis_labels():
         expected = vt.sent2features(list(tokens), False)
         assert segment.features(tokens) == [attributes(f) for f in expected]
         assert segment.joins.__wrapped__(tokens) == segment.pyvi_joins(tokens)
+
+
+def test_indexing_reads_pyvis_model_without_importing_pyvi_or_scikit_learn():
+    # Importing pyvi imports scikit-learn: ~2.4 s in each indexing worker and
+    # in the parent for the manifest. The words must come out all the same.
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import sys; from search.analysis.terms import analysis_version, index_terms; "
+            "print(sorted(index_terms('Ủy ban nhân dân tỉnh Thái Nguyên')[2])); analysis_version(); "
+            "print(sorted(m for m in ('pyvi', 'sklearn', 'sklearn_crfsuite') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout.splitlines()
+    assert out == ["['nhân_dân', 'thái_nguyên', 'ủy_ban']", "[]"]

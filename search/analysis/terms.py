@@ -78,7 +78,8 @@ def pair_forms(first: str, second: str) -> tuple[str, str]:
 def adjacent_pairs(forms, befores) -> list[str]:
     """The ``fbig`` terms of a run of folded syllables, ``befores[k]`` the
     punctuation before ``forms[k]``: of a paragraph, or of a query as typed."""
-    return [pair(forms[k - 1], forms[k], befores[k]) for k in range(1, len(forms))]
+    # pair()'s rule, inlined: a Python call per syllable of every paragraph
+    return [f"{a}{ACROSS if b else JOIN}{c}" for a, c, b in zip(forms, forms[1:], befores[1:])]
 
 
 def query_terms(runs, with_accents: bool, max_compound: int):
@@ -129,17 +130,20 @@ def _compound_forms(raw: str) -> tuple[str, str]:
 def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter]:
     """Term counts of ``value`` for the fields syl, fold, comp, fcomp, fbig."""
     scan = syllables(value)
-    forms = [_syllable_forms(w) for w, _s, _e, _b in scan]
-    fold_terms = [f[1] for f in forms]
-    fbig = adjacent_pairs(fold_terms, [t[3] for t in scan])
-    spans = compound_spans([(w, b) for w, _s, _e, b in scan], [f[2] for f in forms])
-    compounds = [_compound_forms(compound([t[0] for t in scan[s:e]])) for s, e in spans]
+    if not scan:
+        return Counter(), Counter(), Counter(), Counter(), Counter()
+    # Columns by zip(*...), in C, rather than a list comprehension each.
+    words, _starts, _ends, befores = zip(*scan)
+    accent, fold_terms, modern = zip(*map(_syllable_forms, words))
+    fbig = adjacent_pairs(fold_terms, befores)
+    spans = compound_spans(list(zip(words, befores)), modern)
+    compounds = [_compound_forms(compound(words[s:e])) for s, e in spans]
     # Numbers after an ordinal word also as digits (lần thứ tám: 8), in the
     # syllable fields only: pairs and compounds stay as written.
-    digits = [str(v) for _s, _e, v in ordinals([t[0] for t in scan])]
-    return (Counter([f[0] for f in forms] + digits), Counter(fold_terms + digits),
-            Counter([c[0] for c in compounds]), Counter([c[1] for c in compounds]),
-            Counter(fbig))
+    digits = tuple(str(v) for _s, _e, v in ordinals(words))
+    comp, fcomp = zip(*compounds) if compounds else ((), ())
+    return (Counter(accent + digits), Counter(fold_terms + digits),
+            Counter(comp), Counter(fcomp), Counter(fbig))
 
 
 @lru_cache(maxsize=1)

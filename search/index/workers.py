@@ -157,9 +157,9 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with(parent)
     try:
-        from ..lang.segment import load_pyvi
+        from ..lang.segment import load_crf
 
-        load_pyvi()
+        load_crf()
         builder = SegmentBuilder(whoosh_index.open_dir(folder))
         batch = jobs.get()
         point("worker")

@@ -41,6 +41,7 @@ _FOLDED_AFTER = {fold(w): v for w, v in _AFTER_TENS.items()}
 # trusted only with its accent: unaccented "thu hai" is as likely "thu hái".
 _TRIGGERS = {"thứ", "khóa", "khoá", "quý", "quí"}
 _FOLDED_TRIGGERS = {"khoa", "quy"}
+_ANY_TRIGGER = frozenset(_TRIGGERS | _FOLDED_TRIGGERS | {"thu"})
 
 
 def _unit(word: str, after_tens: bool = False) -> int | None:
@@ -97,7 +98,12 @@ def ordinals(words: list[str]) -> list[tuple[int, int, int]]:
     (thứ, khóa, quý) in ``words``, a text's syllables, when it is not
     already written in digits: "lần thứ tám" -> 8, "khóa XIX" -> 19."""
     out = []
-    for i in range(len(words) - 1):
+    # Only a word that lower-cases to a trigger can be one: one set test over
+    # the text instead of a Python call a word (most paragraphs have none).
+    last = len(words) - 1
+    if last < 1 or _ANY_TRIGGER.isdisjoint(map(str.lower, words[:last])):
+        return out
+    for i in [k for k, w in enumerate(words[:last]) if w.lower() in _ANY_TRIGGER]:
         if _trigger(words, i) and not words[i + 1].isdigit():
             found = number_at(words, i + 1)
             if found is not None:

@@ -102,6 +102,9 @@ class AccentModel:
             parts.append(_ngrams(s))
             del stream[:]
 
+        # A word's id, once known: the letter test and the tone placement
+        # cost a Python call each, for the same few thousand syllables.
+        known: dict[str, int] = {}
         for text in texts:
             for line in text.splitlines():
                 open_ = False
@@ -111,16 +114,20 @@ class AccentModel:
                             stream.append(EOS)
                         stream.append(BOS)
                         open_ = True
-                    if not _has_letter(word):
-                        stream.append(NUM)
-                        continue
-                    key = canonical_tones(word.lower())
-                    i = ids.get(key)
+                    i = known.get(word)
                     if i is None:
-                        i = UNK
-                        if len(vocab) <= _MAX_ID:
-                            i = ids[key] = len(vocab)
-                            vocab.append(key)
+                        if not _has_letter(word):
+                            i = NUM
+                        else:
+                            key = canonical_tones(word.lower())
+                            i = ids.get(key)
+                            if i is None:
+                                i = UNK
+                                if len(vocab) <= _MAX_ID:
+                                    i = ids[key] = len(vocab)
+                                    vocab.append(key)
+                        if len(known) < 1_000_000:
+                            known[word] = i
                     stream.append(i)
                 if open_:
                     stream.append(EOS)

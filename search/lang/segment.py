@@ -22,6 +22,8 @@ from .text import canonical_tones
 
 _PUNCT = set(string.punctuation)
 _model = None
+_crf = None  # (pycrfsuite Tagger, bi_grams, tri_grams): pyvi's model, read without pyvi
+_MODEL_BYTES: list[bytes] = []
 
 
 def load_pyvi():
@@ -36,6 +38,65 @@ def load_pyvi():
     return _model
 
 
+def load_crf():
+    """pyvi's CRF tagger and word lists, what ``joins`` needs of pyvi.
+
+    Importing pyvi imports scikit-learn (through sklearn_crfsuite, whose
+    pickled estimator holds the model): 2.4 s of pyvi's 2.6 s import on the
+    2-core machine, paid by every indexing worker and, for the manifest's
+    ``analysis_version``, by the parent at the end of a build. Read here
+    instead: the same pickle with sklearn_crfsuite's classes as plain
+    objects, its model file's bytes handed to pycrfsuite, and words.txt split
+    as ViTokenizer does (0.2 s). Any surprise (another pyvi) falls back to
+    pyvi itself; tests/test_analysis.py holds ``joins`` to ``pyvi_joins``.
+    """
+    global _crf
+    if _crf is None:
+        try:
+            _crf = _read_crf()
+        except Exception:
+            vt = load_pyvi()
+            _crf = (vt.model.tagger_, vt.bi_grams, vt.tri_grams)
+    return _crf
+
+
+def _read_crf():
+    import importlib.util
+    import pickle
+    from pathlib import Path
+
+    import pycrfsuite
+
+    spec = importlib.util.find_spec("pyvi")
+    models = Path(next(iter(spec.submodule_search_locations))) / "models"
+
+    class Plain:  # an sklearn_crfsuite object: only its state is read
+        def __setstate__(self, state):
+            self.__dict__.update(state)
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module, name):
+            if module.split(".")[0] == "sklearn_crfsuite":
+                return Plain
+            return super().find_class(module, name)
+
+    with open(models / "pyvi3.pkl", "rb") as f:
+        crf = Unpickler(f).load()
+    # crfsuite reads the model where it lies: the bytes must outlive the
+    # tagger (_MODEL_BYTES keeps them for the process's life).
+    _MODEL_BYTES.append(crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"])
+    tagger = pycrfsuite.Tagger()
+    tagger.open_inmemory(_MODEL_BYTES[-1])
+    bi, tri = set(), set()
+    for token in (models / "words.txt").read_text(encoding="utf-8").split("\n"):
+        n = len(token.split(" "))
+        if n == 2:
+            bi.add(token)
+        elif n == 3:
+            tri.add(token)
+    return tagger, bi, tri
+
+
 @lru_cache(maxsize=128)
 def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     """For each token, whether it continues the word begun before it.
@@ -45,8 +106,7 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     """
     if not tokens:
         return ()
-    vt = load_pyvi()
-    labels = vt.model.tagger_.tag(features(tokens))
+    labels = load_crf()[0].tag(features(tokens))
     return _guard(tokens, labels)
 
 
@@ -132,30 +192,45 @@ def _pieces(word: str) -> tuple[list[str], list[str], list[str]]:
     return own, prev, nxt
 
 
+# A token's attributes depend on it and the two tokens either side of it
+# (None past either end): the same five tokens always make the same list,
+# which crfsuite only reads. Building the list cost about half as much as
+# tagging did; a dict look-up per token instead (worker profile, 10,000
+# paragraphs). Bounded: cleared when full.
+_WINDOWS: dict[tuple, list[str]] = {}
+_WINDOWS_MAX = 200_000
+
+
 def features(tokens) -> list[list[str]]:
     """crfsuite's input for ``tokens``, as pyvi's sent2features makes it."""
-    vt = load_pyvi()
-    bi, tri = vt.bi_grams, vt.tri_grams
-    pieces = [_pieces(w) for w in tokens]
-    n = len(tokens)
-    # pyvi lower-cases the joined words (not each word: str.lower is contextual)
-    pair = [(tokens[i - 1] + " " + tokens[i]).lower() in bi for i in range(1, n)]
-    triple = [(tokens[i - 2] + " " + tokens[i - 1] + " " + tokens[i]).lower() in tri
-              for i in range(2, n)]
-    out = []
-    for i in range(n):
-        f = list(pieces[i][0])
-        if i > 0:
-            f += pieces[i - 1][1]
-            if pair[i - 1]:
-                f.append("-1:word.bi_gram()")
-            if i > 1 and triple[i - 2]:
-                f.append("-2:word.tri_gram()")
-        if i < n - 1:
-            f += pieces[i + 1][2]
-            if pair[i]:
-                f.append("+1:word.bi_gram()")
-            if i < n - 2 and triple[i]:
-                f.append("+2:word.tri_gram()")
+    padded = (None, None, *tokens, None, None)
+    windows, out = _WINDOWS, []
+    for i in range(len(tokens)):
+        window = padded[i:i + 5]
+        f = windows.get(window)
+        if f is None:
+            if len(windows) >= _WINDOWS_MAX:
+                windows.clear()
+            f = windows[window] = _window_features(*window)
         out.append(f)
     return out
+
+
+def _window_features(p2, p1, word, n1, n2) -> list[str]:
+    """The attributes of ``word``, between ``p2 p1`` and ``n1 n2``."""
+    _, bi, tri = load_crf()
+    f = list(_pieces(word)[0])
+    # pyvi lower-cases the joined words (not each word: str.lower is contextual)
+    if p1 is not None:
+        f += _pieces(p1)[1]
+        if (p1 + " " + word).lower() in bi:
+            f.append("-1:word.bi_gram()")
+        if p2 is not None and (p2 + " " + p1 + " " + word).lower() in tri:
+            f.append("-2:word.tri_gram()")
+    if n1 is not None:
+        f += _pieces(n1)[2]
+        if (word + " " + n1).lower() in bi:
+            f.append("+1:word.bi_gram()")
+        if n2 is not None and (word + " " + n1 + " " + n2).lower() in tri:
+            f.append("+2:word.tri_gram()")
+    return f
