@@ -240,3 +240,11 @@ def test_the_archive_is_read_once_a_generation_when_the_server_warms(tmp_path, m
     engine.document("nq05")
     engine.search("NQ 05")
     assert len(reads) == 1
+
+
+def test_a_number_typed_bare_is_not_given_accents(seed_engine):
+    # The suggestion restored accents to the whole query: "05 NQ TU" was
+    # "05 NQ TỪ", "05-NQ/TU" "05-nỗ/TƯ"; the words around a number still are.
+    for query in ("05 NQ TU", "05 nq tu", "NQ 05", "05-NQ/TU"):
+        assert seed_engine.search(query)["suggestion"] is None, query
+    assert seed_engine.search("nghi quyet 05 NQ TU")["suggestion"] == "nghị quyết 05 NQ TU"

@@ -21,7 +21,7 @@ from ..index.store import IndexChanged, IndexMissing, current_generation, finger
 from .facets import Filters
 from .generation import Generation
 from .highlight import marked_spans, snippet
-from .numbers import archive, related
+from .numbers import archive, related, restore_around
 from .parse import ParsedQuery, parse_query
 from .ranking import Ranked, Ranker
 from .suggest import Vocabulary, corrections, did_you_mean
@@ -261,11 +261,11 @@ class Engine:
         when the query was typed without any."""
         suggestion = None
         generation = self._local.generation
-        if not total:
+        if not total and not parsed.numbers:  # "NQ" is no typo of "no"
             suggestion = did_you_mean(text, generation.vocabulary(searcher.reader()))
         accents = generation.accents
         if accents is not None and all(g.exact is None for g in parsed.positive):
-            suggestion = accents.restore(suggestion or text) or suggestion
+            suggestion = restore_around(accents.restore, suggestion or text, parsed.numbers) or suggestion
         return suggestion
 
     def complete(self, prefix: str, limit: int = 8) -> list[str]:

@@ -144,3 +144,22 @@ def related(generation, searcher, doc_id: str, paragraphs: list[str]) -> dict:
     own = meta.get("number_key")
     cited_by = [books.entry(c) for c in books.cited_by.get(own, ()) if c != code] if own else []
     return {"cites": cites, "cited_by": cited_by}
+
+
+def restore_around(restore, text: str, numbers) -> str | None:
+    """``restore`` (accents put back) applied to ``text`` outside the document
+    numbers it names, or None when nothing changed: a number's letters are
+    abbreviations ("05 NQ TU" was suggested as "05 NQ TỪ", "05-NQ/TU" as
+    "05-nỗ/TƯ")."""
+    spans = sorted((at, at + len(n.text)) for n in numbers if (at := text.find(n.text)) >= 0)
+    out, last, changed = [], 0, False
+    for start, end in [*spans, (len(text), len(text))]:
+        piece = text[last:start]
+        core = piece.strip()
+        restored = restore(core) if core and start >= last else None
+        if restored and restored != core:
+            piece = piece.replace(core, restored, 1)
+            changed = True
+        out += [piece, text[start:end]]
+        last = max(last, end)
+    return "".join(out) if changed else None
