@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos bench-ocr
+.PHONY: serve test test-loaded index install system-deps clean fuzz load profile eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos bench-ocr
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -81,6 +81,12 @@ load: $(BIN)/.installed
 	$(BIN)/python bench/load.py --source $(LOAD_SOURCE) --keep bench/data \
 	  $(if $(BASELINE),--baseline-rev $(BASELINE)) \
 	  $(if $(SLOW),--slow 0$(,)$(SLOW) --seconds 10 --server 0x4,--clients 8 --seconds 10 --rounds 2 --server 1x8:0$(,)0x4:0$(,)0x4)
+
+# Where a distinct /api/search request spends its time (issue 15): cProfile
+# over the app in one process, result cache off, on the index `make load`
+# built from LOAD_SOURCE (bench/profile_requests.py; CPU ms a request first).
+profile: $(BIN)/.installed
+	$(BIN)/python bench/profile_requests.py --index bench/data/index-new-$(notdir $(LOAD_SOURCE))
 
 # Time and peak RSS of a build meeting each hostile file of issue 16 (a PDF
 # bomb, 5.86M tiny .docx paragraphs, links out, a FIFO...), each build under a

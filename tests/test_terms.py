@@ -61,7 +61,7 @@ def test_query_runs_follow_the_typed_order_and_punctuation():
 
 @pytest.fixture
 def fresh_version():
-    caches = (terms.analysis_version, terms._syllable_forms, terms._compound_forms)
+    caches = (terms.analysis_version, terms._syllable_forms, terms._compound_forms, terms.accented)
     for c in caches:
         c.cache_clear()
     yield terms.analysis_version

@@ -36,7 +36,10 @@ def test_read_side_gives_what_whooshs_public_readers_give(tmp_path):
     checked = 0
     for reader, offset in leaves:
         for name in ANALYZED_FIELDS:
-            for term in list(reader.lexicon(name))[:400]:
+            # The first terms, and the most frequent: postings of many blocks
+            # (Whoosh writes 128 postings a block), read in one go.
+            frequent = sorted(whoosh_read.field_terms(reader, name), key=lambda t: -t[1])[:30]
+            for term in list(reader.lexicon(name))[:400] + [t.encode("utf-8") for t, _ in frequent]:
                 text = term.decode("utf-8")
                 ids, tf = whoosh_read.read_postings(reader, offset, name, text)
                 m = reader.postings(name, term)  # public: skips deleted paragraphs
@@ -55,7 +58,39 @@ def test_read_side_gives_what_whooshs_public_readers_give(tmp_path):
         lengths = whoosh_read.field_lengths(leaves, n, name)
         assert [lengths[d] for d in public.reader().all_doc_ids()] == \
                [public.reader().doc_field_length(d, name) or 0 for d in public.reader().all_doc_ids()]
+    # The ranker's idf counts a term's postings over the segments, deleted
+    # paragraphs included: Whoosh's document frequency.
+    for text in ("tinh", "uy", "nghi", "xyzzy", "them"):
+        postings = sum(len(whoosh_read.read_postings(r, o, "fold", text)[0]) for r, o in leaves)
+        assert postings == searcher.doc_frequency("fold", text)
     words = dict(whoosh_read.field_terms(leaves[0][0], "fold"))
     assert words["tinh"] == leaves[0][0].doc_frequency("fold", "tinh")
     searcher.close()
     public.close()
+
+
+def test_postings_of_many_blocks_read_in_one_go(tmp_path):
+    """A word in 300 paragraphs: three blocks of Whoosh's 128 postings,
+    read in one read and decoded by block, as Whoosh's matcher reads them."""
+    source = tmp_path / "src"
+    source.mkdir()
+    lines = [f"Đoạn {i}: nghị quyết số {i} về phát triển kinh tế năm {2000 + i % 25}."
+             for i in range(300)]
+    (source / "nq.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_index(source, tmp_path / "index")
+    searcher = whoosh_read.open_searcher(current_generation(tmp_path / "index"))
+    (reader, offset), = whoosh_read.leaves(searcher)
+    many = 0
+    for name in ANALYZED_FIELDS:
+        for text, df in whoosh_read.field_terms(reader, name):
+            ids, tf = whoosh_read.read_postings(reader, offset, name, text)
+            m = reader.postings(name, text.encode("utf-8"))
+            expected = []
+            while m.is_active():
+                expected.append((m.id() + offset, m.weight()))
+                m.next()
+            assert [(int(i), float(f)) for i, f in zip(ids, tf)] == expected, (name, text)
+            assert len(ids) == df
+            many += df > 2 * 128
+    assert many >= 5
+    searcher.close()

@@ -14,7 +14,7 @@ keeps the workers' garbage collector from writing to (so copying) those pages.
 Why the master closes its searcher: Whoosh reads its files with seek+read, and
 a file opened before a fork shares its offset between processes. Each worker
 thread opens its own searchers (the ``Engine`` opens one per thread, lazily);
-the hot postings are memory-mapped read-only, shared on purpose.
+the hot postings' files are read by position (``os.pread``), shared on purpose.
 
 A rebuilt index is picked up by each worker thread when ``current`` moves (the
 ``Engine`` reopens). The master warms the new generation before it next forks

@@ -379,7 +379,7 @@ class Engine:
         vocabulary and autocomplete's words (~1 s at 100k paragraphs, so
         that no keystroke waits for them), and cache the postings of
         ``queries``. (Frequent terms need no warming: their postings are
-        memory-mapped, index/hot.py.)"""
+        one read each, index/hot.py.)"""
         searcher = self._searcher()
         self._local.generation.vocabulary(searcher.reader())
         self._local.generation.completer(searcher)

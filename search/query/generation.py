@@ -12,10 +12,10 @@ serves (``Engine.warm``).
 
 Memory a serving process holds, and where each bound is set:
 
-    scored postings      POSTINGS_BUDGET here       3M postings, ~24 MB at 8 bytes
+    scored postings      POSTINGS_BUDGET here       1M postings, ~8 MB at 8 bytes
     per-paragraph arrays  this object                ~32 bytes a paragraph (3.2 MB at 100k)
     autocomplete         query/complete.py          6 MB at 100k (20.7 MB while built)
-    hot postings          index/hot.py (mmap)        page cache, shared by processes
+    hot postings          index/hot.py (pread)       page cache, not mapped: no PSS
     paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length
     recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
     string memos          lru_cache in lang/, analysis/  a few MB
@@ -39,11 +39,15 @@ from .suggest import Vocabulary
 from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
 
 # Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
-# float32 score). Frequent terms are memory-mapped (hot postings) and cheap
-# to read again; the cache saves their scoring and the slow reads of
+# float32 score). Frequent terms are one read each (hot postings) and cheap
+# to read again; the cache saves their scoring and the slower reads of
 # mid-frequency terms. A term costs ENTRY_WEIGHT more, so that terms the
-# index does not hold (looked up for compounds) are bounded too.
-POSTINGS_BUDGET = 3_000_000
+# index does not hold (looked up for compounds) are bounded too. The cache
+# is per worker process: at 100k paragraphs 3M postings held 24 MB in each,
+# and distinct queries cost the same CPU with 1M (engine.search, 900
+# queries after 600 filling it, two rounds: 11.1 and 12.5 ms with 3M, 10.9
+# and 11.2 ms with 1M).
+POSTINGS_BUDGET = 1_000_000
 ENTRY_WEIGHT = 25
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.filedb.structfile import BufferFile
+from whoosh.reading import TermNotFound
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length
 
@@ -44,21 +46,40 @@ def segment_id(reader) -> str | None:
 
 def read_postings(reader, offset: int, fieldname: str, text: str):
     """All ``(docnums + offset, term frequencies)`` of a term in one segment,
-    as int32/float32 arrays, a block at a time."""
-    btext = text.encode("utf-8")
-    if (fieldname, btext) not in reader:
+    as int32/float32 arrays.
+
+    The term's postings are read from the file in one read and their blocks
+    decoded in memory, the ids' deltas summed by numpy: Whoosh's matcher
+    reads each block with several seeks and reads and sums the deltas one by
+    one in a Python generator. Measured at 100k paragraphs, distinct
+    queries: 9.3 s of 85 s profiled in 500 requests were here, 190 file
+    reads a request (tests/test_whoosh_read.py holds the result to Whoosh's
+    public matcher)."""
+    if fieldname not in reader.schema:
         return EMPTY
-    m = reader._terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+    try:
+        info = reader._terms.term_info(fieldname, text.encode("utf-8"))
+    except TermNotFound:
+        return EMPTY
+    if info.is_inlined():
+        ids, weights, _ = info.inlined_postings()
+        return (np.asarray(ids, dtype=np.int32) + offset,
+                np.asarray(weights, dtype=np.float32))
+    start, length = info.extent()
+    if isinstance(length, tuple):  # whoosh3 3.54 reads it back as struct.unpack's tuple
+        length = length[0]
+    m = W3LeafMatcher(BufferFile(reader._terms._postfile.get(start, length)), 0, length,
+                      reader.schema[fieldname].format)
     ids, weights = [], []
     while m.is_active():
-        m._read_ids()
+        m._read_data()
+        ids.append(np.cumsum(m._data[0], dtype=np.int64))  # a block's ids, from their deltas
         m._read_weights()
-        ids.append(np.asarray(m._ids, dtype=np.int32))
         weights.append(np.asarray(m._weights, dtype=np.float32))
         m._next_block()
     if not ids:
         return EMPTY
-    return np.concatenate(ids) + offset, np.concatenate(weights)
+    return np.concatenate(ids).astype(np.int32) + offset, np.concatenate(weights)
 
 
 def field_lengths(leaves_, n: int, fieldname: str) -> np.ndarray:
