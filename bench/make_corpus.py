@@ -52,6 +52,25 @@ def make(paragraphs: int, out: Path, seed: int = 20261123) -> Path:
     return out
 
 
+def built_index(paragraphs: int, index: Path | None = None) -> Path:
+    """``index`` when given (built already), else bench/data/index-N over
+    bench/data/corpus-N, each made or brought up to date first."""
+    if index is not None:
+        return index
+    import time
+
+    from search import build_index
+
+    data = Path(__file__).resolve().parent / "data"
+    corpus, index = data / f"corpus-{paragraphs}", data / f"index-{paragraphs}"
+    if not corpus.is_dir():
+        make(paragraphs, corpus)
+    started = time.perf_counter()
+    report = build_index(corpus, index, progress=True)
+    print(f"index: {report.paragraphs} paragraphs, built/updated in {time.perf_counter() - started:.1f} s")
+    return index
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--paragraphs", type=int, default=10_000)

@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from make_corpus import make  # noqa: E402
+from make_corpus import built_index  # noqa: E402
 from scale import QUERIES, percentiles  # noqa: E402
 
-from search import Engine, build_index  # noqa: E402
+from search import Engine  # noqa: E402
 from search.query.complete import Completer  # noqa: E402
 from search.query.whoosh_read import open_searcher  # noqa: E402
 
@@ -46,17 +46,7 @@ def main():
     ap.add_argument("--index", type=Path, help="an index already built (default: bench/data/index-N)")
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    n = args.paragraphs
-    data = ROOT / "bench" / "data"
-    index = args.index or data / f"index-{n}"
-    if args.index is None:
-        corpus = data / f"corpus-{n}"
-        if not corpus.is_dir():
-            make(n, corpus)
-        started = time.perf_counter()
-        report = build_index(corpus, index, progress=True)
-        print(f"index: {report.paragraphs} paragraphs, built/updated in "
-              f"{time.perf_counter() - started:.1f} s")
+    index = built_index(args.paragraphs, args.index)
     engine = Engine(index)
     print(f"index {index}: {engine.manifest['paragraphs']} paragraphs")
 

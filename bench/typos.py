@@ -27,10 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from make_corpus import make  # noqa: E402
+from make_corpus import built_index  # noqa: E402
 from scale import QUERIES, percentiles  # noqa: E402
 
-from search import Engine, build_index  # noqa: E402
+from search import Engine  # noqa: E402
 
 # Telex and VNI keys for each mark, and for each letter with a hat or horn.
 _TONES = {"\u0301": ("s", "1"), "\u0300": ("f", "2"), "\u0309": ("r", "3"), "\u0303": ("x", "4"),
@@ -86,16 +86,7 @@ def main():
     ap.add_argument("--index", type=Path)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    n = args.paragraphs
-    data = ROOT / "bench" / "data"
-    index = args.index or data / f"index-{n}"
-    if args.index is None:
-        corpus = data / f"corpus-{n}"
-        if not corpus.is_dir():
-            make(n, corpus)
-        started = time.perf_counter()
-        report = build_index(corpus, index, progress=True)
-        print(f"index: {report.paragraphs} paragraphs, built/updated in {time.perf_counter() - started:.1f} s")
+    index = built_index(args.paragraphs, args.index)
     engine = Engine(index)
     engine.warm()
     print(f"index {index}: {engine.manifest['paragraphs']} paragraphs")
