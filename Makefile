@@ -33,10 +33,11 @@ serve: $(BIN)/.installed
 # Debian packages the suite needs, installed when one is missing (you are root,
 # or sudo asks): chromium for the browser test, a font with Vietnamese glyphs
 # for the PDF fixtures; Tesseract with its Vietnamese model and poppler for
-# scanned PDFs and images; antiword, catdoc and LibreOffice for Word 97-2003 .doc.
+# scanned PDFs and images; antiword, catdoc and LibreOffice for Word 97-2003 .doc;
+# rsync for vnsearch publish to a remote replica, nginx and haproxy for make cluster-demo.
 DEBIAN_PACKAGES := chromium fonts-dejavu-core \
   tesseract-ocr tesseract-ocr-vie poppler-utils \
-  antiword catdoc libreoffice-writer-nogui
+  antiword catdoc libreoffice-writer-nogui rsync nginx haproxy
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
