@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest
+.PHONY: serve test test-loaded index install system-deps clean fuzz load eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest cluster-demo bench-scale bench-million
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -117,6 +117,15 @@ bench-suggest: $(BIN)/.installed
 bench-indexing: $(BIN)/.installed
 	$(BIN)/python bench/make_corpus.py --paragraphs 10000
 	$(BIN)/python bench/indexing.py --corpus bench/data/corpus-10000
+
+# Two replicas of the seeds' index behind nginx (BALANCER=haproxy: HAProxy)
+# on loopback, 8 clients for 20 s while one replica is killed, restarted and
+# both get a new generation by `vnsearch publish`; ends with
+# "cluster demo: N requests, F failed" (exit 1 if F > 0). docs/deploy.md.
+BALANCER ?= nginx
+cluster-demo: $(BIN)/.installed
+	@$(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="$(BALANCER) rsync"
+	$(BIN)/python bench/cluster_demo.py --balancer $(BALANCER)
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache
