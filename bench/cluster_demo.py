@@ -194,6 +194,13 @@ def run(cmd: list[str], what: str) -> str:
     return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
 
 
+def clients(conn, args) -> None:
+    """The load's process: stopped by us (SIGTERM), never by Ctrl-C directly."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load._client_process(conn, args)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--balancer", choices=["nginx", "haproxy"], default="nginx")
@@ -210,6 +217,7 @@ def main() -> int:
     cluster = Cluster(folder)
     # SIGTERM like Ctrl-C: unwind through the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with it ignored
     client = None
     try:
         source, build = folder / "source", folder / "build"
@@ -249,7 +257,7 @@ def main() -> int:
         # The clients in a process of their own (their CPU outside our GIL).
         ctx = multiprocessing.get_context("fork")
         receive, send = ctx.Pipe(duplex=False)
-        client = ctx.Process(target=load._client_process, args=(
+        client = ctx.Process(target=clients, args=(
             send, (listen, args.clients, args.seconds, 10**9, load.api_paths(load.QUERIES), False)))
         began = time.monotonic()
         client.start()
@@ -264,15 +272,15 @@ def main() -> int:
         # The rebuild meanwhile (it takes seconds of a CPU the load keeps busy).
         at(args.kill_at, "a document added to the source; vnsearch index")
         (source / "pac-bo.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
-        indexing = subprocess.Popen([*VNSEARCH, "index", "--source", str(source), "--index", str(build)],
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        indexing = cluster.start("index", [*VNSEARCH, "index", "--source", str(source),
+                                           "--index", str(build)])
         at(args.restart_at, "replica1 started again")
         serve(0)
-        out, err = indexing.communicate()
-        if indexing.returncode != 0:
-            raise SystemExit(f"vnsearch index failed ({indexing.returncode}):\n{err[-2000:]}")
+        if indexing.wait() != 0:
+            raise SystemExit(f"vnsearch index failed ({indexing.returncode}):\n{cluster.log_tail('index')}")
+        del cluster.procs["index"]
         at(time.monotonic() - began, "vnsearch index done")
-        print("   ", out.strip().splitlines()[-1])
+        print("   ", cluster.log_tail("index").strip().splitlines()[-1])
         for r in replicas:
             at(time.monotonic() - began, f"vnsearch publish to {r.name}")
             print("   ", run([*VNSEARCH, "publish", "--index", str(build), str(r)], "publish"))
