@@ -109,6 +109,13 @@ bench: $(BIN)/.installed
 bench-quick: $(BIN)/.installed
 	$(BIN)/python bench/scale.py --quick
 
+# One full build of N generated paragraphs (default a million; bench only,
+# not CI: ~40-60 min and ~3.3 GB of index here) then the library and HTTP
+# latency, size and memory, without the baselines. README "Quy mô / Scale".
+N ?= 1000000
+bench-million: $(BIN)/.installed
+	$(BIN)/python bench/scale.py --paragraphs $(N) --no-baselines --fresh
+
 # Autocomplete (/api/suggest) latency at 100,000 paragraphs, a prefix a key.
 bench-suggest: $(BIN)/.installed
 	$(BIN)/python bench/suggest.py
