@@ -33,6 +33,7 @@ inodes before each search, and the sums when they open a generation.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shlex
@@ -228,8 +229,6 @@ def _same_folder(a: Path, b: Path) -> bool:
 
 
 def _sha256_bytes(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 
