@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load profile eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos bench-ocr
+.PHONY: serve test test-loaded index install system-deps clean fuzz load profile eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos bench-ocr cluster-demo bench-scale bench-million
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -33,10 +33,11 @@ serve: $(BIN)/.installed
 # Debian packages the suite needs, installed when one is missing (you are root,
 # or sudo asks): chromium for the browser test, a font with Vietnamese glyphs
 # for the PDF fixtures; Tesseract with its Vietnamese model and poppler for
-# scanned PDFs and images; antiword, catdoc and LibreOffice for Word 97-2003 .doc.
+# scanned PDFs and images; antiword, catdoc and LibreOffice for Word 97-2003 .doc;
+# rsync for vnsearch publish to a remote replica, nginx and haproxy for make cluster-demo.
 DEBIAN_PACKAGES := chromium fonts-dejavu-core \
   tesseract-ocr tesseract-ocr-vie poppler-utils \
-  antiword catdoc libreoffice-writer-nogui
+  antiword catdoc libreoffice-writer-nogui rsync
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -114,6 +115,13 @@ bench: $(BIN)/.installed
 bench-quick: $(BIN)/.installed
 	$(BIN)/python bench/scale.py --quick
 
+# One full build of N generated paragraphs (default a million; bench only,
+# not CI: ~40-60 min and ~3.3 GB of index here) then the library and HTTP
+# latency, size and memory, without the baselines. README "Quy mô / Scale".
+N ?= 1000000
+bench-million: $(BIN)/.installed
+	$(BIN)/python bench/scale.py --paragraphs $(N) --no-baselines --fresh
+
 # Autocomplete (/api/suggest) latency at 100,000 paragraphs, a prefix a key.
 bench-suggest: $(BIN)/.installed
 	$(BIN)/python bench/suggest.py
@@ -128,6 +136,15 @@ bench-typos: $(BIN)/.installed
 bench-indexing: $(BIN)/.installed
 	$(BIN)/python bench/make_corpus.py --paragraphs 10000
 	$(BIN)/python bench/indexing.py --corpus bench/data/corpus-10000
+
+# Two replicas of the seeds' index behind nginx (BALANCER=haproxy: HAProxy)
+# on loopback, 8 clients for 20 s while one replica is killed, restarted and
+# both get a new generation by `vnsearch publish`; ends with
+# "cluster demo: N requests, F failed" (exit 1 if F > 0). docs/deploy.md.
+BALANCER ?= nginx
+cluster-demo: $(BIN)/.installed
+	@$(MAKE) --no-print-directory system-deps DEBIAN_PACKAGES="$(BALANCER) rsync"
+	$(BIN)/python bench/cluster_demo.py --balancer $(BALANCER)
 
 clean:
 	rm -rf $(VENV) $(INDEX) .pytest_cache

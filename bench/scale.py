@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py            # 100,000 paragraphs   (make bench)
     .venv/bin/python bench/scale.py --quick    # 10,000 paragraphs
+    .venv/bin/python bench/scale.py --paragraphs 1000000 --no-baselines --fresh   # make bench-million
 
 Generates the corpus (bench/make_corpus.py, git-ignored bench/data/), builds
 or updates the project's index there, then reports query latency through the
@@ -9,11 +10,19 @@ library and over HTTP (8 keep-alive clients on 127.0.0.1), the same query mix
 through plain Whoosh (accent_map) and SQLite FTS5 (unicode61 remove_diacritics
 2), index size and the server's memory (RSS and PSS summed over its processes).
 Indexing throughput and incremental updates: bench/indexing.py.
+
+--no-baselines leaves out plain Whoosh and SQLite FTS5 (plain Whoosh takes
+~0.25 s a query at 100k: hours at a million). --fresh deletes the index
+first, so that the build time is a full build's. The build's own line gives
+its peak RSS (the builder and its largest worker process) and the figures
+per paragraph that the README's "Quy mô / Scale" section scales up.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -73,6 +82,8 @@ def main():
     ap.add_argument("--http-seconds", type=float, default=15)
     ap.add_argument("--distinct", type=int, default=200,
                     help="distinct queries timed once each (plain Whoosh takes ~0.25 s each at 100k)")
+    ap.add_argument("--no-baselines", action="store_true", help="vnsearch only")
+    ap.add_argument("--fresh", action="store_true", help="a full build: the index deleted first")
     args = ap.parse_args()
     n = args.paragraphs or (10_000 if args.quick else 100_000)
     data = ROOT / "bench" / "data"
@@ -80,19 +91,33 @@ def main():
     if not corpus.is_dir():
         make(n, corpus)
     index = data / f"index-{n}"
+    if args.fresh and index.exists():
+        shutil.rmtree(index)
     started = time.perf_counter()
     report = build_index(corpus, index, progress=True)
-    print(f"project index: {report.paragraphs} paragraphs, built/updated in "
-          f"{time.perf_counter() - started:.1f} s, {du_mb(index / 'current'):.0f} MB on disk")
+    took = time.perf_counter() - started
+    size = du_mb(index / "current")
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"project index: {report.paragraphs} paragraphs in {report.documents} documents, "
+          f"{'full build' if report.full else 'updated'} in {took:.1f} s, {size:.0f} MB on disk; "
+          f"peak RSS builder {peak_self:.0f} MB, largest worker {peak_child:.0f} MB", flush=True)
+    if report.full:
+        print(f"per paragraph: {size * 2**20 / report.paragraphs:.0f} bytes of index, "
+              f"{took * 1000 / report.paragraphs:.2f} ms of build (wall, {subprocess.getoutput('nproc')} cores)",
+              flush=True)
 
-    paragraphs = [(f"{d.doc_id}#{i}", p) for d in read_corpus(corpus).documents
-                  for i, p in enumerate(d.paragraphs, 1)]
-    started = time.perf_counter()
-    plain = PlainWhoosh(paragraphs)
-    print(f"plain Whoosh index: {time.perf_counter() - started:.1f} s")
-    started = time.perf_counter()
-    fts = SqliteFts5(paragraphs)
-    print(f"SQLite FTS5 index: {time.perf_counter() - started:.1f} s")
+    plain = fts = None
+    if not args.no_baselines:
+        paragraphs = [(f"{d.doc_id}#{i}", p) for d in read_corpus(corpus).documents
+                      for i, p in enumerate(d.paragraphs, 1)]
+        started = time.perf_counter()
+        plain = PlainWhoosh(paragraphs)
+        print(f"plain Whoosh index: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        fts = SqliteFts5(paragraphs)
+        print(f"SQLite FTS5 index: {time.perf_counter() - started:.1f} s")
+        del paragraphs
 
     # First sight: each query once, never seen before, on an engine warmed
     # the way `vnsearch serve` warms it (Engine.warm: frequent terms' postings
@@ -102,18 +127,16 @@ def main():
     engine.warm()
     print(f"engine warm-up (as the server does it): {time.perf_counter() - started:.1f} s")
     fresh = load.distinct_queries(index, args.distinct, seed=11)
-    rows = {
-        "vnsearch (library), distinct queries, first sight": time_queries(engine.search, 1, fresh),
-        f"{plain.name}, distinct queries": time_queries(plain.search, 1, fresh),
-        f"{fts.name}, distinct queries": time_queries(fts.search, 1, fresh),
-        "vnsearch (library), fixed mix, first sight": time_queries(engine.search, 1),
-    }
+    baselines = [b for b in (plain, fts) if b is not None]
+    rows = {"vnsearch (library), distinct queries, first sight": time_queries(engine.search, 1, fresh)}
+    rows.update({f"{b.name}, distinct queries": time_queries(b.search, 1, fresh) for b in baselines})
+    rows["vnsearch (library), fixed mix, first sight"] = time_queries(engine.search, 1)
     # The fixed mix, every engine warm: ``rounds`` passes after the one above.
-    rows.update({
-        "vnsearch (library, with snippets)": time_queries(engine.search, args.rounds),
-        plain.name: time_queries(plain.search, args.rounds),
-        fts.name: time_queries(fts.search, args.rounds),
-    })
+    rows["vnsearch (library, with snippets)"] = time_queries(engine.search, args.rounds)
+    rows.update({b.name: time_queries(b.search, args.rounds) for b in baselines})
+    engine.close()
+    for name, p in rows.items():  # now, in case the HTTP part does not end (a long run)
+        print(f"{name}: p50 {p[50]:.2f} ms, p99 {p[99]:.2f} ms", flush=True)
 
     # Over HTTP, 8 keep-alive clients (their own process): one worker process
     # and one per core, both without the result cache, and one per core with
@@ -139,7 +162,7 @@ def main():
     print("|---|---|---|---|")
     for name, p in rows.items():
         print(f"| {name} | {p[50]:.2f} | {p[95]:.2f} | {p[99]:.2f} |")
-    for label, ours, theirs in [
+    for label, ours, theirs in [] if plain is None else [
             ("fixed mix, warm", "vnsearch (library, with snippets)", plain.name),
             ("distinct, first sight", "vnsearch (library), distinct queries, first sight",
              f"{plain.name}, distinct queries")]:

@@ -237,5 +237,40 @@ def serve_cmd(index_dir: Path, host: str, port: int, workers: int, threads: int,
         raise Problem(str(e)) from None
 
 
+@main.command("publish")
+@index_option
+@click.argument("destination")
+@click.option("--generation", help="A generation of INDEX by name (gen-…)  [default: the current one]")
+@click.option("--ssh", default="ssh", show_default=True, help="ssh command for a remote DESTINATION.")
+@click.option("--rsync", default="rsync", show_default=True, help="rsync command (both ends need >= 3.2.3).")
+@click.option("--remote-vnsearch", default="vnsearch", show_default=True,
+              help="vnsearch on the replica (it verifies and switches there).")
+@click.option("--manifest-sha256", hidden=True, help="The manifest's sum as the sender knows it.")
+def publish_cmd(index_dir: Path, destination: str, generation, ssh: str, rsync: str,
+                remote_vnsearch: str, manifest_sha256):
+    """Copy a finished generation of INDEX to the index folder DESTINATION
+    (a folder, host:path or ssh://[user@]host[:port]/path), check every file
+    there against the manifest's sha256, then switch its `current`."""
+    from .index.publish import PublishError, publish
+
+    try:
+        done = publish(index_dir, destination, generation, manifest_sha256, ssh=ssh, rsync=rsync,
+                       vnsearch=remote_vnsearch)
+    except (PublishError, IndexBusy, IndexMissing) as e:
+        raise Problem(str(e)) from None
+    if done.remote_output:
+        click.echo(done.remote_output)
+        return
+    size = _decimal(done.bytes / 2**20, 1)
+    if not done.switched:
+        click.echo(f"{done.destination} đã dùng {done.generation}: {done.files} tệp, {size} MB, "
+                   f"sha256 khớp; không đổi gì")
+        return
+    before = f" (trước: {done.previous})" if done.previous else ""
+    click.echo(f"đã đưa {done.generation} vào {done.destination}: {done.files} tệp, {size} MB "
+               f"({done.copied} tệp chép), sha256 khớp; current → {done.generation}{before} "
+               f"trong {_decimal(done.seconds)} s")
+
+
 if __name__ == "__main__":
     main()

@@ -348,9 +348,13 @@ def browse():
 
 @bp.get("/healthz")
 def healthz():
-    manifest = _engine().manifest
-    return jsonify(status="ok", documents=len(manifest["documents"]),
-                   paragraphs=manifest["paragraphs"])
+    """200 only while the index opens and its files are those published (a
+    load balancer's check: docs/deploy.md); else IndexMissing, a 503. The
+    generation tells which one a replica serves (vnsearch publish)."""
+    engine = _engine()
+    manifest = engine.manifest
+    return jsonify(status="ok", generation=engine.current().name,
+                   documents=len(manifest["documents"]), paragraphs=manifest["paragraphs"])
 
 
 @bp.app_errorhandler(404)

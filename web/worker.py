@@ -62,6 +62,8 @@ from functools import partial
 from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from . import onewrite
+
 # A head is a few hundred bytes; nginx allows 4 x 8 KB by default.
 HEAD_MAX_BYTES = 64 * 1024
 # nginx waits 60 s (client_header_timeout); a head arrives in one packet.
@@ -115,6 +117,7 @@ class HeadFirstWorker(ThreadWorker):
         self.lingering: dict[TConn, None] = {}  # closing, oldest deadline first
         self.error_pages: dict[int, bytes] = {}
         util.write_error = self.write_error  # gunicorn's own error answers, this process
+        onewrite.install()  # head and body in one send (web/onewrite.py)
         super().init_process()
 
     # -- reading heads in the loop ---------------------------------------------

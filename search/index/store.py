@@ -128,6 +128,13 @@ def publish(index_dir: Path, generation: Path, manifest: dict) -> None:
     tmp = generation / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, generation / MANIFEST)
+    switch_current(index_dir, generation, previous)
+
+
+def switch_current(index_dir: Path, generation: Path, previous: set[str]) -> None:
+    """Point ``current`` at ``generation`` (a rename: readers see the old
+    link or the new one, never none) and prune all generations but it and
+    ``previous``. The builder's last step, and a replica's (publish.py)."""
     link_tmp = index_dir / f".{CURRENT}.{os.getpid()}"
     if link_tmp.is_symlink():
         link_tmp.unlink()
