@@ -34,7 +34,8 @@ serve: $(BIN)/.installed
 # or sudo asks): chromium for the browser test, a font with Vietnamese glyphs
 # for the PDF fixtures; Tesseract with its Vietnamese model and poppler for
 # scanned PDFs and images; antiword, catdoc and LibreOffice for Word 97-2003 .doc;
-# rsync for vnsearch publish to a remote replica, nginx and haproxy for make cluster-demo.
+# rsync for vnsearch publish to a remote replica (make cluster-demo installs
+# nginx or haproxy itself).
 DEBIAN_PACKAGES := chromium fonts-dejavu-core \
   tesseract-ocr tesseract-ocr-vie poppler-utils \
   antiword catdoc libreoffice-writer-nogui rsync
