@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -101,3 +102,15 @@ class Pauses:
 @pytest.fixture
 def pauses(tmp_path, monkeypatch) -> Pauses:
     return Pauses(tmp_path / "pauses", monkeypatch)
+
+
+def docx_bytes(paragraphs: list[str]) -> bytes:
+    """A .docx of these paragraphs, made with python-docx (the test extras)."""
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

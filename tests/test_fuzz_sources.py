@@ -17,11 +17,11 @@ import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import docx_bytes
 from search import Engine, build_index
 from search.ingest.corpus import paragraphs_of
 
@@ -31,15 +31,6 @@ SEED = paragraphs_of(sorted(SEEDS.glob("002_*.txt"))[0].read_text(encoding="utf-
 # A build of a few small files takes a second or two; this only turns a hang
 # (a FIFO opened for reading, an endless stream) into a failure with a name.
 HANG_SECONDS = 120
-
-
-def _docx(paragraphs: list[str]) -> bytes:
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _pdf(paragraphs: list[str]) -> bytes:
@@ -77,7 +68,7 @@ def _zip_of_bytes(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-BASES = {".docx": _docx(SEED[:6]), ".html": _html(SEED[:6]), ".doc": _doc(SEED[:6]),
+BASES = {".docx": docx_bytes(SEED[:6]), ".html": _html(SEED[:6]), ".doc": _doc(SEED[:6]),
          ".txt": "\n".join(SEED[:6]).encode("utf-16")}
 if FONT.exists():
     BASES[".pdf"] = _pdf(SEED[:6])

@@ -5,31 +5,21 @@ incremental updates follow."""
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import shutil
 from pathlib import Path
 
-import docx
 import pytest
 
 import search.ingest.tree
+from conftest import docx_bytes
 from search import Engine, build_index
 from search.ingest.corpus import read_corpus
 from web import create_app
 
 REPORT_2025 = ["BÁO CÁO kết quả công tác năm 2025", "Tỉnh ủy hoàn thành chỉ tiêu trồng chè trên đồi."]
 REPORT_2026 = ["BÁO CÁO kết quả công tác năm 2026", "Tỉnh ủy phát triển giao thông nông thôn miền núi."]
-
-
-def docx_of(paragraphs: list[str]) -> bytes:
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def tree(tmp_path: Path) -> Path:
@@ -40,8 +30,8 @@ def tree(tmp_path: Path) -> Path:
     (source / "2025").mkdir(parents=True)
     (source / "2026" / "thang-1").mkdir(parents=True)
     (source / ".git").mkdir()
-    (source / "2025" / "bao-cao.docx").write_bytes(docx_of(REPORT_2025))
-    (source / "2026" / "bao-cao.docx").write_bytes(docx_of(REPORT_2026))
+    (source / "2025" / "bao-cao.docx").write_bytes(docx_bytes(REPORT_2025))
+    (source / "2026" / "bao-cao.docx").write_bytes(docx_bytes(REPORT_2026))
     (source / "tong-hop.txt").write_text("Tổng hợp ý kiến về kinh tế tập thể.", encoding="utf-8")
     (source / "2026" / "thang-1" / "ke-hoach.txt").write_text(
         "Kế hoạch tháng 1 về chuyển đổi số trong cơ quan Đảng.", encoding="utf-8")
@@ -136,7 +126,7 @@ def test_a_document_named_goc_in_a_folder_has_its_page(tmp_path):
 def test_incremental_update_of_nested_files(built):
     source, index, _ = built
     # Changed in a folder, moved to another, removed, added.
-    (source / "2026" / "bao-cao.docx").write_bytes(docx_of(REPORT_2026 + ["Bổ sung: xây dựng nông thôn mới."]))
+    (source / "2026" / "bao-cao.docx").write_bytes(docx_bytes(REPORT_2026 + ["Bổ sung: xây dựng nông thôn mới."]))
     (source / "2027").mkdir()
     shutil.move(source / "2025" / "bao-cao.docx", source / "2027" / "bao-cao.docx")
     (source / "2026" / "thang-1" / "ke-hoach.txt").unlink()
