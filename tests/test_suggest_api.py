@@ -55,6 +55,12 @@ def test_after_a_space_the_next_word(seed_engine):
     assert all(s.startswith("nghi ") or s.startswith("nghị ") for s in got)
 
 
+def test_the_next_word_takes_the_form_written_after_the_word_before(seed_engine):
+    # "thu" after "lan" is "thứ" (lần thứ), though "thư" is the commoner form alone.
+    assert seed_engine.complete("hoi nghi lan th")[0] == "hoi nghi lan thứ"
+    assert seed_engine.complete("lần th")[0] == "lần thứ"
+
+
 def test_words_around_signs_and_quotes_stay_as_typed(seed_engine):
     assert seed_engine.complete('"nghi quy')[0] == '"nghị quyết'
     assert seed_engine.complete("-tinh u")[0] == "-tỉnh ủy"

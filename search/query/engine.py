@@ -274,7 +274,8 @@ class Engine:
         ("nghi quy" -> ["nghị quyết", ...]), most paragraphs first
         (query/complete.py)."""
         def run(searcher):
-            return self._local.generation.completer(searcher).complete(prefix, limit)
+            generation = self._local.generation
+            return generation.completer(searcher).complete(prefix, limit, generation.accents)
 
         return self._with_searcher(run)
 
