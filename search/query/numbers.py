@@ -151,12 +151,22 @@ def restore_around(restore, text: str, numbers) -> str | None:
     numbers it names, or None when nothing changed: a number's letters are
     abbreviations ("05 NQ TU" was suggested as "05 NQ TỪ", "05-NQ/TU" as
     "05-nỗ/TƯ")."""
-    spans = sorted((at, at + len(n.text)) for n in numbers if (at := text.find(n.text)) >= 0)
+    spans, at = [], 0
+    for n in numbers:  # in the order the query names them
+        at = text.find(n.text, at)
+        if at < 0:
+            at = 0
+            continue
+        spans.append((at, at + len(n.text)))
+        at += len(n.text)
+    spans.sort()
     out, last, changed = [], 0, False
     for start, end in [*spans, (len(text), len(text))]:
+        if start < last:  # within a number already kept
+            continue
         piece = text[last:start]
         core = piece.strip()
-        restored = restore(core) if core and start >= last else None
+        restored = restore(core) if core else None
         if restored and restored != core:
             piece = piece.replace(core, restored, 1)
             changed = True
