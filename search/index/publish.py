@@ -52,6 +52,7 @@ from .store import (
     current_generation,
     read_manifest,
     recover,
+    same_file,
     sha256_file,
     switch_current,
 )
@@ -154,7 +155,7 @@ def publish_local(generation: Path, dest: Path, manifest_sha256: str | None = No
         if bad and not (before is not None and before.name == target.name):
             # A leftover (a publish stopped half-way, or a damaged copy):
             # not served, so replaced. The generation served is never touched.
-            if not _same_folder(target, generation):
+            if not same_file(target, generation):
                 shutil.rmtree(target)
                 bad = None
         if bad is None:
@@ -219,13 +220,6 @@ def _differences(target: Path, sums: dict[str, str], manifest_sha256: str) -> li
         if got != want:
             bad.append(name)
     return bad
-
-
-def _same_folder(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _sha256_bytes(data: bytes) -> str:

@@ -191,14 +191,15 @@ def file_sums(generation: Path, linked_from: Path | None = None) -> dict[str, st
     sums = {}
     for f in index_files(generation):
         old = linked_from / f.name if linked_from is not None else None
-        if f.name in known and old is not None and _same_file(f, old):
+        if f.name in known and old is not None and same_file(f, old):
             sums[f.name] = known[f.name]
         else:
             sums[f.name] = sha256_file(f)
     return sums
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` are one file (or folder); False if either is gone."""
     try:
         return os.path.samefile(a, b)
     except OSError:

@@ -177,7 +177,7 @@ def corrections(text: str, vocabulary: Vocabulary, adjacent,
         # ("phát trển": trên is known, trển is nobody's word): a slip too,
         # corrected only where a neighbour backs the correction (below).
         misspelt = (vocabulary.knows(f) and accented_query and has_diacritics(word)
-                    and vocabulary.fields.isdisjoint((f,))
+                    and f not in vocabulary.fields
                     and syl_form(word) not in vocabulary.forms.get(f, ()))
         if vocabulary.knows(f) and not misspelt:
             continue
