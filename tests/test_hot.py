@@ -13,15 +13,16 @@ from search.index.store import current_generation
 from seed_queries import SEED_QUERIES
 
 
-def _build(tmp_path: Path, name: str, min_df: int, monkeypatch) -> Path:
+def _build(tmp_path: Path, name: str, min_df: int, monkeypatch, complete=("dsyl", "dfold", "dbig")) -> Path:
     monkeypatch.setattr(search.index.whoosh_write, "HOT_MIN_DF", min_df)
+    monkeypatch.setattr(search.index.whoosh_write, "COMPLETE_FIELDS", complete)
     build_index(SEEDS, tmp_path / name)
     return tmp_path / name
 
 
 def test_hot_postings_give_the_same_answers(tmp_path, monkeypatch):
     hot = _build(tmp_path, "hot", 2, monkeypatch)
-    cold = _build(tmp_path, "cold", 10**9, monkeypatch)
+    cold = _build(tmp_path, "cold", 10**9, monkeypatch, complete=())
     assert list(current_generation(hot).glob("*.hot_docs.npy"))
     assert not list(current_generation(cold).glob("*.hot_docs.npy"))
     with_hot, without = Engine(hot), Engine(cold)
@@ -68,3 +69,20 @@ def test_hot_postings_are_read_not_mapped(tmp_path, monkeypatch):
     found = engine.search("tỉnh ủy nghị quyết")
     assert found["total"] and engine._local.ranker.hot[0].get("fold", "tinh") is not None
     assert ".hot_" not in maps.read_text()
+
+
+def test_document_fields_are_read_from_the_hot_postings_only(tmp_path, monkeypatch):
+    """Every term of the document fields is written hot: a query word is
+    looked up there, and one no document's fields hold is known absent
+    without asking Whoosh's lexicon (index/hot.py, COMPLETE_FIELDS)."""
+    import search.query.ranking as ranking
+    index = _build(tmp_path, "hot", 2, monkeypatch)
+    asked = []
+    real = ranking.read_postings
+    monkeypatch.setattr(ranking, "read_postings",
+                        lambda reader, offset, field, text: asked.append(field) or real(reader, offset, field, text))
+    engine = Engine(index)
+    found = engine.search("Thái Nguyên khóa XX chèxyz", group="doc")
+    assert found["hits"] and found["hits"][0]["meta"]["province"] == "Thái Nguyên"
+    assert not [f for f in asked if f in ("dsyl", "dfold", "dbig")]
+    assert ranking.Ranker(engine._local.searcher, engine._local.generation).hot[0].complete("dfold")

@@ -8,7 +8,7 @@ paragraphs or more as two arrays, read here by position, so a frequent term
 is one read. The Whoosh segment stays complete; segments without the file (Whoosh's
 own merges) are read the slow way.
 
-    <segment>.hot.json      {field: {term: [start, count]}}
+    <segment>.hot.json      {field: {term: [start, count]}, "~complete": [field, ...]}
     <segment>.hot_docs.npy  segment-local paragraph numbers, ascending per term
     <segment>.hot_tf.npy    term frequencies
 """
@@ -22,8 +22,19 @@ from pathlib import Path
 
 import numpy as np
 
+from .schema import DOCUMENT_FIELDS
+
 # A term in fewer paragraphs of a segment reads in under a millisecond.
 HOT_MIN_DF = 500
+# The document fields are written whole: every term, so a word that is not
+# there is in no document's fields, known without asking Whoosh's lexicon.
+# They are small (at 100k paragraphs: 35,201 terms, 172,582 postings, one
+# paragraph a document holding them: index.schema) and every query word is
+# looked up in two or three of them: through Whoosh, 0.9-1.0 ms of CPU a
+# distinct query (py-spy: 16 % of ``rank``); reading all of them through
+# Whoosh when a generation opens took 1.26 s.
+COMPLETE_FIELDS = DOCUMENT_FIELDS
+_COMPLETE = "~complete"  # not a field name
 
 
 def _names(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
@@ -31,13 +42,16 @@ def _names(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
             folder / f"{segment_id}.hot_tf.npy")
 
 
-def write_hot_postings(folder: Path, segment_id: str, fields: dict) -> None:
+def write_hot_postings(folder: Path, segment_id: str, fields: dict, complete=()) -> None:
     """``fields``: name -> (terms, counts, docs, freqs), where the postings
-    of ``terms[k]`` are the k-th run of ``counts[k]`` in ``docs``/``freqs``."""
+    of ``terms[k]`` are the k-th run of ``counts[k]`` in ``docs``/``freqs``;
+    ``complete``: the fields written with every term (COMPLETE_FIELDS)."""
     index, docs, freqs, at = {}, [], [], 0
     for name, (terms, counts, field_docs, field_freqs) in fields.items():
         starts = at + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        index[name] = {term: [int(start), int(n)] for term, start, n in zip(terms, starts, counts)}
+        # Terms come as str (the five analysed fields) or as Whoosh's UTF-8 bytes.
+        index[name] = {(term.decode("utf-8") if isinstance(term, bytes) else term): [int(start), int(n)]
+                       for term, start, n in zip(terms, starts, counts)}
         docs.append(field_docs)
         freqs.append(field_freqs)
         at += len(field_docs)
@@ -49,6 +63,7 @@ def write_hot_postings(folder: Path, segment_id: str, fields: dict) -> None:
     meta, docs_file, tf_file = _names(folder, segment_id)
     np.save(docs_file, docs_all)
     np.save(tf_file, freqs_all)
+    index[_COMPLETE] = list(complete)
     meta.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
 
 
@@ -76,6 +91,11 @@ class HotPostings:
         if not _names(folder, segment_id)[0].is_file():
             return None
         return cls(folder, segment_id)
+
+    def complete(self, fieldname: str) -> bool:
+        """Whether every term of the field is here (``COMPLETE_FIELDS``, in
+        a segment written since they were)."""
+        return fieldname in self.index.get(_COMPLETE, ())
 
     def get(self, fieldname: str, text: str):
         """(segment-local docnums, frequencies) of a hot term, or None."""

@@ -34,7 +34,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis.analyzers import FIELD_ANALYZERS
 from ..analysis.terms import index_terms
-from .hot import HOT_MIN_DF, write_hot_postings
+from .hot import COMPLETE_FIELDS, HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, paragraph_values
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class SegmentBuilder:
         for name in sorted(self.postings):
             if self.postings[name].ids:
                 self._write_field(writer, name)
-                if name in ANALYZED_FIELDS:
+                if name in ANALYZED_FIELDS or name in COMPLETE_FIELDS:
                     hot[name] = self.postings[name].hot
         writer.close()
         self.postings.clear()
@@ -182,7 +182,7 @@ class SegmentBuilder:
             segment.compound = True
         # After the compound file, which would swallow it; named after the
         # segment, so Whoosh deletes it with the segment.
-        write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot)
+        write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot, COMPLETE_FIELDS)
         return segment
 
     def _write_field(self, writer, name: str) -> None:
@@ -197,7 +197,10 @@ class SegmentBuilder:
         tests/test_segment_builder.py compares the files byte for byte.
         """
         field = self.schema[name]
-        keys, starts, docs_of, freqs_of = self.postings[name].grouped()
+        # A document field's every term is written hot (index/hot.py,
+        # COMPLETE_FIELDS): a query word looks there, never in Whoosh's lexicon.
+        min_df = 1 if name in COMPLETE_FIELDS else HOT_MIN_DF
+        keys, starts, docs_of, freqs_of = self.postings[name].grouped(min_df)
         writer.start_field(name, field)
         tindex, postfile = writer._tindex, writer._postfile
         prefix = pack_ushort(writer._fieldid)
@@ -316,7 +319,7 @@ class _Postings:
         self.freqs.fromlist(list(counts.values()))
         self.docs.extend(array("I", (docnum,)) * len(counts))
 
-    def grouped(self):
+    def grouped(self, min_df: int = HOT_MIN_DF):
         """``(sorted [(term, id)], starts, docnums, freqs)``: term ``id``'s
         postings are ``docnums[starts[id]:starts[id + 1]]`` (ascending) and
         the same slice of ``freqs``."""
@@ -328,8 +331,8 @@ class _Postings:
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
         keys = sorted(self.ids.items())
-        # Terms in HOT_MIN_DF paragraphs or more, for the hot postings file.
-        frequent = counts >= HOT_MIN_DF
+        # Terms in ``min_df`` paragraphs or more, for the hot postings file.
+        frequent = counts >= min_df
         mask = np.repeat(frequent, counts)
         # Their postings lie one term after another in the order of term ids.
         by_id = sorted((tid, term) for term, tid in keys if frequent[tid])

@@ -125,19 +125,41 @@ class FacetColumns:
         """{"province": {name: n}, "term": {19: n}, "year": {2021: n}, "kind":
         {"nghị quyết": n}, "issuer": {"Tỉnh ủy Thái Nguyên": n}} over docnums."""
         size = int(np.prod(self._shape))
-        cube = np.bincount(self._combo[docnums], minlength=size).reshape(self._shape)
+        cube = np.bincount(self._combo[docnums], minlength=size)
+        labels = {name: np.bincount(codes[docnums], minlength=len(values))
+                  for name, (codes, values, _) in self.labels.items()}
+        return self._named(cube, labels)
+
+    def counts_by_run(self, runs, per_run: np.ndarray) -> dict:
+        """The same as ``counts`` over the paragraphs ``per_run`` counts in
+        each run of ``runs`` (query/runs.py: a run's paragraphs share every
+        facet value), so the bincounts are over runs, not paragraphs."""
+        first = runs.starts
+        size = int(np.prod(self._shape))
+        cube = np.bincount(self._combo[first], weights=per_run, minlength=size).astype(np.int64)
+        labels = {name: np.bincount(codes[first], weights=per_run, minlength=len(values)).astype(np.int64)
+                  for name, (codes, values, _) in self.labels.items()}
+        return self._named(cube, labels)
+
+    def _named(self, cube: np.ndarray, labels: dict) -> dict:
+        cube = cube.reshape(self._shape)
         out = {}
-        for name, counts, labels in (
+        for name, counts, names in (
             ("province", cube.sum(axis=(1, 2)), self.province_names),
             ("term", cube.sum(axis=(0, 2)), self._terms.tolist()),
             ("year", cube.sum(axis=(0, 1)), self._years.tolist()),
         ):
-            pairs = [(label, c) for label, c in zip(labels, counts.tolist()) if c]
+            pairs = [(label, c) for label, c in zip(names, counts.tolist()) if c]
             # 0 / "" is "unknown": not a value to offer.
             pairs = sorted((p for p in pairs if p[0]), key=lambda p: (-p[1], p[0]))
             out[name] = dict(pairs)
-        for name, (codes, values, _) in self.labels.items():
-            counts = np.bincount(codes[docnums], minlength=len(values)).tolist()
+        for name, (_, values, _) in self.labels.items():
+            counts = labels[name].tolist()
             out[name] = dict(sorted(((v, c) for v, c in zip(values, counts) if v and c),
                                     key=lambda p: (-p[1], p[0])))
         return out
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """Every paragraph's facet codes, one array a facet (query/runs.py
+        cuts runs where any changes)."""
+        return (self._combo, *(codes for codes, _, _ in self.labels.values()))

@@ -35,6 +35,7 @@ from ..lang.restore import MODEL_FILE, AccentModel
 from .caching import SharedLRU
 from .complete import Completer
 from .facets import FacetColumns
+from .runs import Runs
 from .suggest import Vocabulary
 from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
 
@@ -84,6 +85,7 @@ class Generation:
                 if values is not None:
                     self.para[offset:offset + len(values)] = values
             self.doc_of, self.document_count = self.doc, len(self.doc_ids)
+            self.runs = Runs(self.doc_of, *self.facets.columns())
             # Each segment's frequent terms as flat arrays, when written.
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}
