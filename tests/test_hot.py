@@ -23,8 +23,8 @@ def _build(tmp_path: Path, name: str, min_df: int, monkeypatch, complete=("dsyl"
 def test_hot_postings_give_the_same_answers(tmp_path, monkeypatch):
     hot = _build(tmp_path, "hot", 2, monkeypatch)
     cold = _build(tmp_path, "cold", 10**9, monkeypatch, complete=())
-    assert list(current_generation(hot).glob("*.hot_docs.npy"))
-    assert not list(current_generation(cold).glob("*.hot_docs.npy"))
+    assert list(current_generation(hot).glob("*.hot_terms.npz"))
+    assert not list(current_generation(cold).glob("*.hot_terms.npz"))
     with_hot, without = Engine(hot), Engine(cold)
     with_hot.search("x")
     ranker = with_hot._local.ranker
@@ -72,9 +72,9 @@ def test_hot_postings_are_read_not_mapped(tmp_path, monkeypatch):
 
 
 def test_document_fields_are_read_from_the_hot_postings_only(tmp_path, monkeypatch):
-    """Every term of the document fields is written hot: a query word is
-    looked up there, and one no document's fields hold is known absent
-    without asking Whoosh's lexicon (index/hot.py, COMPLETE_FIELDS)."""
+    """With only the frequent terms flat, the document fields are still
+    written whole: a query word is looked up there, and one no document's
+    fields hold is known absent without asking Whoosh's lexicon."""
     import search.query.ranking as ranking
     index = _build(tmp_path, "hot", 2, monkeypatch)
     asked = []
@@ -84,5 +84,30 @@ def test_document_fields_are_read_from_the_hot_postings_only(tmp_path, monkeypat
     engine = Engine(index)
     found = engine.search("Thái Nguyên khóa XX chèxyz", group="doc")
     assert found["hits"] and found["hits"][0]["meta"]["province"] == "Thái Nguyên"
-    assert not [f for f in asked if f in ("dsyl", "dfold", "dbig")]
-    assert ranking.Ranker(engine._local.searcher, engine._local.generation).hot[0].complete("dfold")
+    assert asked and not [f for f in asked if f in ("dsyl", "dfold", "dbig")]
+    assert engine._local.ranker.hot[0].complete("dfold")
+    assert not engine._local.ranker.hot[0].complete("fbig")
+
+
+def test_a_default_index_never_reads_postings_through_whoosh(tmp_path, monkeypatch):
+    """Every term written flat (HOT_MIN_DF = 1): searching reads no postings
+    through Whoosh, and answers as the slow path does."""
+    import search.query.ranking as ranking
+    flat = _build(tmp_path, "flat", 1, monkeypatch)
+    cold = _build(tmp_path, "cold", 10**9, monkeypatch, complete=())
+    asked = []
+    real = ranking.read_postings
+    monkeypatch.setattr(ranking, "read_postings",
+                        lambda reader, offset, field, text: asked.append(field) or real(reader, offset, field, text))
+    with_flat = Engine(flat)
+    queries = [q for q, _ in SEED_QUERIES] + ['"ban chap hanh"', "UBND tỉnh", "kinh te -covid",
+                                              "tỉnh ủy thái nguyên khóa XX", "chèxyz", "05-NQ/TU"]
+    answers = [with_flat.search(q, limit=20) for q in queries]
+    assert asked == []
+    without = Engine(cold)
+    for q, a in zip(queries, answers):
+        b = without.search(q, limit=20)
+        assert [(h["doc_id"], h["paragraph"], h["score"]) for h in a["hits"]] == \
+               [(h["doc_id"], h["paragraph"], h["score"]) for h in b["hits"]], q
+        assert (a["total"], a["facets"], a["documents"]) == (b["total"], b["facets"], b["documents"]), q
+    assert asked  # the slow path did read through Whoosh

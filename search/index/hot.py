@@ -1,74 +1,96 @@
-"""Hot postings: the frequent terms' postings of a segment as flat arrays.
+"""Flat postings: a segment's postings as arrays, every term's.
 
 Whoosh stores postings as pickled blocks of 128, which decode at about a
-microsecond a posting: a word in half of 100,000 paragraphs costs tens of
-milliseconds the first time it is asked for. The indexer (SegmentBuilder)
-also writes, for each segment, the postings of the terms in HOT_MIN_DF
-paragraphs or more as two arrays, read here by position, so a frequent term
-is one read. The Whoosh segment stays complete; segments without the file (Whoosh's
-own merges) are read the slow way.
+microsecond a posting, behind a lexicon read through a hash file: a word in
+half of 100,000 paragraphs cost tens of milliseconds the first time it was
+asked for, and a term in 50-499 paragraphs 225 us (lookup and decoding),
+1.7 of them a distinct query (the pairs of its syllables). The indexer
+(SegmentBuilder) also writes, for each segment, every term's postings as two
+arrays and a table of its terms, read here by position, so any term is a
+hash, a binary search and two reads, and a term that is not in the table is
+in no paragraph of the segment. The Whoosh segment stays complete (stored
+fields, lexicon for suggestions); segments without these files (written
+before them, or Whoosh's own merges) are read the slow way.
 
-    <segment>.hot.json      {field: {term: [start, count]}, "~complete": [field, ...]}
-    <segment>.hot_docs.npy  segment-local paragraph numbers, ascending per term
-    <segment>.hot_tf.npy    term frequencies
+    <segment>.hot_terms.npz  hash (sorted), start, count and key offset of
+                             each term; the keys ("field\0term", UTF-8) one
+                             after another; the fields written whole
+    <segment>.hot_docs.npy   segment-local paragraph numbers, ascending per term
+    <segment>.hot_tf.npy     term frequencies
+
+Measured at 100k paragraphs (bench/make_corpus.py, 2 segments): the arrays
+hold ~15.5M postings a segment, 6 bytes each (93 MB; the frequent terms'
+alone, the 500+ threshold of before, were 62 MB): the index grows by about
+a sixth. The table is ~120k terms a segment (40 bytes each, in memory, no
+Python object a term: nothing for the forked workers to copy on write).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import weakref
+from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
 
 from .schema import DOCUMENT_FIELDS
 
-# A term in fewer paragraphs of a segment reads in under a millisecond.
-HOT_MIN_DF = 500
-# The document fields are written whole: every term, so a word that is not
-# there is in no document's fields, known without asking Whoosh's lexicon.
-# They are small (at 100k paragraphs: 35,201 terms, 172,582 postings, one
-# paragraph a document holding them: index.schema) and every query word is
-# looked up in two or three of them: through Whoosh, 0.9-1.0 ms of CPU a
-# distinct query (py-spy: 16 % of ``rank``); reading all of them through
-# Whoosh when a generation opens took 1.26 s.
+# Every term is written (1); tests raise it to compare with the slow path.
+HOT_MIN_DF = 1
+# Fields written whole even when HOT_MIN_DF is raised: the document fields,
+# looked up for every query word (index.schema).
 COMPLETE_FIELDS = DOCUMENT_FIELDS
-_COMPLETE = "~complete"  # not a field name
 
 
 def _names(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
-    return (folder / f"{segment_id}.hot.json", folder / f"{segment_id}.hot_docs.npy",
+    return (folder / f"{segment_id}.hot_terms.npz", folder / f"{segment_id}.hot_docs.npy",
             folder / f"{segment_id}.hot_tf.npy")
+
+
+def _key(fieldname: str, term) -> bytes:
+    return fieldname.encode("utf-8") + b"\0" + (term if isinstance(term, bytes) else term.encode("utf-8"))
+
+
+def _hash(key: bytes) -> int:
+    # Stable across processes and runs (Python's hash() of bytes is not).
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "little")
 
 
 def write_hot_postings(folder: Path, segment_id: str, fields: dict, complete=()) -> None:
     """``fields``: name -> (terms, counts, docs, freqs), where the postings
     of ``terms[k]`` are the k-th run of ``counts[k]`` in ``docs``/``freqs``;
-    ``complete``: the fields written with every term (COMPLETE_FIELDS)."""
-    index, docs, freqs, at = {}, [], [], 0
+    ``complete``: the fields written with every term."""
+    keys, starts, counts_all, docs, freqs, at = [], [], [], [], [], 0
     for name, (terms, counts, field_docs, field_freqs) in fields.items():
-        starts = at + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        # Terms come as str (the five analysed fields) or as Whoosh's UTF-8 bytes.
-        index[name] = {(term.decode("utf-8") if isinstance(term, bytes) else term): [int(start), int(n)]
-                       for term, start, n in zip(terms, starts, counts)}
+        keys.extend(_key(name, term) for term in terms)
+        starts.append(at + np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64))
+        counts_all.append(np.asarray(counts, dtype=np.int64))
         docs.append(field_docs)
         freqs.append(field_freqs)
         at += len(field_docs)
     if not at:
         return
+    hashes = np.array([_hash(k) for k in keys], dtype=np.uint64)
+    order = np.argsort(hashes, kind="stable")
+    keys = [keys[i] for i in order.tolist()]
+    offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(k) for k in keys], out=offsets[1:])
     docs_all = np.concatenate(docs).astype(np.uint32)
     freqs_all = np.concatenate(freqs)
     freqs_all = freqs_all.astype(np.uint16 if freqs_all.max() < 2**16 else np.uint32)
-    meta, docs_file, tf_file = _names(folder, segment_id)
+    table, docs_file, tf_file = _names(folder, segment_id)
     np.save(docs_file, docs_all)
     np.save(tf_file, freqs_all)
-    index[_COMPLETE] = list(complete)
-    meta.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    with open(table, "wb") as f:
+        np.savez(f, hashes=hashes[order], starts=np.concatenate(starts)[order],
+                 counts=np.concatenate(counts_all)[order], offsets=offsets,
+                 keys=np.frombuffer(b"".join(keys), dtype=np.uint8),
+                 complete=np.array(sorted(complete), dtype=str))
 
 
 class HotPostings:
-    """One segment's hot postings, read when asked for (``os.pread``: one
+    """One segment's flat postings, read when asked for (``os.pread``: one
     open file shared by the threads and the forked processes, no offset
     between them).
 
@@ -81,8 +103,12 @@ class HotPostings:
     anyway, to add the segment's offset and to score them)."""
 
     def __init__(self, folder: Path, segment_id: str):
-        meta, docs_file, tf_file = _names(folder, segment_id)
-        self.index = json.loads(meta.read_text(encoding="utf-8"))
+        table, docs_file, tf_file = _names(folder, segment_id)
+        with np.load(table) as z:
+            self.hashes, self.starts, self.counts = z["hashes"], z["starts"], z["counts"]
+            self.offsets = z["offsets"]
+            self.keys = z["keys"].tobytes()
+            self.fields = frozenset(z["complete"].tolist())
         self.docs = _Column(docs_file)
         self.tf = _Column(tf_file)
 
@@ -93,17 +119,22 @@ class HotPostings:
         return cls(folder, segment_id)
 
     def complete(self, fieldname: str) -> bool:
-        """Whether every term of the field is here (``COMPLETE_FIELDS``, in
-        a segment written since they were)."""
-        return fieldname in self.index.get(_COMPLETE, ())
+        """Whether every term of the field is here: a term not found is in
+        no paragraph of the segment."""
+        return fieldname in self.fields
 
     def get(self, fieldname: str, text: str):
-        """(segment-local docnums, frequencies) of a hot term, or None."""
-        where = self.index.get(fieldname, {}).get(text)
-        if where is None:
-            return None
-        start, n = where
-        return self.docs.read(start, n), self.tf.read(start, n)
+        """(segment-local docnums, frequencies) of a term, or None."""
+        key = _key(fieldname, text)
+        h = np.uint64(_hash(key))
+        i = int(np.searchsorted(self.hashes, h))
+        while i < len(self.hashes) and self.hashes[i] == h:
+            start, end = int(self.offsets[i]), int(self.offsets[i + 1])
+            if self.keys[start:end] == key:
+                at, n = int(self.starts[i]), int(self.counts[i])
+                return self.docs.read(at, n), self.tf.read(at, n)
+            i += 1
+        return None
 
 
 class _Column:

@@ -173,6 +173,9 @@ class SegmentBuilder:
                 self._write_field(writer, name)
                 if name in ANALYZED_FIELDS or name in COMPLETE_FIELDS:
                     hot[name] = self.postings[name].hot
+        # Every field written whole is complete (index/hot.py).
+        complete = [name for name in (*ANALYZED_FIELDS, *COMPLETE_FIELDS)
+                    if HOT_MIN_DF <= 1 or name in COMPLETE_FIELDS]
         writer.close()
         self.postings.clear()
         segment = self.segment
@@ -182,7 +185,7 @@ class SegmentBuilder:
             segment.compound = True
         # After the compound file, which would swallow it; named after the
         # segment, so Whoosh deletes it with the segment.
-        write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot, COMPLETE_FIELDS)
+        write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot, complete)
         return segment
 
     def _write_field(self, writer, name: str) -> None:
@@ -197,8 +200,8 @@ class SegmentBuilder:
         tests/test_segment_builder.py compares the files byte for byte.
         """
         field = self.schema[name]
-        # A document field's every term is written hot (index/hot.py,
-        # COMPLETE_FIELDS): a query word looks there, never in Whoosh's lexicon.
+        # Terms in HOT_MIN_DF paragraphs or more are written flat too, and a
+        # document field's every term (index/hot.py).
         min_df = 1 if name in COMPLETE_FIELDS else HOT_MIN_DF
         keys, starts, docs_of, freqs_of = self.postings[name].grouped(min_df)
         writer.start_field(name, field)

@@ -149,13 +149,11 @@ class FacetColumns:
             ("term", cube.sum(axis=(0, 2)), self._terms.tolist()),
             ("year", cube.sum(axis=(0, 1)), self._years.tolist()),
         ):
-            pairs = [(label, c) for label, c in zip(names, counts.tolist()) if c]
             # 0 / "" is "unknown": not a value to offer.
-            pairs = sorted((p for p in pairs if p[0]), key=lambda p: (-p[1], p[0]))
-            out[name] = dict(pairs)
+            out[name] = dict(sorted(((names[i], c) for i, c in _nonzero(counts) if names[i]),
+                                    key=lambda p: (-p[1], p[0])))
         for name, (_, values, _) in self.labels.items():
-            counts = labels[name].tolist()
-            out[name] = dict(sorted(((v, c) for v, c in zip(values, counts) if v and c),
+            out[name] = dict(sorted(((values[i], c) for i, c in _nonzero(labels[name]) if values[i]),
                                     key=lambda p: (-p[1], p[0])))
         return out
 
@@ -163,3 +161,9 @@ class FacetColumns:
         """Every paragraph's facet codes, one array a facet (query/runs.py
         cuts runs where any changes)."""
         return (self._combo, *(codes for codes, _, _ in self.labels.values()))
+
+
+def _nonzero(counts: np.ndarray):
+    """``(index, count)`` of the values counted at least once, in order."""
+    at = np.flatnonzero(counts)
+    return zip(at.tolist(), counts[at].tolist())

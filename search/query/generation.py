@@ -37,7 +37,7 @@ from .complete import Completer
 from .facets import FacetColumns
 from .runs import Runs
 from .suggest import Vocabulary
-from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
+from .whoosh_read import alive, column, field_lengths, field_words, id_codes, leaves, open_searcher, segment_id
 
 # Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
 # float32 score). Frequent terms are one read each (hot postings) and cheap
@@ -49,6 +49,8 @@ from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_se
 # queries after 600 filling it, two rounds: 11.1 and 12.5 ms with 3M, 10.9
 # and 11.2 ms with 1M).
 POSTINGS_BUDGET = 1_000_000
+# Fields whose every term is kept in a set (Generation.lexicon).
+LEXICON_FIELDS = ("syl", "fold", "comp", "fcomp")
 ENTRY_WEIGHT = 25
 
 
@@ -86,6 +88,13 @@ class Generation:
                     self.para[offset:offset + len(values)] = values
             self.doc_of, self.document_count = self.doc, len(self.doc_ids)
             self.runs = Runs(self.doc_of, *self.facets.columns())
+            # The small fields' whole lexicons: a word or a run of the query's
+            # syllables that is no term of them is known absent here, not
+            # after a Whoosh lexicon lookup in each segment (~70 us each; 6.7 a
+            # distinct query at 100k were for compounds that are none). At
+            # 100k: 8-11k terms a field, read in 0.03 s each (fbig's 203k
+            # took 0.55 s and are not kept).
+            self.lexicon = {f: field_words(parts, f) for f in LEXICON_FIELDS}
             # Each segment's frequent terms as flat arrays, when written.
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}

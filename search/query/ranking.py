@@ -111,20 +111,14 @@ class Ranker:
         self.alive, self.facets = generation.alive, generation.facets
         self.doc_of, self.documents = generation.doc_of, generation.document_count
         self.runs = generation.runs
+        self.lexicon = generation.lexicon
         self.generation = generation
 
     def postings(self, fieldname: str, text: str):
         """(docnums, BM25 scores) of one term, read and scored once per
         generation: the scores depend only on the term and the index."""
-        def read(leaf: int):
-            reader, offset = self.leaves[leaf]
-            hot = self.hot[leaf] and self.hot[leaf].get(fieldname, text)
-            if hot:
-                return hot[0].astype(np.int32) + offset, hot[1].astype(np.float32)
-            return read_postings(reader, offset, fieldname, text)
-
         def load():
-            parts = [read(k) for k in range(len(self.leaves))]
+            parts = [self._read(k, fieldname, text) for k in range(len(self.leaves))]
             parts = [p for p in parts if len(p[0])]
             if not parts:
                 return EMPTY
@@ -139,6 +133,9 @@ class Ranker:
             norm = K1 * ((1 - B) + B * self.length[fieldname][ids] / self.avg_length[fieldname])
             return ids, (idf * (K1 + 1) * tf / (tf + norm)).astype(np.float32)
 
+        known = self.lexicon.get(fieldname)
+        if known is not None and text not in known:
+            return EMPTY
         return self.cache.get((fieldname, text), load)
 
     def term(self, fieldname: str, text: str, boost: float = 1.0):
@@ -196,19 +193,28 @@ class Ranker:
             alt_ids = np.flatnonzero(alt)
         return ids, score, eids, escore, alt_ids
 
-    def doc_group(self, g: Group) -> tuple[np.ndarray, np.ndarray]:
+    def doc_group(self, g: Group) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(documents whose fields have the group, those having it with the
-        accents as typed), as document numbers (``Generation.doc_of``).
-        Another spelling (UBND, a number's digits) counts as exact."""
+        accents as typed), as masks over document numbers
+        (``Generation.doc_of``); None for none. Another spelling (UBND, a
+        number's digits) counts as exact."""
         alts = [self._doc_codes("dfold", a) for a in g.alternatives]
         codes = self._doc_codes("dfold", g.folded)
         exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
-        codes = np.union1d(codes, exact)  # "sĩ" names a title's "sỹ" (_spelling)
         if g.fuzzy:
             codes = exact
+        else:
+            codes = _union(codes, exact)  # "sĩ" names a title's "sỹ" (_spelling)
         for a in alts:
-            codes, exact = np.union1d(codes, a), np.union1d(exact, a)
-        return codes, exact
+            codes, exact = _union(codes, a), _union(exact, a)
+        return self._doc_mask(codes), self._doc_mask(exact)
+
+    def _doc_mask(self, codes: np.ndarray) -> np.ndarray | None:
+        if not len(codes):
+            return None
+        docs = np.zeros(self.documents, dtype=bool)
+        docs[codes] = True
+        return docs
 
     def _named(self, words) -> tuple[np.ndarray, set[int]]:
         """Per paragraph, how many pairs of ``words`` typed in a row its
@@ -230,34 +236,39 @@ class Ranker:
         def load():
             codes = None
             for w in words:
-                ids = self._field_ids(fieldname, w)
-                found = np.unique(self.doc_of[ids])
-                codes = found if codes is None else np.intersect1d(codes, found, assume_unique=True)
-                if not len(codes):
+                # A mask over documents: sorting to make them unique cost
+                # more than the lookups (py-spy, distinct queries at 100k).
+                found = np.zeros(self.documents, dtype=bool)
+                found[self.doc_of[self._field_ids(fieldname, w)]] = True
+                codes = found if codes is None else codes & found
+                if not codes.any():
                     break
-            return codes.astype(np.int32), EMPTY[1]
+            return np.flatnonzero(codes).astype(np.int32), EMPTY[1]
 
         return self.cache.get(("doc", fieldname, words), load)[0]
 
+    def _read(self, leaf: int, fieldname: str, text: str):
+        """(docnums, frequencies) of a term in one segment: from its flat
+        postings (index/hot.py), where a term not found is in none of its
+        paragraphs; through Whoosh for a field or segment written without."""
+        reader, offset = self.leaves[leaf]
+        hot = self.hot[leaf]
+        if hot is not None:
+            got = hot.get(fieldname, text)
+            if got is not None:
+                return got[0].astype(np.int32) + offset, got[1].astype(np.float32)
+            if hot.complete(fieldname):
+                return EMPTY
+        return read_postings(reader, offset, fieldname, text)
+
     def _field_ids(self, fieldname: str, text: str) -> np.ndarray:
-        """Paragraphs holding a term of a document field: from the hot
-        postings, which hold every term of these fields (index/hot.py,
-        COMPLETE_FIELDS), or through Whoosh for a segment written before."""
-        parts = []
-        for (reader, offset), hot in zip(self.leaves, self.hot):
-            if hot is not None and hot.complete(fieldname):
-                got = hot.get(fieldname, text)
-                if got is not None:
-                    parts.append(got[0].astype(np.int32) + offset)
-            else:
-                parts.append(read_postings(reader, offset, fieldname, text)[0])
+        """Paragraphs holding a term of a document field."""
+        parts = [self._read(k, fieldname, text)[0] for k in range(len(self.leaves))]
         return np.concatenate(parts) if parts else EMPTY[0]
 
     def _broadcast(self, codes: np.ndarray) -> np.ndarray:
         """Paragraphs of the documents ``codes``, as a mask."""
-        docs = np.zeros(self.documents, dtype=bool)
-        docs[codes] = True
-        return self.runs.spread(docs)
+        return self.runs.spread(self._doc_mask(codes))
 
     def _spelling(self, g: Group):
         ids, score = self._match("fold", g.folded)
@@ -304,6 +315,9 @@ class Ranker:
     def in_lexicon(self, fieldname: str, text: str) -> bool:
         """Whether some segment holds the term, without reading its postings
         (for the candidates of a correction: most are never searched)."""
+        known = self.lexicon.get(fieldname)
+        if known is not None:
+            return text in known
         return any((fieldname, text) in reader for reader, _ in self.leaves)
 
     def frequency(self, fieldname: str, text: str) -> int:
@@ -358,13 +372,13 @@ class Ranker:
                 exact[alt_ids] = True
                 if len(eids):
                     score[eids] += es + exact_bonus
-            codes, exact_codes = self.doc_group(g)
-            if len(codes):
-                doc_has = self._broadcast(codes)
+            docs, exact_docs = self.doc_group(g)
+            if docs is not None:
+                doc_has = self.runs.spread(docs)
                 in_doc += doc_has
                 has |= doc_has
-                if exact is not None and len(exact_codes):
-                    exact |= self._broadcast(exact_codes)
+                if exact is not None and exact_docs is not None:
+                    exact |= self.runs.spread(exact_docs)
             if g.fuzzy:
                 fixed += has
             else:
@@ -436,6 +450,13 @@ class Ranker:
             documents=self.runs.documents(per_run, self.documents),
             exact_documents=self.runs.documents(self.runs.count(exact_mask), self.documents),
         )
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sorted codes in either (few: np.union1d sorts their concatenation)."""
+    if a is b or not len(b):
+        return a
+    return b if not len(a) else np.union1d(a, b)
 
 
 def _best(final: np.ndarray, candidates: np.ndarray, want: int) -> np.ndarray:
