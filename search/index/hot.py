@@ -19,9 +19,9 @@ before them, or Whoosh's own merges) are read the slow way.
     <segment>.hot_tf.npy     term frequencies
 
 Measured at 100k paragraphs (bench/make_corpus.py, 2 segments): the arrays
-hold ~15.5M postings a segment, 6 bytes each (93 MB; the frequent terms'
-alone, the 500+ threshold of before, were 62 MB): the index grows by about
-a sixth. The table is ~120k terms a segment (40 bytes each, in memory, no
+hold ~15.5M postings a segment, 5 bytes each (the frequent terms' alone,
+the 500+ threshold of before, were 62 MB at 6 bytes): 328 -> 398 MB for the
+whole index at 6 bytes, less with a byte for the frequencies. The table is ~120k terms a segment (40 bytes each, in memory, no
 Python object a term: nothing for the forked workers to copy on write).
 """
 
@@ -78,7 +78,8 @@ def write_hot_postings(folder: Path, segment_id: str, fields: dict, complete=())
     np.cumsum([len(k) for k in keys], out=offsets[1:])
     docs_all = np.concatenate(docs).astype(np.uint32)
     freqs_all = np.concatenate(freqs)
-    freqs_all = freqs_all.astype(np.uint16 if freqs_all.max() < 2**16 else np.uint32)
+    top = freqs_all.max()  # a word's count in a paragraph: almost always under 256
+    freqs_all = freqs_all.astype(np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.uint32)
     table, docs_file, tf_file = _names(folder, segment_id)
     np.save(docs_file, docs_all)
     np.save(tf_file, freqs_all)

@@ -4,8 +4,8 @@ Document fields. A document's title and metadata (province with its short
 forms, body, meeting number, term, dates) are analysed as one text into two
 fields, ``dsyl`` (accented) and ``dfold`` (folded), held by the document's
 first paragraph only; the ranker broadcasts a match to every paragraph of
-the document (``query.generation.document_numbers``: paragraphs of a
-document are consecutive and numbered from 1).
+the document (``query.runs``: paragraphs of a document are consecutive and numbered
+from 1).
 
 Measured against the other way, every paragraph carrying its document's
 fields (the script and its output in the project notes, 12-fields), on bench/make_corpus.py's

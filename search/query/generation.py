@@ -104,6 +104,7 @@ class Generation:
         self._completer: Completer | None = None
         self._documents: list | None = None
         self._lock = threading.Lock()
+        self._shared: dict = {}
 
     def changed(self) -> bool:
         """Whether a file of the generation was written, replaced or removed
@@ -132,6 +133,14 @@ class Generation:
             if self._vocabulary is None:
                 self._vocabulary = Vocabulary(reader)
             return self._vocabulary
+
+    def shared(self, key: str, make):
+        """``make()``, made once per generation and shared by its threads'
+        rankers (query/ranking.py: BM25's length norms)."""
+        with self._lock:
+            if key not in self._shared:
+                self._shared[key] = make()
+            return self._shared[key]
 
     def completer(self, searcher) -> Completer:
         """The generation's words and compounds for autocomplete, built on

@@ -113,6 +113,10 @@ class Ranker:
         self.runs = generation.runs
         self.lexicon = generation.lexicon
         self.generation = generation
+        # BM25's length norm of every paragraph, per field: the same float32
+        # operations in the same order as on a term's postings, done once.
+        self.norm = generation.shared("bm25-norm", lambda: {
+            f: K1 * ((1 - B) + B * length / self.avg_length[f]) for f, length in self.length.items()})
 
     def postings(self, fieldname: str, text: str):
         """(docnums, BM25 scores) of one term, read and scored once per
@@ -130,8 +134,7 @@ class Ranker:
             # searcher looked the term up again in every segment and kept it
             # in the searcher's dict, which grew with every distinct term.
             idf = log(self.n / (len(ids) + 1)) + 1
-            norm = K1 * ((1 - B) + B * self.length[fieldname][ids] / self.avg_length[fieldname])
-            return ids, (idf * (K1 + 1) * tf / (tf + norm)).astype(np.float32)
+            return ids, (idf * (K1 + 1) * tf / (tf + self.norm[fieldname][ids])).astype(np.float32)
 
         known = self.lexicon.get(fieldname)
         if known is not None and text not in known:
@@ -398,7 +401,7 @@ class Ranker:
             out = self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)
             keep[out] = open_[out] = False
         keep &= (cover + fixed) > 0
-        if strict:
+        if strict and naming:  # (named is all 0 otherwise)
             score += named * NAMED
         if filters.accents == "exact":
             keep &= ~inexact
