@@ -111,3 +111,14 @@ def test_a_default_index_never_reads_postings_through_whoosh(tmp_path, monkeypat
                [(h["doc_id"], h["paragraph"], h["score"]) for h in b["hits"]], q
         assert (a["total"], a["facets"], a["documents"]) == (b["total"], b["facets"], b["documents"]), q
     assert asked  # the slow path did read through Whoosh
+
+
+def test_an_index_of_another_postings_format_is_built_again_in_full(tmp_path, monkeypatch):
+    """Its segments would be read the slow way: the next update rebuilds it."""
+    import search.index.build
+    build_index(SEEDS, tmp_path / "index")
+    assert not build_index(SEEDS, tmp_path / "index").full  # nothing changed: an update
+    monkeypatch.setattr(search.index.build, "POSTINGS_FORMAT", 99)
+    report = build_index(SEEDS, tmp_path / "index")
+    assert report.full and "định dạng" in report.reason
+    assert not build_index(SEEDS, tmp_path / "index").full

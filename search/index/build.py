@@ -26,6 +26,7 @@ from ..ingest.corpus import (Corpus, Skipped, estimated_paragraphs, ingest_versi
                              read_corpus, relative_name)
 from ..ingest.formats.ocr import low_page_warnings, session as ocr_session
 from ..lang.restore import MODEL_FILE
+from .hot import POSTINGS_FORMAT
 from .merge import merge_policy
 from .pause import point
 from .schema import make_schema
@@ -126,6 +127,7 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
                 "source": str(source.resolve()),
                 "analysis_version": analysis_version(),
                 "ingest_version": ingest_version(),
+                "postings_format": POSTINGS_FORMAT,
                 "documents": documents,
                 "paragraphs": paragraphs,
                 "skipped": [{"name": s.name, "reason": s.reason} for s in corpus.skipped],
@@ -156,6 +158,11 @@ def _reusable(index_dir: Path) -> tuple[Path | None, dict, str]:
     version = manifest.get("analysis_version")
     if version != analysis_version():
         return None, {}, f"chỉ mục được lập với phiên bản phân tích {version}, bản này là {analysis_version()}"
+    # Segments written before the flat postings (index/hot.py) would be read
+    # through Whoosh, correct but several times slower.
+    version = manifest.get("postings_format")
+    if version != POSTINGS_FORMAT:
+        return None, {}, f"chỉ mục được lập với định dạng danh sách từ {version}, bản này là {POSTINGS_FORMAT}"
     # The reading rules (junk lines, dates) changed: unchanged files would
     # keep what the old rules made of them.
     version = manifest.get("ingest_version")

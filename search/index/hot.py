@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import os
 import weakref
+from array import array
+from bisect import bisect_left
 from hashlib import blake2b
 from pathlib import Path
 
@@ -36,6 +38,9 @@ import numpy as np
 
 from .schema import DOCUMENT_FIELDS
 
+# What the manifest records (index/build.py): an index written in another
+# format of these files is built again in full by its next update.
+POSTINGS_FORMAT = 2
 # Every term is written (1); tests raise it to compare with the slow path.
 HOT_MIN_DF = 1
 # Fields written whole even when HOT_MIN_DF is raised: the document fields,
@@ -106,8 +111,13 @@ class HotPostings:
     def __init__(self, folder: Path, segment_id: str):
         table, docs_file, tf_file = _names(folder, segment_id)
         with np.load(table) as z:
-            self.hashes, self.starts, self.counts = z["hashes"], z["starts"], z["counts"]
-            self.offsets = z["offsets"]
+            # array.array, not numpy: bisect and indexing them are C calls
+            # returning plain ints (np.searchsorted on a numpy scalar was a
+            # third of a lookup's time); still no Python object a term.
+            self.hashes = array("Q", z["hashes"].tobytes())
+            self.starts = array("q", z["starts"].tobytes())
+            self.counts = array("q", z["counts"].tobytes())
+            self.offsets = array("q", z["offsets"].tobytes())
             self.keys = z["keys"].tobytes()
             self.fields = frozenset(z["complete"].tolist())
         self.docs = _Column(docs_file)
@@ -127,12 +137,12 @@ class HotPostings:
     def get(self, fieldname: str, text: str):
         """(segment-local docnums, frequencies) of a term, or None."""
         key = _key(fieldname, text)
-        h = np.uint64(_hash(key))
-        i = int(np.searchsorted(self.hashes, h))
-        while i < len(self.hashes) and self.hashes[i] == h:
-            start, end = int(self.offsets[i]), int(self.offsets[i + 1])
-            if self.keys[start:end] == key:
-                at, n = int(self.starts[i]), int(self.counts[i])
+        h = _hash(key)
+        hashes = self.hashes
+        i = bisect_left(hashes, h)
+        while i < len(hashes) and hashes[i] == h:
+            if self.keys[self.offsets[i]:self.offsets[i + 1]] == key:
+                at, n = self.starts[i], self.counts[i]
                 return self.docs.read(at, n), self.tf.read(at, n)
             i += 1
         return None

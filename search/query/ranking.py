@@ -134,7 +134,7 @@ class Ranker:
             # searcher looked the term up again in every segment and kept it
             # in the searcher's dict, which grew with every distinct term.
             idf = log(self.n / (len(ids) + 1)) + 1
-            return ids, (idf * (K1 + 1) * tf / (tf + self.norm[fieldname][ids])).astype(np.float32)
+            return ids, (idf * (K1 + 1) * tf / (tf + self.norm[fieldname][ids])).astype(np.float32, copy=False)
 
         known = self.lexicon.get(fieldname)
         if known is not None and text not in known:
