@@ -10,7 +10,7 @@ PORT   ?= 8000
 # A comma inside $(if ...).
 , := ,
 
-.PHONY: serve test test-loaded index install system-deps clean fuzz load profile eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos bench-ocr cluster-demo bench-scale bench-million
+.PHONY: serve test test-loaded index install system-deps clean fuzz load profile answers eval bench bench-quick bench-indexing bench-hostile bench-hard bench-suggest bench-typos bench-ocr cluster-demo bench-scale bench-million
 
 # Reinstall whenever the project's dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -89,6 +89,12 @@ load: $(BIN)/.installed
 # built from LOAD_SOURCE (bench/profile_requests.py; CPU ms a request first).
 profile: $(BIN)/.installed
 	$(BIN)/python bench/profile_requests.py --index bench/data/index-new-$(notdir $(LOAD_SOURCE))
+
+# Whether this code answers every query as revision BASELINE does (hits,
+# scores, spans, totals, facets), on the index `make load` built.
+answers: $(BIN)/.installed
+	$(BIN)/python bench/answers.py --index bench/data/index-new-$(notdir $(LOAD_SOURCE)) \
+	  --baseline-rev $(or $(BASELINE),HEAD)
 
 # Time and peak RSS of a build meeting each hostile file of issue 16 (a PDF
 # bomb, 5.86M tiny .docx paragraphs, links out, a FIFO...), each build under a
