@@ -146,14 +146,16 @@ def ask_each(pids, port: int, q: str) -> dict[int, int]:
 
 
 def open_index_files(index: Path) -> list[str]:
-    """The files under ``index`` this process holds open."""
+    """The files under ``index`` this process holds open, but the flat
+    postings (index/hot.py), read by position (pread) and shared by the
+    workers on purpose: no offset between them."""
     out = []
     for fd in Path("/proc/self/fd").iterdir():
         try:
             target = os.readlink(fd)
         except OSError:  # the descriptor listdir itself used
             continue
-        if target.startswith(str(index)):
+        if target.startswith(str(index)) and ".hot_" not in target:
             out.append(target)
     return out
 
