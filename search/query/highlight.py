@@ -13,7 +13,9 @@ from bisect import bisect_left, bisect_right
 
 from ..analysis.terms import accented, folded
 from ..lang.tokens import syllables
+from . import fastmarks
 from .caching import SharedLRU
+from .fastmarks import pairs as _pairs
 from .parse import Group
 
 SNIPPET_CHARS = 320
@@ -66,23 +68,21 @@ def _scan_now(text: str):
     return tokens, forms, at
 
 
-def _pairs(groups: list[Group], runs) -> set[tuple[str, str]]:
-    """Folded syllables typed one right after the other (no punctuation
-    between): the query's adjacencies, where two groups' marks join into one.
-    Without ``runs``, the groups' own order stands for what was typed."""
-    if runs is None:
-        return {(a.folded[-1], b.folded[0]) for a, b in zip(groups, groups[1:])}
-    out = set()
-    for run in runs:
-        for (a, _), (b, before) in zip(run, run[1:]):
-            if not before:
-                out.add((folded(a), folded(b)))
-    return out
-
-
 def marks(text: str, groups: list[Group], runs=None) -> list[tuple[int, int, frozenset]]:
     """``(start, end, indices of the groups it shows)`` for each mark in
-    ``text``, sorted and non-overlapping.
+    ``text``, sorted and non-overlapping (``reference_marks``).
+
+    Found without scanning the whole paragraph when it can be
+    (``fastmarks``: the same marks), by the reference scan otherwise.
+    """
+    found = fastmarks.marks(text, groups, runs)
+    return reference_marks(text, groups, runs) if found is None else found
+
+
+def reference_marks(text: str, groups: list[Group], runs=None) -> list[tuple[int, int, frozenset]]:
+    """``(start, end, indices of the groups it shows)`` for each mark in
+    ``text``, sorted and non-overlapping: the reference, scanning the whole
+    paragraph (``marks`` takes it when ``fastmarks`` cannot tell).
 
     A group typed with accents marks its exact occurrences when the
     paragraph has any, and its folded ones otherwise (that is how it matched).
