@@ -158,7 +158,9 @@ def test_the_usual_paragraph_is_marked_without_scanning_it(monkeypatch):
 def test_what_the_fast_way_cannot_tell_goes_to_the_reference():
     groups = parse_query("nghị quyết").positive
     # Not NFC (an accent typed apart), a zero-width space, a letter folding to two.
-    for text in ["Nghi\u0323 quyê\u0301t", "nghị\u200b quyết", "nghị quyết æ", "nghị quyết \U0001d7d9"]:
+    # A lone surrogate (no UTF-32 for it).
+    for text in ["Nghi\u0323 quyê\u0301t", "nghị\u200b quyết", "nghị quyết æ", "nghị quyết \U0001d7d9",
+                 "nghị quyết \ud800"]:
         assert fastmarks.marks(text, groups) is None
         assert highlight.marks(text, groups) == highlight.reference_marks(text, groups)
     nfc = unicodedata.normalize("NFC", "Nghi\u0323 quyê\u0301t")

@@ -94,9 +94,11 @@ def _codes(text: str) -> tuple[np.ndarray, np.ndarray] | None:
     """``text``'s code units and their ``_spaced_codes`` when each of its
     letters and digits folds to one character (``_folded_char``) and it is
     NFC, else None."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         spaced = _spaced_codes[codes]
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
     except IndexError:  # a character past the Basic Multilingual Plane
         return None
     if not spaced.all():
@@ -124,7 +126,7 @@ _JUNCTION = re.compile(r"\d[^\W\d_]")
 _SPACES = re.compile(" *")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)  # compiled patterns: ~1 KB each
 def _syllable(s: str, either_iy: bool) -> re.Pattern:
     """A regex over the folded text finding the syllable ``s`` (folded) where
     a token could start and end: not after a letter (after a digit it can:
