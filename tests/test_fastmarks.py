@@ -187,3 +187,18 @@ def test_what_the_fast_way_cannot_tell_goes_to_the_reference():
 def test_the_tokenizers_edge_cases(text, query, marked):
     got = _same(text, query)
     assert [text[s:e] for s, e, _ in got] == marked
+
+
+def test_the_same_groups_with_other_runs_are_joined_by_their_own_runs():
+    # The searches and adjacencies of the last query are kept for the next
+    # paragraph: only for the same groups and the same runs.
+    text = "Tỉnh ủy Thái Nguyên"
+    parsed = parse_query("tỉnh ủy thái nguyên")
+    groups = parsed.positive
+    joined = highlight.marks(text, groups, parsed.runs)
+    apart = [(("tỉnh", ""), ("ủy", "")), (("thái", ""),), (("nguyên", ""),)]
+    assert highlight.marks(text, groups, apart) == highlight.reference_marks(text, groups, apart) != joined
+    runs = list(parsed.runs)
+    assert highlight.marks(text, groups, runs) == joined
+    runs[0] = apart[0]  # changed in place
+    assert highlight.marks(text, groups, runs) == highlight.reference_marks(text, groups, runs) != joined

@@ -37,6 +37,7 @@ whole corpus.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -90,19 +91,19 @@ def _folded_char(c: str) -> str | None:
     return None
 
 
-def _codes(text: str) -> tuple[np.ndarray, np.ndarray] | None:
-    """``text``'s code units and their ``_spaced_codes`` when each of its
-    letters and digits folds to one character (``_folded_char``) and it is
-    NFC, else None."""
+def _codes(text: str) -> tuple[np.ndarray, str] | None:
+    """``text``'s code units and its letters and digits folded, everything
+    else a space (``_spaced_codes``), when each of its letters and digits
+    folds to one character (``_folded_char``) and it is NFC, else None."""
     try:
         codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        spaced = _spaced_codes[codes]
+        spaced = _spaced_codes[codes].tobytes().decode("utf-32-le")
     except UnicodeEncodeError:  # a lone surrogate
         return None
     except IndexError:  # a character past the Basic Multilingual Plane
         return None
-    if not spaced.all():
-        unknown = np.unique(codes[spaced == 0]).tolist()
+    if "\0" in spaced:  # characters not seen yet, or that cannot be (0: ``_spaced_codes``)
+        unknown = np.unique(codes[_spaced_codes[codes] == 0]).tolist()
         if _unsafe.intersection(unknown):
             return None
         for code in unknown:
@@ -112,7 +113,7 @@ def _codes(text: str) -> tuple[np.ndarray, np.ndarray] | None:
                 return None
             _fold_codes[code] = ord(f)
             _spaced_codes[code] = ord(f) if _WORD_CHAR.match(f) else 32  # last: found, both are there
-        spaced = _spaced_codes[codes]
+        spaced = _spaced_codes[codes].tobytes().decode("utf-32-le")
     if not unicodedata.is_normalized("NFC", text):
         return None
     return codes, spaced
@@ -157,13 +158,13 @@ class _Paragraph:
 
     __slots__ = ("text", "codes", "_folded", "spaced", "strict", "_spans")
 
-    def __init__(self, text: str, codes: np.ndarray, spaced: np.ndarray):
+    def __init__(self, text: str, codes: np.ndarray, spaced: str):
         self.text = text
         self.codes = codes
         self._folded = None
         # Letters and digits folded, everything else a space, one more space
         # at each end: a syllable of letters is " syllable " there.
-        self.spaced = f" {spaced.tobytes().decode('utf-32-le')} "
+        self.spaced = f" {spaced} "
         self.strict = _JUNCTION.search(self.spaced) is None
         self._spans = None
 
@@ -312,13 +313,36 @@ def pairs(groups, runs) -> set[tuple[str, str]]:
     return out
 
 
+# The last query's searches and adjacencies: a result page marks ten
+# paragraphs for the same groups (the same Group objects, in a new list
+# each time). One tuple, swapped whole between threads.
+_last: tuple = ((), None, None, None)
+
+
+def _prepared(groups, runs) -> tuple:
+    """``([_searches(g) for g in groups] or None, pairs(groups, runs) or
+    None)``, kept for the next call with the same groups and runs."""
+    global _last
+    kept_groups, kept_runs, searches, adjacent = _last
+    if (len(kept_groups) == len(groups) and all(map(operator.is_, kept_groups, groups))
+            and kept_runs == runs):
+        return searches, adjacent
+    searches = [_searches(g) for g in groups]
+    if None in searches:
+        searches = None
+    adjacent = pairs(groups, runs) if len(groups) > 1 else None
+    # A copy of runs: a list changed in place after would still equal itself.
+    _last = (tuple(groups), None if runs is None else list(runs), searches, adjacent)
+    return searches, adjacent
+
+
 def marks(text: str, groups, runs=None) -> list[tuple[int, int, frozenset]] | None:
     """``highlight.reference_marks(text, groups, runs)``, the same list, or
     None when this way cannot tell (the module's docstring)."""
     if not groups:
         return []
-    searches = [_searches(g) for g in groups]
-    if None in searches:
+    searches, adjacent = _prepared(groups, runs)
+    if searches is None:
         return None
     coded = _codes(text)
     if coded is None:
@@ -345,7 +369,6 @@ def marks(text: str, groups, runs=None) -> list[tuple[int, int, frozenset]] | No
             merged[-1][2].add(k)
         else:
             merged.append([start, end, {k}, False])
-    adjacent = pairs(groups, runs) if len(groups) > 1 else None
     if not adjacent:  # nothing joins: every match is a mark
         return [(start, end, frozenset(ks)) for start, end, ks, _ in merged]
     joined: list[list] = []
