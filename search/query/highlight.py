@@ -3,8 +3,12 @@
 The paragraph is re-tokenized with the index's own scan and its syllables
 compared through the index's own term forms (``analysis.terms``), so every
 span covers exactly the characters of the original text that matched,
-whatever their accents, case or Unicode form. The library returns offsets;
-the web page and the command line each render them their own way.
+whatever their accents, case or Unicode form (``reference_marks``). The
+same marks are found without scanning the paragraph whenever that can be
+done (``fastmarks``: 98.6 % of the paragraphs at 100k; snippets of a
+distinct request's ten hits 2.7-2.9 ms of CPU before, 0.54-0.56 ms after,
+bench/profile_requests.py's queries). The library returns offsets; the web
+page and the command line each render them their own way.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ SNIPPET_CHARS = 320
 _CONTEXT_BEFORE = 60
 
 
-# Paragraph scans kept, weighed in bytes estimated from the paragraph's
+# Paragraph scans kept (for the paragraphs ``fastmarks`` leaves to the
+# reference: 1-2 % of them), weighed in bytes estimated from the paragraph's
 # length. Measured with tracemalloc (a scan's tokens, folded forms and
 # positions, plus the paragraph kept as its key): 42-50 bytes a character on
 # "nghị quyết" repeated 100-18,000 times, 62-68 on the seeds' paragraphs
