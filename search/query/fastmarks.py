@@ -71,7 +71,8 @@ def _folded_char(c: str) -> str | None:
     cannot. The text's offsets must be the normalized text's
     (``lang.text.normalize``): ``c`` is NFC on its own, or a space it makes
     a plain space (no-break spaces: white space either way), not a
-    zero-width character it drops. Anything but a letter or digit is never
+    zero-width character it drops, nor a combining mark (NFC text can hold
+    one no letter takes). Anything but a letter or digit is never
     in a syllable's folded form (a number's . and , fold to themselves): it
     stays as it is ("°" would fold to "deg"). A letter or digit must fold
     to one character, a letter or digit as it is one and a digit as it is
@@ -80,6 +81,10 @@ def _folded_char(c: str) -> str | None:
     candidates are found by the folded form)."""
     normal, origin = normalize(c)
     if origin is not None and not (normal == " " and c.isspace()):
+        return None
+    if unicodedata.combining(c):
+        # A text with a no-break space is normalized cluster by cluster, a
+        # mark's offsets its cluster's: "quí\u0301" spans the mark as well.
         return None
     if not _WORD_CHAR.match(c):
         return c
@@ -141,8 +146,8 @@ def _syllable(s: str, either_iy: bool) -> re.Pattern:
     # past it: a pattern that starts with a literal is searched for it (in
     # C), one that starts with a look-behind is tried at every offset (4.8
     # us a search, measured, where the seeds' paragraphs need ~1).
-    before = r"[^\W_]" if s[:1].isdigit() else r"[^\W\d_]"
-    after = r"(?!\d)" if s[-1:].isdigit() else r"(?![^\W_])"
+    before = r"[^\W_]" if _DIGIT.match(s) else r"[^\W\d_]"
+    after = r"(?!\d)" if _DIGIT.match(s[-1:]) else r"(?![^\W_])"
     return re.compile(f"{body}(?<!{before}{body}){after}")
 
 
