@@ -109,6 +109,8 @@ def test_a_paragraph_with_100k_matches_gets_its_snippet_in_bounded_time():
 
 
 def test_the_scan_cache_stays_within_its_budget_in_bytes(monkeypatch):
+    # The scans are the reference's (highlight.reference_marks), which
+    # ``marks`` takes for the paragraphs query/fastmarks.py cannot mark.
     highlight._scans.clear()
     groups = parse_query("quyet").positive
     lengths = []
@@ -117,15 +119,16 @@ def test_the_scan_cache_stays_within_its_budget_in_bytes(monkeypatch):
         # the budget; the old cache kept them all (it counted 512 entries).
         text = f"số {i} " + " ".join(["nghị quyết"] * (highlight.MAX_CACHED_CHARS // 11 - 1))
         lengths.append(len(text))
-        assert marked_spans(text, groups)
+        assert highlight.reference_marks(text, groups)
         assert highlight._scans.weight <= highlight._scans.budget
     assert max(lengths) <= highlight.MAX_CACHED_CHARS
     assert 0 < len(highlight._scans) < 200
     # A longer paragraph is scanned, marked, and not kept at all.
     kept = len(highlight._scans)
     long_text = " ".join(["nghị quyết"] * 18_000)
-    assert len(marked_spans(long_text, groups)) == 18_000
+    assert len(highlight.reference_marks(long_text, groups)) == 18_000
     assert len(highlight._scans) == kept
+    assert len(marked_spans(long_text, groups)) == 18_000
     highlight._scans.clear()
 
 

@@ -16,7 +16,8 @@ Memory a serving process holds, and where each bound is set:
     per-paragraph arrays  this object                ~32 bytes a paragraph (3.2 MB at 100k)
     autocomplete         query/complete.py          6 MB at 100k (20.7 MB while built)
     hot postings          index/hot.py (pread)       page cache, not mapped: no PSS
-    paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length
+    paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length (1-2 % of hits now)
+    snippet tables        query/fastmarks.py         0.5 MB, and <= 1,024 patterns of ~0.7 KB
     recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
     string memos          lru_cache in lang/, analysis/  a few MB
 """
