@@ -126,15 +126,18 @@ class Ranker:
             parts = [p for p in parts if len(p[0])]
             if not parts:
                 return EMPTY
-            ids = np.concatenate([p[0] for p in parts])
-            tf = np.concatenate([p[1] for p in parts])
+            ids = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
+            tf = parts[0][1] if len(parts) == 1 else np.concatenate([p[1] for p in parts])
             # Whoosh's idf (scoring.WeightingModel.idf), from the postings
             # in hand: a term's document frequency is its count of postings,
             # deleted paragraphs included, as Whoosh counts it. Asking the
             # searcher looked the term up again in every segment and kept it
             # in the searcher's dict, which grew with every distinct term.
             idf = log(self.n / (len(ids) + 1)) + 1
-            return ids, (idf * (K1 + 1) * tf / (tf + self.norm[fieldname][ids])).astype(np.float32, copy=False)
+            # (idf * (K1 + 1) * tf / (tf + norm)) in float32, without temporaries.
+            scores = np.add(tf, self.norm[fieldname][ids])
+            np.divide(np.multiply(tf, idf * (K1 + 1), out=tf), scores, out=scores)
+            return ids, scores
 
         known = self.lexicon.get(fieldname)
         if known is not None and text not in known:
@@ -204,19 +207,17 @@ class Ranker:
         alts = [self._doc_codes("dfold", a) for a in g.alternatives]
         codes = self._doc_codes("dfold", g.folded)
         exact = codes if g.exact is None else self._doc_codes("dsyl", g.exact)
-        if g.fuzzy:
-            codes = exact
-        else:
-            codes = _union(codes, exact)  # "sĩ" names a title's "sỹ" (_spelling)
-        for a in alts:
-            codes, exact = _union(codes, a), _union(exact, a)
-        return self._doc_mask(codes), self._doc_mask(exact)
+        # "sĩ" names a title's "sỹ" (_spelling); a correction only as typed.
+        found = (exact,) if g.fuzzy else (codes, exact)
+        return self._doc_mask(*found, *alts), self._doc_mask(exact, *alts)
 
-    def _doc_mask(self, codes: np.ndarray) -> np.ndarray | None:
-        if not len(codes):
+    def _doc_mask(self, *codes: np.ndarray) -> np.ndarray | None:
+        """Documents in any of ``codes``, as a mask; None for none."""
+        if not any(len(c) for c in codes):
             return None
         docs = np.zeros(self.documents, dtype=bool)
-        docs[codes] = True
+        for c in codes:
+            docs[c] = True
         return docs
 
     def _named(self, words) -> tuple[np.ndarray, set[int]]:
@@ -259,7 +260,10 @@ class Ranker:
         if hot is not None:
             got = hot.get(fieldname, text)
             if got is not None:
-                return got[0].astype(np.int32) + offset, got[1].astype(np.float32)
+                # Paragraph numbers as int32 views (a segment holds under
+                # 2**31), copied only to add the segment's offset.
+                ids = got[0].view(np.int32)
+                return (ids + np.int32(offset) if offset else ids), got[1].astype(np.float32)
             if hot.complete(fieldname):
                 return EMPTY
         return read_postings(reader, offset, fieldname, text)
@@ -453,13 +457,6 @@ class Ranker:
             documents=self.runs.documents(per_run, self.documents),
             exact_documents=self.runs.documents(self.runs.count(exact_mask), self.documents),
         )
-
-
-def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Sorted codes in either (few: np.union1d sorts their concatenation)."""
-    if a is b or not len(b):
-        return a
-    return b if not len(a) else np.union1d(a, b)
 
 
 def _best(final: np.ndarray, candidates: np.ndarray, want: int) -> np.ndarray:
