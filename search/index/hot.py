@@ -89,10 +89,20 @@ def write_hot_postings(folder: Path, segment_id: str, fields: dict, complete=())
     np.save(docs_file, docs_all)
     np.save(tf_file, freqs_all)
     with open(table, "wb") as f:
-        np.savez(f, hashes=hashes[order], starts=np.concatenate(starts)[order],
-                 counts=np.concatenate(counts_all)[order], offsets=offsets,
+        np.savez(f, hashes=hashes[order], starts=_narrow(np.concatenate(starts)[order]),
+                 counts=_narrow(np.concatenate(counts_all)[order]), offsets=_narrow(offsets),
                  keys=np.frombuffer(b"".join(keys), dtype=np.uint8),
                  complete=np.array(sorted(complete), dtype=str))
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Positions and counts in 4 bytes when they fit (12 of a term's 32 at
+    100k paragraphs), else 8."""
+    return values.astype(np.uint32 if not len(values) or values.max() < 2**32 else np.uint64)
+
+
+def _array(values: np.ndarray) -> array:
+    return array("I" if values.dtype == np.uint32 else "Q", values.astype(values.dtype.newbyteorder("=")).tobytes())
 
 
 class HotPostings:
@@ -115,9 +125,7 @@ class HotPostings:
             # returning plain ints (np.searchsorted on a numpy scalar was a
             # third of a lookup's time); still no Python object a term.
             self.hashes = array("Q", z["hashes"].tobytes())
-            self.starts = array("q", z["starts"].tobytes())
-            self.counts = array("q", z["counts"].tobytes())
-            self.offsets = array("q", z["offsets"].tobytes())
+            self.starts, self.counts, self.offsets = (_array(z[k]) for k in ("starts", "counts", "offsets"))
             self.keys = z["keys"].tobytes()
             self.fields = frozenset(z["complete"].tolist())
         self.docs = _Column(docs_file)

@@ -13,10 +13,14 @@ serves (``Engine.warm``).
 Memory a serving process holds, and where each bound is set:
 
     scored postings      POSTINGS_BUDGET here       1M postings, ~8 MB at 8 bytes
-    per-paragraph arrays  this object                ~32 bytes a paragraph (3.2 MB at 100k)
+    per-paragraph arrays  this object, query/ranking.py  ~52 bytes a paragraph (5.2 MB at 100k;
+                                                     BM25 length norms 20 of them)
+    small fields' words  LEXICON_FIELDS here        2.1 MB at 100k
     autocomplete         query/complete.py          6 MB at 100k (20.7 MB while built)
-    hot postings          index/hot.py (pread)       page cache, not mapped: no PSS
-    paragraph scans       query/highlight.py SCAN_BUDGET  16 MB, weighed by length (1-2 % of hits now)
+    flat postings        index/hot.py (pread)       page cache, not mapped: no PSS; their
+                                                     term tables 20-32 bytes a term
+                                                     (~8-12 MB at 100k), read before the fork
+    paragraph scans       query/highlight.py SCAN_BUDGET  4 MB, weighed by length (1-2 % of hits now)
     snippet tables        query/fastmarks.py         0.5 MB, and <= 1,024 patterns of ~0.7 KB
     recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
     string memos          lru_cache in lang/, analysis/  a few MB

@@ -38,7 +38,10 @@ _CONTEXT_BEFORE = 60
 # of them took a worker from 40 MB to 1,571 MB (issue 16).
 SCAN_BYTES_PER_CHAR = 64
 SCAN_ENTRY_BYTES = 1_000
-SCAN_BUDGET = 16_000_000  # bytes: ~670 paragraphs of the seeds' mean length
+# The scans serve only what query/fastmarks.py leaves to the reference (1-2 %
+# of hits, and the document page's odd paragraphs): 4 MB, ~170 paragraphs
+# of the seeds' mean length, where 16 MB served every hit before it.
+SCAN_BUDGET = 4_000_000
 # Longer paragraphs are scanned again when asked for, not kept: one would
 # weigh more than a result page of ordinary ones, and scanning costs about
 # 0.3-0.4 microseconds a character (measured: 198k characters in 0.09 s, 22k in
