@@ -1,8 +1,8 @@
 """Parsing and analysing a big batch in worker processes.
 
-Each worker loads pyvi once, takes batches of files off a queue (so the
-faster one takes more), parses them, and writes one segment into the new
-generation with a ``SegmentBuilder``; it sends each document back (the
+Each worker loads pyvi once, takes jobs off a queue (so the faster one
+takes more), each the files of one segment (``chunks.py``), parses them and
+writes that segment into the new generation with a ``SegmentBuilder``; it sends each document back (the
 manifest and the accent model need them), or why a file was skipped. The
 accent model is trained in the parent meanwhile, on a thread fed with the
 documents as they come. Spawned, not forked: a worker must not inherit the
@@ -23,13 +23,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from ..ingest.corpus import Corpus, Document, estimated_paragraphs, parse_file
+from ..ingest.corpus import Corpus, Document, parse_file
 from .pause import point
 from .training import Trainer
 from .whoosh_write import SegmentBuilder
 
-# Paragraphs a job holds: small enough that the faster worker takes more.
-BATCH_PARAGRAPHS = 100
 # The bar counts paragraphs analysed; writing the postings comes after, and
 # takes about as long again.
 WRITING = "Đang ghi chỉ mục"
@@ -47,12 +45,16 @@ class ParallelBuild:
     """Parse and index a corpus's pending files and its documents in
     ``procs`` worker processes writing into ``folder``.
 
-    ``run()`` returns the segments they wrote and leaves the corpus's
-    documents (in file order) and skips in ``corpus``; the accent model, when
-    ``model`` is given, is trained into it meanwhile.
+    ``items`` are the corpus's (``chunks.ordered_items``), ``runs`` the
+    indices of each segment's items and ``ids`` their segment ids
+    (``chunks``): a run is a job, written as one segment by whichever worker
+    takes it. ``run()`` returns the segments in the runs' order and leaves
+    the corpus's documents (in file order) and skips in ``corpus``; the
+    accent model, when ``model`` is given, is trained into it meanwhile.
     """
 
-    def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None):
+    def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None,
+                 items: list, runs: list[list[int]], ids: list[str]):
         self.corpus, self.procs, self.bar = corpus, procs, bar
         ctx = multiprocessing.get_context("spawn")
         self.jobs, self.results = ctx.Queue(maxsize=2 * procs), ctx.Queue()
@@ -60,31 +62,32 @@ class ParallelBuild:
                                     daemon=True) for _ in range(procs)]
         # In file order, as a one-process build reads them: the accent model is
         # trained in this order, so it does not depend on which worker is faster.
-        self.items = sorted([("doc", d) for d in corpus.documents] + [("file", f) for f in corpus.pending],
-                            key=lambda item: item[1].path if item[0] == "doc" else item[1][0])
+        self.items, self.runs, self.ids = items, runs, ids
         corpus.documents, corpus.pending = [], []
         self.received = 0
-        self.segments: list = []
+        self.segments: dict[int, object] = {}
         self.trainer = Trainer(model) if model else None
 
     def run(self) -> list:
         for w in self.workers:
             w.start()
         try:
-            for batch in _batches(list(enumerate(self.items))):
+            for job in enumerate(zip(self.ids, self.runs)):
+                n, (segid, run) = job
+                job = (n, segid, [(i, *self.items[i]) for i in run])
                 while True:
                     try:
-                        self.jobs.put(batch, timeout=0.2)
+                        self.jobs.put(job, timeout=0.2)
                         break
                     except queue.Full:
                         self._receive()
                 self._receive()
             for _ in self.workers:
                 self.jobs.put(None)
-            while len(self.segments) < self.procs:
+            while len(self.segments) < len(self.runs):
                 exited = all(w.exitcode == 0 for w in self.workers)
                 self._receive(wait=2 if exited else 0.5)  # the last message may land just after its exit
-                if exited and len(self.segments) < self.procs:
+                if exited and len(self.segments) < len(self.runs):
                     raise RuntimeError("các tiến trình lập chỉ mục đã dừng mà không trả về "
                                        "phần chỉ mục của mình")
             for w in self.workers:
@@ -102,7 +105,7 @@ class ParallelBuild:
             if self.trainer:
                 self.trainer.abandon()
             raise
-        return [s for s in self.segments if s is not None]
+        return [s for _, s in sorted(self.segments.items()) if s is not None]
 
     def _receive(self, wait: float = 0) -> None:
         """Handle every message there is, after waiting up to ``wait`` s for one."""
@@ -121,7 +124,8 @@ class ParallelBuild:
         if kind == "error":
             raise RuntimeError(f"một tiến trình lập chỉ mục gặp lỗi:\n{value}")
         if kind == "segment":
-            self.segments.append(value)
+            n, segment = value
+            self.segments[n] = segment
             return
         i, parsed = value
         parsed = parsed or self.items[i][1]  # None: a document parsed here, sent as is
@@ -138,20 +142,6 @@ class ParallelBuild:
             self.bar.set_description(WRITING)
 
 
-def _batches(items):
-    """Jobs of about ``BATCH_PARAGRAPHS`` paragraphs, of ``(i, item)`` with
-    items ("doc", Document) or ("file", (path, raw bytes, sha256))."""
-    batch, size = [], 0
-    for i, (kind, item) in items:
-        batch.append((i, kind, item))
-        size += len(item.paragraphs) if kind == "doc" else estimated_paragraphs(item[1], item[0].suffix)
-        if size >= BATCH_PARAGRAPHS:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 def _worker(folder: str, jobs, results, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent decides and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -160,18 +150,20 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
         from ..lang.segment import load_crf
 
         load_crf()
-        builder = SegmentBuilder(whoosh_index.open_dir(folder))
-        batch = jobs.get()
+        ix = whoosh_index.open_dir(folder)
+        job = jobs.get()
         point("worker")
-        while batch is not None:
+        while job is not None:
+            n, segid, batch = job
+            builder = SegmentBuilder(ix, segid)
             for i, kind, item in batch:
                 parsed = item if kind == "doc" else parse_file(*item)
                 if isinstance(parsed, Document):
                     builder.add(parsed)
                 # A document the parent sent is not sent back.
                 results.put(("parsed", (i, None if kind == "doc" else parsed)))
-            batch = jobs.get()
-        results.put(("segment", builder.finish()))
+            results.put(("segment", (n, builder.finish())))
+            job = jobs.get()
     except BaseException:
         results.put(("error", traceback.format_exc()))
 
