@@ -24,7 +24,7 @@ from pathlib import Path
 from ..ingest.corpus import estimated_paragraphs
 
 # At most this many segments per build (see the docstring).
-CHUNKS = 4
+CHUNKS = 2
 # No segment of a build smaller than this many estimated paragraphs (the
 # last one excepted): a small update is one segment.
 CHUNK_MIN = 1000
