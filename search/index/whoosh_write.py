@@ -28,7 +28,8 @@ import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo,
+                                   _lenfield)
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filetables import _lengths
 from whoosh.system import pack_uint, pack_ushort
@@ -115,6 +116,10 @@ class SegmentBuilder:
     def _add(self, values: dict, text: str) -> None:
         docnum, schema, postings, lengths = self.docnum, self.schema, self.postings, self.lengths
         perdoc = self.perdoc
+        # The field lengths go to the length columns at finish() (one write
+        # of the bytes gathered here, not a column write per field and
+        # paragraph); their totals as add_field keeps them, in its order.
+        totals = perdoc._fieldlengths
         perdoc.start_doc(docnum)
         if self.fast:
             terms = index_terms(text)
@@ -122,8 +127,9 @@ class SegmentBuilder:
                 counts = terms[k]
                 postings[name].add(docnum, counts)
                 length = sum(counts.values())
-                lengths[name].append(length_to_byte(length))
-                perdoc.add_field(name, schema[name], None, length)
+                lengths[name].append(_LENGTH_BYTE[length] if length < 4096 else length_to_byte(length))
+                if length:
+                    totals[name] += length
         for name, field in self.other:
             value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
             if value is None:
@@ -139,7 +145,10 @@ class SegmentBuilder:
                 postings[name].add(docnum, items)
             if name in lengths:
                 lengths[name].append(length_to_byte(length))
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            if length:
+                totals[name] += length
+            if field.stored:
+                perdoc.add_field(name, field, value, 0)
             if column is not None:
                 perdoc.add_column_value(name, field.column_type, column)
         for name in self.lengths:
@@ -167,6 +176,7 @@ class SegmentBuilder:
 
     def finish(self):
         """Write the postings and close the segment; None if nothing was added."""
+        self._write_lengths()
         self.perdoc.close()
         writer = self.codec.field_writer(self.storage, self.segment)
         if not self.docnum:
@@ -193,6 +203,23 @@ class SegmentBuilder:
         # object with another segment, so the TOC (which pickles them all,
         # shared objects once) has the same bytes in a one-process build.
         return loads(dumps(segment, 5))
+
+    def _write_lengths(self) -> None:
+        """The length columns ``perdoc.add_field`` would have written: a
+        field's length byte per paragraph (0, the default, where it had
+        none), for the fields that had a length anywhere. Whoosh wrote them
+        a byte a call, 13 calls a paragraph."""
+        perdoc = self.perdoc
+        for name in sorted(self.lengths):
+            if name in perdoc._fieldlengths:
+                column = _lenfield(name)
+                perdoc._create_column(column, LENGTHS_COLUMN)
+                writer = perdoc._get_column(column)
+                # Up to the last paragraph with a length, as the column's
+                # writer leaves it (a reader takes the rest as the default).
+                data = bytes(self.lengths[name]).rstrip(b"\0")
+                writer._dbfile.write(data)
+                writer._count = len(data)
 
     def _write_field(self, writer, name: str) -> None:
         """One field's terms, in order, into the segment's term and postings files.
@@ -339,6 +366,7 @@ def _assemble(segment, storage) -> None:
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 _BYTE_ROUNDTRIP = [length_to_byte(n) for n in _BYTE_TO_LENGTH]
+_LENGTH_BYTE = [length_to_byte(n) for n in range(4096)]
 _BYTE_ROUNDTRIP_NP = np.array(_BYTE_ROUNDTRIP, dtype=np.int64)
 _HASH_LENGTHS = _lengths
 _HEADER_MAGIC = WHOOSH3_HEADER_MAGIC

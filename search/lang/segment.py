@@ -18,12 +18,15 @@ import string
 import warnings
 from functools import lru_cache
 
+from .crf import Model
 from .text import canonical_tones
 
 _PUNCT = set(string.punctuation)
 _model = None
 _crf = None  # (pycrfsuite Tagger, bi_grams, tri_grams): pyvi's model, read without pyvi
 _MODEL_BYTES: list[bytes] = []
+# The same model for crf.Model's tagging (None: crfsuite's, after a fallback).
+_model_weights = None
 
 
 def load_pyvi():
@@ -50,10 +53,14 @@ def load_crf():
     as ViTokenizer does (0.2 s). Any surprise (another pyvi) falls back to
     pyvi itself; tests/test_analysis.py holds ``joins`` to ``pyvi_joins``.
     """
-    global _crf
+    global _crf, _model_weights
     if _crf is None:
         try:
             _crf = _read_crf()
+            try:
+                _model_weights = Model(_MODEL_BYTES[-1])
+            except Exception:  # another crfsuite format: crfsuite tags
+                _model_weights = None
         except Exception:
             vt = load_pyvi()
             _crf = (vt.model.tagger_, vt.bi_grams, vt.tri_grams)
@@ -106,7 +113,9 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     """
     if not tokens:
         return ()
-    labels = load_crf()[0].tag(features(tokens))
+    tagger = load_crf()[0]
+    model = _model_weights
+    labels = model.viterbi(_states(tokens, model)) if model is not None else tagger.tag(features(tokens))
     return _guard(tokens, labels)
 
 
@@ -213,6 +222,26 @@ def features(tokens) -> list[list[str]]:
                 windows.clear()
             f = windows[window] = _window_features(*window)
         out.append(f)
+    return out
+
+
+# A window's state scores (crf.Model.state of its attributes), remembered as
+# the attribute lists are above: tagging is then a look-up and Viterbi's few
+# additions a token (crf.py).
+_STATES: dict[tuple, tuple[float, ...]] = {}
+
+
+def _states(tokens, model) -> list[tuple[float, ...]]:
+    padded = (None, None, *tokens, None, None)
+    states, out = _STATES, []
+    for i in range(len(tokens)):
+        window = padded[i:i + 5]
+        s = states.get(window)
+        if s is None:
+            if len(states) >= _WINDOWS_MAX:
+                states.clear()
+            s = states[window] = model.state(_window_features(*window))
+        out.append(s)
     return out
 
 
