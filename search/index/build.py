@@ -5,8 +5,9 @@ the new generation starts as hard links to the current one's files (see
 ``store.link_generation``), loses the changed and deleted documents, gains the
 new text, and is published like a full build. Parsing files and analysing
 paragraphs (pyvi above all) are the cost, so big batches go to worker
-processes (``workers.py``), each parsing its files and writing its own segment
-with a ``SegmentBuilder`` (``whoosh_write.py``): one analysis pass per
+processes (``workers.py``), each parsing files and writing segments with a
+``SegmentBuilder`` (``whoosh_write.py``), one per run of files as
+``chunks.py`` cuts them (the same segments in a one-process build): one analysis pass per
 paragraph for all five text fields, the segment written straight through
 whoosh3's file formats.
 """

@@ -8,11 +8,14 @@ A one-process build writes the same runs one after another that worker
 processes write side by side, so the two leave the same segment files, byte
 for byte (tests/test_incremental.py), whatever the number of workers.
 
-Why 4 (measured 2 Dec 2026, notes s6-build): with 2 workers a run is a job,
-so fewer runs than twice the workers leaves a core idle at the end whenever
-the estimates miss; more runs are more segments, and every query pays per
-segment (the ranker reads each leaf): see ``CHUNKS``'s figures in the notes.
-Four stays under the merge policy's ``MERGE_FACTOR`` (10 segments of a size),
+Why 2 (measured 2 Dec 2026 on corpus-10000, 2 workers, notes s6-build): a
+segment writes its vocabulary once, and most of a corpus's terms are in every
+big run, so four runs cost the build 2.55 ms CPU a paragraph and 63.5 MiB
+against 2.38-2.47 ms and 47.4 MiB for two; and the ranker reads every
+segment of a query (bench/segment_count.py: SEGMENT_COST). A run is one
+worker's job, so with fewer runs than workers a core idles; two runs by
+estimated paragraphs split corpus-10000 into 5,017 and 4,975 paragraphs.
+Both stay under the merge policy's ``MERGE_FACTOR`` (10 segments of a size),
 so a full build is never merged again by the next small update.
 """
 

@@ -72,6 +72,11 @@ class Model:
                     scores[label] += w[label]
         return tuple(scores)
 
+    def present(self, attributes) -> tuple[tuple[float, ...], ...]:
+        """The weights of those of ``attributes`` the model knows, in order."""
+        weights = self.weights
+        return tuple(weights[a] for a in attributes if a in weights)
+
     def viterbi(self, states: list[tuple[float, ...]]) -> list[str]:
         """The best labels for a sequence of state scores (crf1dc_viterbi)."""
         if len(self.labels) != 2:

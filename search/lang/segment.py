@@ -240,9 +240,54 @@ def _states(tokens, model) -> list[tuple[float, ...]]:
         if s is None:
             if len(states) >= _WINDOWS_MAX:
                 states.clear()
-            s = states[window] = model.state(_window_features(*window))
+            s = states[window] = (_window_state(*window) if len(model.labels) == 2
+                                  else model.state(_window_features(*window)))
         out.append(s)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _scored(word: str) -> tuple[tuple[float, float], tuple, tuple]:
+    """``_pieces(word)`` weighed by the model: the state its own attributes
+    start a token with (summed in their order, from 0.0, as crfsuite does),
+    and the (B, I) weights of those it gives the tokens after and before it,
+    in order, the model's unknown attributes left out."""
+    own, prev, nxt = _pieces(word)
+    model = _model_weights
+    return model.state(own), model.present(prev), model.present(nxt)
+
+
+def _window_state(p2, p1, word, n1, n2) -> tuple[float, float]:
+    """``Model.state(_window_features(...))`` for a two-label model, without
+    the list of strings: the same weights added in the same order."""
+    _, bi, tri = _crf
+    weights = _model_weights.weights
+    (s0, s1), _, _ = _scored(word)
+    if p1 is not None:
+        for w0, w1 in _scored(p1)[1]:
+            s0 += w0
+            s1 += w1
+        if (p1 + " " + word).lower() in bi and "-1:word.bi_gram()" in weights:
+            w0, w1 = weights["-1:word.bi_gram()"]
+            s0 += w0
+            s1 += w1
+        if p2 is not None and (p2 + " " + p1 + " " + word).lower() in tri and "-2:word.tri_gram()" in weights:
+            w0, w1 = weights["-2:word.tri_gram()"]
+            s0 += w0
+            s1 += w1
+    if n1 is not None:
+        for w0, w1 in _scored(n1)[2]:
+            s0 += w0
+            s1 += w1
+        if (word + " " + n1).lower() in bi and "+1:word.bi_gram()" in weights:
+            w0, w1 = weights["+1:word.bi_gram()"]
+            s0 += w0
+            s1 += w1
+        if n2 is not None and (word + " " + n1 + " " + n2).lower() in tri and "+2:word.tri_gram()" in weights:
+            w0, w1 = weights["+2:word.tri_gram()"]
+            s0 += w0
+            s1 += w1
+    return s0, s1
 
 
 def _window_features(p2, p1, word, n1, n2) -> list[str]:
