@@ -8,13 +8,15 @@ A one-process build writes the same runs one after another that worker
 processes write side by side, so the two leave the same segment files, byte
 for byte (tests/test_incremental.py), whatever the number of workers.
 
-Why 2 (measured 2 Dec 2026 on corpus-10000, 2 workers, notes s6-build): a
-segment writes its vocabulary once, and most of a corpus's terms are in every
-big run, so four runs cost the build 2.55 ms CPU a paragraph and 63.5 MiB
-against 2.38-2.47 ms and 47.4 MiB for two; and the ranker reads every
-segment of a query (bench/segment_count.py: SEGMENT_COST). A run is one
-worker's job, so with fewer runs than workers a core idles; two runs by
-estimated paragraphs split corpus-10000 into 5,017 and 4,975 paragraphs.
+Why 2 (measured 2 Dec 2026 on corpus-10000 with bench/segment_count.py,
+notes s6-build): a segment writes its vocabulary once, and most terms are in
+every big run, so runs cost build CPU and disk (1, 2, 4 runs: 1.26 ms a
+paragraph in one process, 1.72 and 1.82 with two workers; 39.3, 47.4, 63.5
+MiB), and the ranker reads every segment of a query (CPU a query 1.00x,
+1.06-1.18x, 1.09-1.32x; 8 runs 1.34x). A run is one worker's job, so with
+fewer runs than workers a core idles: two runs are what two workers wrote
+before (no change at search), and by estimated paragraphs they split
+corpus-10000 into 5,017 and 4,975 paragraphs.
 Both stay under the merge policy's ``MERGE_FACTOR`` (10 segments of a size),
 so a full build is never merged again by the next small update.
 """
