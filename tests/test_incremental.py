@@ -257,6 +257,8 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     build_index(SEEDS, serial, workers=1)
     counting["analysed"].clear()
     monkeypatch.setattr(search.index.build, "PARALLEL_MIN_PARAGRAPHS", 0)
+    # A run reaches its worker a few files at a time.
+    monkeypatch.setattr(search.index.workers, "BATCH_PARAGRAPHS", 5)
     report = build_index(SEEDS, parallel, workers=2)
     assert report.paragraphs == 37
     assert counting["analysed"] == []  # all of it happened in the workers

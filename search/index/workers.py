@@ -19,15 +19,20 @@ import signal
 import threading
 import time
 import traceback
+from collections import deque
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from ..ingest.corpus import Corpus, Document, parse_file
+from .chunks import weight
 from .pause import point
 from .training import Trainer
 from .whoosh_write import SegmentBuilder
 
+# Paragraphs a message to a worker holds: its queue holds 4, so the parent
+# never has more than a few hundred paragraphs' bytes pickled at once.
+BATCH_PARAGRAPHS = 100
 # The bar counts paragraphs analysed; writing the postings comes after, and
 # takes about as long again.
 WRITING = "Đang ghi chỉ mục"
@@ -47,19 +52,23 @@ class ParallelBuild:
 
     ``items`` are the corpus's (``chunks.ordered_items``), ``runs`` the
     indices of each segment's items and ``ids`` their segment ids
-    (``chunks``): a run is a job, written as one segment by whichever worker
-    takes it. ``run()`` returns the segments in the runs' order and leaves
-    the corpus's documents (in file order) and skips in ``corpus``; the
-    accent model, when ``model`` is given, is trained into it meanwhile.
+    (``chunks``): run n is written as one segment by worker ``n % procs``,
+    its files sent to that worker's own queue ``BATCH_PARAGRAPHS`` at a
+    time (a whole run in one message would hold a copy of half the corpus's
+    bytes in each process at once). ``run()`` returns the segments in the
+    runs' order and leaves the corpus's documents (in file order) and skips
+    in ``corpus``; the accent model, when ``model`` is given, is trained
+    into it meanwhile.
     """
 
     def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None,
                  items: list, runs: list[list[int]], ids: list[str]):
         self.corpus, self.procs, self.bar = corpus, procs, bar
         ctx = multiprocessing.get_context("spawn")
-        self.jobs, self.results = ctx.Queue(maxsize=2 * procs), ctx.Queue()
-        self.workers = [ctx.Process(target=_worker, args=(folder, self.jobs, self.results, os.getpid()),
-                                    daemon=True) for _ in range(procs)]
+        self.queues = [ctx.Queue(maxsize=4) for _ in range(procs)]
+        self.results = ctx.Queue()
+        self.workers = [ctx.Process(target=_worker, args=(folder, q, self.results, os.getpid()), daemon=True)
+                        for q in self.queues]
         # In file order, as a one-process build reads them: the accent model is
         # trained in this order, so it does not depend on which worker is faster.
         self.items, self.runs, self.ids = items, runs, ids
@@ -72,18 +81,24 @@ class ParallelBuild:
         for w in self.workers:
             w.start()
         try:
-            for job in enumerate(zip(self.ids, self.runs)):
-                n, (segid, run) = job
-                job = (n, segid, [(i, *self.items[i]) for i in run])
-                while True:
-                    try:
-                        self.jobs.put(job, timeout=0.2)
-                        break
-                    except queue.Full:
-                        self._receive()
-                self._receive()
-            for _ in self.workers:
-                self.jobs.put(None)
+            outbox = [deque() for _ in self.workers]
+            for n, (segid, run) in enumerate(zip(self.ids, self.runs)):
+                batches = list(_batches([(i, *self.items[i]) for i in run]))
+                outbox[n % self.procs].extend((n, segid, batch, b == len(batches) - 1)
+                                              for b, batch in enumerate(batches))
+            for box in outbox:
+                box.append(None)  # no more runs
+            while any(outbox):
+                sent = False
+                for q, box in zip(self.queues, outbox):
+                    while box:
+                        try:
+                            q.put_nowait(box[0])
+                        except queue.Full:
+                            break
+                        box.popleft()
+                        sent = True
+                self._receive(wait=0 if sent else 0.05)
             while len(self.segments) < len(self.runs):
                 exited = all(w.exitcode == 0 for w in self.workers)
                 self._receive(wait=2 if exited else 0.5)  # the last message may land just after its exit
@@ -100,7 +115,8 @@ class ParallelBuild:
                 w.kill()
                 w.join()
             # Batches nobody will read would hold up interpreter exit.
-            self.jobs.cancel_join_thread()
+            for q in self.queues:
+                q.cancel_join_thread()
             self.results.cancel_join_thread()
             if self.trainer:
                 self.trainer.abandon()
@@ -142,6 +158,19 @@ class ParallelBuild:
             self.bar.set_description(WRITING)
 
 
+def _batches(items):
+    """``items`` (``(i, kind, item)``) in lists of about ``BATCH_PARAGRAPHS``."""
+    batch, size = [], 0
+    for entry in items:
+        batch.append(entry)
+        size += weight(entry[1], entry[2])
+        if size >= BATCH_PARAGRAPHS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _worker(folder: str, jobs, results, parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent decides and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -151,18 +180,21 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
 
         load_crf()
         ix = whoosh_index.open_dir(folder)
+        builder = None
         job = jobs.get()
         point("worker")
         while job is not None:
-            n, segid, batch = job
-            builder = SegmentBuilder(ix, segid)
+            n, segid, batch, last = job
+            builder = builder or SegmentBuilder(ix, segid)
             for i, kind, item in batch:
                 parsed = item if kind == "doc" else parse_file(*item)
                 if isinstance(parsed, Document):
                     builder.add(parsed)
                 # A document the parent sent is not sent back.
                 results.put(("parsed", (i, None if kind == "doc" else parsed)))
-            results.put(("segment", (n, builder.finish())))
+            if last:  # the run's last files: its segment is complete
+                results.put(("segment", (n, builder.finish())))
+                builder = None
             job = jobs.get()
     except BaseException:
         results.put(("error", traceback.format_exc()))
