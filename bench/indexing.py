@@ -10,7 +10,8 @@ All in one run on one corpus, so ratios hold even on a busy machine:
     ``segment.joins`` (captured, not rebuilt), through pyvi's own feature
     extraction and ``predict`` (``segment.pyvi_joins``); measured before and
     after (b) to show drift from other load. (a2) is the same with the
-    indexer's own feature extraction (``segment.joins``, same labels, cheaper)
+    indexer's own tagging (``segment.joins``: the same labels from the same
+    model, tagged by ``lang/crf.py`` on remembered window scores, cheaper)
 (b) ``build_index --full`` paragraphs/s, wall clock, process start included
 (c) (b) / (a): how close the whole indexer comes to segmentation alone
     (the issue's target: at least 0.7), and (b) / (a2)

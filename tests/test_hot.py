@@ -122,3 +122,23 @@ def test_an_index_of_another_postings_format_is_built_again_in_full(tmp_path, mo
     report = build_index(SEEDS, tmp_path / "index")
     assert report.full and "định dạng" in report.reason
     assert not build_index(SEEDS, tmp_path / "index").full
+
+
+def test_the_flat_postings_files_hold_no_time(tmp_path, monkeypatch):
+    """The same postings give the same bytes whenever they are written (a
+    parallel build and a one-process one are compared file by file)."""
+    import time
+
+    import numpy as np
+
+    from search.index.hot import write_hot_postings
+    fields = {"fold": (["tinh", "uy"], np.array([2, 1]), np.array([0, 3, 1], dtype=np.uint32),
+                       np.array([1, 2, 1], dtype=np.uint32))}
+    written = []
+    for when in (0.0, 2e9):
+        monkeypatch.setattr(time, "time", lambda when=when: when)
+        folder = tmp_path / str(int(when))
+        folder.mkdir()
+        write_hot_postings(folder, "seg", fields, ["fold"])
+        written.append({p.name: p.read_bytes() for p in folder.iterdir()})
+    assert written[0] == written[1] and len(written[0]) == 3

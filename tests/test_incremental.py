@@ -17,6 +17,7 @@ from whoosh.query import Term
 
 import search.analysis.terms
 import search.index.build
+import search.index.chunks
 import search.index.merge
 import search.index.workers
 import search.ingest.corpus
@@ -250,17 +251,31 @@ def test_small_segments_are_merged_and_deletions_reclaimed(tmp_path):
 
 
 def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypatch, counting):
+    # Runs of 10 paragraphs or more: the seeds' five files make two segments.
+    monkeypatch.setattr(search.index.chunks, "CHUNK_MIN", 10)
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     build_index(SEEDS, serial, workers=1)
     counting["analysed"].clear()
     monkeypatch.setattr(search.index.build, "PARALLEL_MIN_PARAGRAPHS", 0)
+    # A run reaches its worker a few files at a time.
     monkeypatch.setattr(search.index.workers, "BATCH_PARAGRAPHS", 5)
     report = build_index(SEEDS, parallel, workers=2)
     assert report.paragraphs == 37
     assert counting["analysed"] == []  # all of it happened in the workers
     segments = segments_of(current_generation(parallel))
-    assert 1 <= len(segments) <= 2  # one per worker that got a batch
+    # one per run of files, whoever wrote it
+    assert len(segments) == len(segments_of(current_generation(serial))) == 2
     assert content(parallel) == content(serial)
+    # Byte for byte: every segment file (postings, terms, stored fields,
+    # lengths), its flat postings (index/hot.py) and the TOC listing them,
+    # same names; all but the manifest (it holds the build's time) and the
+    # accent model (below).
+    files = [{p.name: p.read_bytes() for p in current_generation(i).iterdir()
+              if p.name not in ("manifest.json", "accents.npz") and not p.name.endswith("LOCK")}
+             for i in (serial, parallel)]
+    assert len(files[0]) == 2 + 1 + 2 * 3 and files[0].keys() == files[1].keys()
+    for name in files[0]:
+        assert files[0][name] == files[1][name], name
     # The accent model, trained alongside the workers, saw the files in order.
     import numpy as np
 

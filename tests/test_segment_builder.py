@@ -38,11 +38,12 @@ def dump(folder: Path) -> dict:
 
 
 def segment_files(folder: Path) -> dict:
-    """The bytes of each file inside the index's one compound segment, by extension."""
+    """The bytes of each file inside the index's one compound segment, by
+    name without the segment's id (the terms, the postings, each column)."""
     ix = whoosh_index.open_dir(str(folder))
     (segment,) = segments(folder)
     storage = segment.open_compound_file(ix.storage)
-    return {name.rsplit(".", 1)[-1]: storage.open_file(name).read() for name in storage.list()}
+    return {name[len(segment.segment_id()):]: storage.open_file(name).read() for name in storage.list()}
 
 
 def add_through_whoosh(writer, doc) -> None:
@@ -66,10 +67,13 @@ def build_both(docs, tmp_path):
     for d in docs:
         builder.add(d)
     commit(ix.writer(), [builder.finish()], lambda writer, existing: existing)
-    # Postings and term files byte for byte, beyond what a reader decodes.
+    # Every file byte for byte, beyond what a reader decodes: postings,
+    # terms, the length columns, the stored fields and the facet columns.
     files, expected = segment_files(built), segment_files(reference)
-    for ext in ("pst", "trm"):
-        assert files[ext] == expected[ext], ext
+    assert files.keys() == expected.keys()
+    assert {".pst", ".trm", "._syl_len.col", "._stored.col", ".province.col"} <= set(files), sorted(files)
+    for name in expected:
+        assert files[name] == expected[name], name
     return dump(reference), dump(built)
 
 

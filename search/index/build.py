@@ -5,8 +5,9 @@ the new generation starts as hard links to the current one's files (see
 ``store.link_generation``), loses the changed and deleted documents, gains the
 new text, and is published like a full build. Parsing files and analysing
 paragraphs (pyvi above all) are the cost, so big batches go to worker
-processes (``workers.py``), each parsing its files and writing its own segment
-with a ``SegmentBuilder`` (``whoosh_write.py``): one analysis pass per
+processes (``workers.py``), each parsing files and writing segments with a
+``SegmentBuilder`` (``whoosh_write.py``), one per run of files as
+``chunks.py`` cuts them (the same segments in a one-process build): one analysis pass per
 paragraph for all five text fields, the segment written straight through
 whoosh3's file formats.
 """
@@ -22,10 +23,11 @@ from tqdm import tqdm
 from whoosh import index as whoosh_index
 
 from ..analysis.terms import analysis_version
-from ..ingest.corpus import (Corpus, Skipped, estimated_paragraphs, ingest_version, parse_file,
-                             read_corpus, relative_name)
+from ..ingest.corpus import (Corpus, Document, Skipped, ingest_version, parse_file, read_corpus,
+                             relative_name)
 from ..ingest.formats.ocr import low_page_warnings, session as ocr_session
 from ..lang.restore import MODEL_FILE
+from .chunks import chunked, ordered_items, segment_ids, weight
 from .hot import POSTINGS_FORMAT
 from .merge import merge_policy
 from .pause import point
@@ -93,7 +95,8 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
         point("locked")
         base, old, reason = (None, {}, "") if full else _reusable(index_dir)
         known = {doc_id: d["sha256"] for doc_id, d in old.get("documents", {}).items()}
-        corpus = read_corpus(source, known, defer=(workers or cores()) > 1)
+        # Parsed later, in the workers or in _write, once cut into segments' runs.
+        corpus = read_corpus(source, known, defer=True)
         # Every id the index holds but for unchanged files goes: changed files
         # come back with their new text, the others are gone.
         delete = sorted(set(known) - set(corpus.unchanged))
@@ -187,17 +190,22 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
            workers: int | None, model: Path | None) -> None:
     """Delete ``delete``'s paragraphs, add the corpus's new documents (parsing
     its pending files), commit one new TOC; train the accent model into
-    ``model`` when given, alongside the workers."""
+    ``model`` when given, alongside the workers.
+
+    The new documents are written as ``chunks.chunked`` cuts them, one
+    segment a run, by this process or by workers: the same segments either way."""
     workers = workers or cores()
-    estimate = sum(len(d.paragraphs) for d in corpus.documents) + sum(
-        estimated_paragraphs(raw, path.suffix) for path, raw, *_ in corpus.pending)
-    parallel = workers > 1 and estimate >= PARALLEL_MIN_PARAGRAPHS
+    items = ordered_items(corpus.documents, corpus.pending)
+    runs = chunked(items)
+    ids = segment_ids(items, runs, ix.storage.folder)
+    estimate = sum(weight(*item) for item in items)
+    parallel = workers > 1 and len(runs) > 1 and estimate >= PARALLEL_MIN_PARAGRAPHS
     if not parallel:
-        for item in corpus.pending:
-            corpus.add(parse_file(*item))
-        corpus.pending = []
-        corpus.documents.sort(key=lambda d: d.path)  # file order, as read_corpus gives
         # Parsed here: the bar's total is exact, not the guess made from bytes.
+        items = [("doc", item if kind == "doc" else parse_file(*item)) for kind, item in items]
+        corpus.documents, corpus.pending = [], []
+        for _, parsed in items:
+            corpus.add(parsed)
         estimate = sum(len(d.paragraphs) for d in corpus.documents)
     writer = ix.writer(limitmb=LIMIT_MB)
     bar = tqdm(total=estimate, desc=ANALYSING, unit="đoạn",
@@ -206,19 +214,25 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)
         if parallel:
-            segments = ParallelBuild(ix.storage.folder, corpus, workers, bar, model).run()
+            segments = ParallelBuild(ix.storage.folder, corpus, min(workers, len(runs)), bar, model,
+                                     items, runs, ids).run()
         else:
-            builder = SegmentBuilder(ix)
-            try:
-                for doc in corpus.documents:
-                    builder.add(doc)
-                    bar.update(len(doc.paragraphs))
-                bar.set_description(WRITING)
-                bar.refresh()
-                segments = [s for s in [builder.finish()] if s is not None]
-            except BaseException:
-                builder.cancel()
-                raise
+            segments = []
+            for run, segid in zip(runs, ids):
+                builder = SegmentBuilder(ix, segid)
+                try:
+                    for i in run:
+                        doc = items[i][1]
+                        if isinstance(doc, Document):
+                            builder.add(doc)
+                            bar.update(len(doc.paragraphs))
+                    segments.append(builder.finish())
+                except BaseException:
+                    builder.cancel()
+                    raise
+            segments = [s for s in segments if s is not None]
+            bar.set_description(WRITING)
+            bar.refresh()
         point("segment")
         commit(writer, segments, merge_policy)
     except BaseException:

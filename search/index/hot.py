@@ -88,6 +88,8 @@ def write_hot_postings(folder: Path, segment_id: str, fields: dict, complete=())
     table, docs_file, tf_file = _names(folder, segment_id)
     np.save(docs_file, docs_all)
     np.save(tf_file, freqs_all)
+    # np.savez writes no time into its zip: the same postings give the same
+    # bytes (a parallel build and a one-process one, index/chunks.py).
     with open(table, "wb") as f:
         np.savez(f, hashes=hashes[order], starts=_narrow(np.concatenate(starts)[order]),
                  counts=_narrow(np.concatenate(counts_all)[order]), offsets=_narrow(offsets),

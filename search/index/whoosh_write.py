@@ -18,22 +18,26 @@ from array import array
 from collections import defaultdict
 from itertools import count
 from pathlib import Path
-from pickle import dumps
-from struct import pack
+from hashlib import md5
+from pickle import dumps, loads
+from struct import Struct
+from shutil import copyfileobj
 from typing import TYPE_CHECKING
-from zlib import compress
 
 import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo,
+                                   _lenfield)
+from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filetables import _lengths
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis.analyzers import FIELD_ANALYZERS
 from ..analysis.terms import index_terms
+from .blocks import encode_field
 from .hot import COMPLETE_FIELDS, HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, paragraph_values
 
@@ -78,10 +82,12 @@ class SegmentBuilder:
     compares them).
     """
 
-    def __init__(self, ix):
+    def __init__(self, ix, segid: str | None = None):
         self.storage, self.schema = ix.storage, ix.schema
         self.codec = default_codec()
         self.segment = self.codec.new_segment(self.storage, ix.indexname)
+        if segid:  # chunks.segment_ids: named after its files, not at random
+            self.segment.segid = segid
         self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
         self.docnum = 0
         schema = self.schema
@@ -110,6 +116,10 @@ class SegmentBuilder:
     def _add(self, values: dict, text: str) -> None:
         docnum, schema, postings, lengths = self.docnum, self.schema, self.postings, self.lengths
         perdoc = self.perdoc
+        # The field lengths go to the length columns at finish() (one write
+        # of the bytes gathered here, not a column write per field and
+        # paragraph); their totals as add_field keeps them, in its order.
+        totals = perdoc._fieldlengths
         perdoc.start_doc(docnum)
         if self.fast:
             terms = index_terms(text)
@@ -117,8 +127,9 @@ class SegmentBuilder:
                 counts = terms[k]
                 postings[name].add(docnum, counts)
                 length = sum(counts.values())
-                lengths[name].append(length_to_byte(length))
-                perdoc.add_field(name, schema[name], None, length)
+                lengths[name].append(_LENGTH_BYTE[length] if length < 4096 else length_to_byte(length))
+                if length:
+                    totals[name] += length
         for name, field in self.other:
             value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
             if value is None:
@@ -134,7 +145,10 @@ class SegmentBuilder:
                 postings[name].add(docnum, items)
             if name in lengths:
                 lengths[name].append(length_to_byte(length))
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            if length:
+                totals[name] += length
+            if field.stored:
+                perdoc.add_field(name, field, value, 0)
             if column is not None:
                 perdoc.add_column_value(name, field.column_type, column)
         for name in self.lengths:
@@ -162,11 +176,14 @@ class SegmentBuilder:
 
     def finish(self):
         """Write the postings and close the segment; None if nothing was added."""
+        self._write_lengths()
         self.perdoc.close()
         writer = self.codec.field_writer(self.storage, self.segment)
         if not self.docnum:
             writer.close()
             return None
+        tindex = writer._tindex
+        tindex._write_hashes = lambda: _write_hashes(tindex)
         hot = {}
         for name in sorted(self.postings):
             if self.postings[name].ids:
@@ -181,124 +198,86 @@ class SegmentBuilder:
         segment = self.segment
         segment.set_doc_count(self.docnum)
         if segment.should_assemble():
-            segment.create_compound_file(self.storage)
-            segment.compound = True
+            _assemble(segment, self.storage)
         # After the compound file, which would swallow it; named after the
         # segment, so Whoosh deletes it with the segment.
         write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot, complete)
-        return segment
+        # As a worker's segment reaches the parent: through pickle, sharing no
+        # object with another segment, so the TOC (which pickles them all,
+        # shared objects once) has the same bytes in a one-process build.
+        return loads(dumps(segment, 5))
+
+    def _write_lengths(self) -> None:
+        """The length columns ``perdoc.add_field`` would have written: a
+        field's length byte per paragraph (0, the default, where it had
+        none), for the fields that had a length anywhere. Whoosh wrote them
+        a byte a call, 13 calls a paragraph."""
+        perdoc = self.perdoc
+        for name in sorted(self.lengths):
+            if name in perdoc._fieldlengths:
+                column = _lenfield(name)
+                perdoc._create_column(column, LENGTHS_COLUMN)
+                writer = perdoc._get_column(column)
+                # Up to the last paragraph with a length, as the column's
+                # writer leaves it (a reader takes the rest as the default).
+                data = bytes(self.lengths[name]).rstrip(b"\0")
+                writer._dbfile.write(data)
+                writer._count = len(data)
 
     def _write_field(self, writer, name: str) -> None:
         """One field's terms, in order, into the segment's term and postings files.
 
         The bytes are those of whoosh3's ``W3PostingsWriter`` and
-        ``W3TermInfo`` for the same postings (blocks of up to ``blocklimit``
-        postings, each a pickled info tuple and a pickled, maybe compressed,
-        data tuple), laid out here in one pass per term instead of one
-        Python call per posting: most terms have one or two postings, and
-        Whoosh's per-term machinery cost more than analysing the text.
+        ``W3TermInfo`` for the same postings, laid out for the whole field
+        at once by ``blocks.encode_field`` instead of one Python call per
+        posting: Whoosh's per-term machinery cost more than analysing the
+        text, and pickling block by block still cost 0.6 ms a paragraph.
         tests/test_segment_builder.py compares the files byte for byte.
         """
         field = self.schema[name]
         # Terms in HOT_MIN_DF paragraphs or more are written flat too, and a
         # document field's every term (index/hot.py).
         min_df = 1 if name in COMPLETE_FIELDS else HOT_MIN_DF
-        keys, starts, docs_of, freqs_of = self.postings[name].grouped(min_df)
+        keys, counts, docs, freqs = self.postings[name].grouped(min_df)
         writer.start_field(name, field)
         tindex, postfile = writer._tindex, writer._postfile
         prefix = pack_ushort(writer._fieldid)
-        blocklimit, level = self.codec._blocklimit, self.codec._compression
-        frequency = _value_encoder(field.format) is pack_uint
         lens = self.lengths.get(name)
-        to_length, roundtrip = _BYTE_TO_LENGTH, _BYTE_ROUNDTRIP
-        base = postfile.tell()
-        buf = bytearray()
+        lengths = None if lens is None else _BYTE_ROUNDTRIP_NP[np.frombuffer(lens, dtype=np.uint8)]
+        blocks, stats = encode_field(docs, freqs, counts, lengths, self.codec._blocklimit,
+                                     self.codec._compression, _value_encoder(field.format) is pack_uint,
+                                     COMPRESSION_MIN_SIZE)
         # str order is UTF-8 byte order: the sort needs no encoding
-        btexts = [k.encode("utf-8") for k, _ in keys] if isinstance(keys[0][0], str) else [k for k, _ in keys]
+        btexts = [k.encode("utf-8") for k in keys] if isinstance(keys[0], str) else keys
         # OrderedHashWriter.add, inlined: the term file's record and hash slot.
-        tfile, index, buckets, hashfn = tindex.dbfile, tindex.index, tindex.buckets, tindex.hashfn
-        record = _HASH_LENGTHS.pack
+        tfile, buckets = tindex.dbfile, tindex.buckets
+        if tindex.hashtype != 0:
+            raise ValueError("the term file's hash is not md5")
+        record, terminfo = _HASH_LENGTHS.pack, _TERMINFO_EXTENT.pack
         if tindex.lastkey >= prefix + btexts[0]:
             raise ValueError("terms out of order")
         tpos = tfile.tell()
-        tbuf = bytearray()
-        # A term with one posting is written as a function of (docnum,
-        # frequency) alone in a field (the length byte is the docnum's): the
-        # rare words of one paragraph share it, made once (2,020 paragraphs:
-        # 127,000 -> 104,000 pickles; a few % of finish(), whose bulk is the
-        # longer lists and their zlib).
-        singles: dict[tuple[int, int], tuple[bytes, bytes]] = {}
-        for (key, tid), btext in zip(keys, btexts):
-            first, last = starts[tid], starts[tid + 1]
-            start = base + len(buf)
-            if last - first == 1:  # one posting: most terms
-                d, f = docs_of[first], freqs_of[first]
-                made = singles.get((d, f))
-                if made is None:
-                    lb = roundtrip[lens[d]] if lens is not None else 0
-                    block = dumps(((d,), None if f == 1 else float(f),
-                                   pack_uint(f) if frequency else None), 2)
-                    comp = level if len(block) >= COMPRESSION_MIN_SIZE else 0
-                    if comp:
-                        block = compress(block, comp)
-                    info = dumps((1, d, float(f), comp, lb, lb), 2)
-                    made = singles[d, f] = (_HEADER_MAGIC + pack_int(-len(info) - len(block)) + info + block,
-                                            _TERMINFO.pack(0, f, 1, lb, lb, f, d, d))
-                buf += made[0]
-                value = made[1]
-            else:
-                docs, freqs = docs_of[first:last], freqs_of[first:last]
-                n = len(docs)
-                minlength, maxlength = None, 0
-                for at in range(0, n, blocklimit):
-                    ids, fs = docs[at:at + blocklimit], freqs[at:at + blocklimit]
-                    if at == 0:
-                        buf += _HEADER_MAGIC
-                    count = len(ids)
-                    deltas = [ids[0]]
-                    deltas += [b - a for a, b in zip(ids, ids[1:])]
-                    top = max(fs)
-                    weights = None if top == 1 else (float(top) if min(fs) == top else
-                                                     tuple(map(float, fs)))
-                    values = pack(f"!{count}I", *fs) if frequency else None
-                    block = dumps((tuple(deltas), weights, values), 2)
-                    comp = level if len(block) >= COMPRESSION_MIN_SIZE else 0
-                    if comp:
-                        block = compress(block, comp)
-                    if lens is not None:
-                        ls = [lens[d] for d in ids]
-                        bmin, bmax = to_length[min(ls)], to_length[max(ls)]
-                        minlength = bmin if minlength is None else min(minlength, bmin)
-                        maxlength = max(maxlength, bmax)
-                    else:
-                        bmin, bmax = None, 0
-                    info = dumps((count, ids[-1], float(top), comp, length_to_byte(bmin),
-                                  length_to_byte(bmax)), 2)
-                    size = len(info) + len(block)
-                    buf += pack_int(-size if at + blocklimit >= n else size)
-                    buf += info
-                    buf += block
-                value = _TERMINFO.pack(
-                    0, sum(freqs), n, 0 if minlength is None else length_to_byte(minlength),
-                    length_to_byte(maxlength), max(freqs), docs[0], docs[-1])
-            value += pack_long(start) + pack_int(base + len(buf) - start)
+        start = postfile.tell()
+        tbuf, positions = [], []
+        for btext, block, (total, n, lmin, lmax, top, d0, d1) in zip(btexts, blocks, stats):
+            size = len(block) + 4  # with the header magic
+            value = terminfo(0, total, n, lmin, lmax, top, d0, d1, start, size)
+            start += size
             tkey = prefix + btext
-            index.append(tpos)
-            h = hashfn(tkey)
+            positions.append(tpos)
+            # filetables.md5_hash: the digest's low 32 bits
+            h = int.from_bytes(md5(tkey, usedforsecurity=False).digest()[12:], "big")
             buckets[h & 255].append((h, tpos))
-            tbuf += record(len(tkey), len(value))
-            tbuf += tkey
-            tbuf += value
+            tbuf.append(record(len(tkey), len(value)) + tkey + value)
             tpos += 8 + len(tkey) + len(value)
-            if len(buf) > 1 << 20:
-                postfile.write(bytes(buf))
-                base += len(buf)
-                buf.clear()
-            if len(tbuf) > 1 << 20:
-                tfile.write(bytes(tbuf))
-                tbuf.clear()
-        postfile.write(bytes(buf))
-        tfile.write(bytes(tbuf))
+        try:  # all at once, unless a position needs a wider array
+            tindex.index.array.fromlist(positions)
+        except (OverflowError, AttributeError):
+            tindex.index.extend(positions)
+        for at in range(0, len(tbuf), 4096):
+            tfile.write(b"".join(tbuf[at:at + 4096]))
+        for at in range(0, len(blocks), 4096):  # a few MB at a time
+            postfile.write(_HEADER_MAGIC.join([b"", *blocks[at:at + 4096]]))
         tindex.lastkey = prefix + btexts[-1]
         writer.finish_field()
 
@@ -323,14 +302,12 @@ class _Postings:
         self.docs.extend(array("I", (docnum,)) * len(counts))
 
     def grouped(self, min_df: int = HOT_MIN_DF):
-        """``(sorted [(term, id)], starts, docnums, freqs)``: term ``id``'s
-        postings are ``docnums[starts[id]:starts[id + 1]]`` (ascending) and
-        the same slice of ``freqs``."""
+        """``(terms, counts, docnums, freqs)``: the terms in order, how many
+        postings each has, and their postings one term after another
+        (docnums ascending within a term)."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         order = np.argsort(terms, kind="stable")  # docnums stay ascending per term
         counts = np.bincount(terms, minlength=len(self.ids))
-        starts = np.zeros(len(self.ids) + 1, dtype=np.int64)
-        np.cumsum(counts, out=starts[1:])
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
         keys = sorted(self.ids.items())
@@ -341,14 +318,66 @@ class _Postings:
         by_id = sorted((tid, term) for term, tid in keys if frequent[tid])
         self.hot = ([term for _, term in by_id], counts[frequent], docs[mask], freqs[mask])
         self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
-        return keys, starts.tolist(), docs.tolist(), freqs.tolist()
+        # From term id order to term order.
+        ids = np.fromiter((tid for _, tid in keys), dtype=np.int64, count=len(keys))
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        sorted_counts = counts[ids]
+        at = np.repeat(starts[ids] - np.concatenate([[0], np.cumsum(sorted_counts)[:-1]]), sorted_counts)
+        at += np.arange(len(docs))
+        return [term for term, _ in keys], sorted_counts, docs[at], freqs[at]
+
+
+_POINTER = np.dtype([("hash", ">u4"), ("position", ">i8")])  # filetables._pointer, "!Iq"
+
+
+def _write_hashes(tindex) -> None:
+    """``HashWriter._write_hashes``: the same 256 open-addressing tables,
+    each written at once rather than a 12-byte write a slot (a third of
+    finish() once the postings were vectorised)."""
+    dbfile = tindex.dbfile
+    for entries in tindex.buckets:
+        numslots = 2 * len(entries)
+        tindex.directory.append((dbfile.tell(), numslots))
+        table = np.zeros(numslots, _POINTER)
+        hashes, positions = [0] * numslots, [0] * numslots
+        for h, position in entries:
+            slot = (h >> 8) % numslots
+            while positions[slot]:  # no key is at position 0 (the header is)
+                slot = (slot + 1) % numslots
+            hashes[slot], positions[slot] = h, position
+        table["hash"], table["position"] = hashes, positions
+        dbfile.write(table.tobytes())
+
+
+def _assemble(segment, storage) -> None:
+    """``segment.create_compound_file``, made reproducible: the parts in name
+    order (not the folder listing's) and no modification times (never read
+    back for a segment's parts), so the same postings give the same bytes."""
+    names = sorted(segment.list_files(storage))
+    cfile = segment.create_file(storage, segment.COMPOUND_EXT)
+    base = cfile.tell()
+    cfile.write_long(0)  # the directory's place and length, filled in below
+    cfile.write_int(0)
+    directory = {}
+    for name in names:
+        f = storage.open_file(name)
+        directory[name] = {"offset": cfile.tell(), "length": storage.file_length(name), "modified": 0.0}
+        copyfileobj(f, cfile)
+        f.close()
+    CompoundStorage.write_dir(cfile, base, directory)
+    for name in names:
+        storage.delete_file(name)
+    segment.compound = True
 
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 _BYTE_ROUNDTRIP = [length_to_byte(n) for n in _BYTE_TO_LENGTH]
+_LENGTH_BYTE = [length_to_byte(n) for n in range(4096)]
+_BYTE_ROUNDTRIP_NP = np.array(_BYTE_ROUNDTRIP, dtype=np.int64)
 _HASH_LENGTHS = _lengths
 _HEADER_MAGIC = WHOOSH3_HEADER_MAGIC
-_TERMINFO = W3TermInfo._struct
+# W3TermInfo's struct and then the postings' offset and length.
+_TERMINFO_EXTENT = Struct(W3TermInfo._struct.format + "qi")
 
 
 def _value_encoder(fmt):

@@ -1,8 +1,8 @@
 """Parsing and analysing a big batch in worker processes.
 
-Each worker loads pyvi once, takes batches of files off a queue (so the
-faster one takes more), parses them, and writes one segment into the new
-generation with a ``SegmentBuilder``; it sends each document back (the
+Each worker loads pyvi once, takes jobs off a queue (so the faster one
+takes more), each the files of one segment (``chunks.py``), parses them and
+writes that segment into the new generation with a ``SegmentBuilder``; it sends each document back (the
 manifest and the accent model need them), or why a file was skipped. The
 accent model is trained in the parent meanwhile, on a thread fed with the
 documents as they come. Spawned, not forked: a worker must not inherit the
@@ -19,16 +19,19 @@ import signal
 import threading
 import time
 import traceback
+from collections import deque
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from ..ingest.corpus import Corpus, Document, estimated_paragraphs, parse_file
+from ..ingest.corpus import Corpus, Document, parse_file
+from .chunks import weight
 from .pause import point
 from .training import Trainer
 from .whoosh_write import SegmentBuilder
 
-# Paragraphs a job holds: small enough that the faster worker takes more.
+# Paragraphs a message to a worker holds: its queue holds 4, so the parent
+# never has more than a few hundred paragraphs' bytes pickled at once.
 BATCH_PARAGRAPHS = 100
 # The bar counts paragraphs analysed; writing the postings comes after, and
 # takes about as long again.
@@ -47,44 +50,59 @@ class ParallelBuild:
     """Parse and index a corpus's pending files and its documents in
     ``procs`` worker processes writing into ``folder``.
 
-    ``run()`` returns the segments they wrote and leaves the corpus's
-    documents (in file order) and skips in ``corpus``; the accent model, when
-    ``model`` is given, is trained into it meanwhile.
+    ``items`` are the corpus's (``chunks.ordered_items``), ``runs`` the
+    indices of each segment's items and ``ids`` their segment ids
+    (``chunks``): run n is written as one segment by worker ``n % procs``,
+    its files sent to that worker's own queue ``BATCH_PARAGRAPHS`` at a
+    time (a whole run in one message would hold a copy of half the corpus's
+    bytes in each process at once). ``run()`` returns the segments in the
+    runs' order and leaves the corpus's documents (in file order) and skips
+    in ``corpus``; the accent model, when ``model`` is given, is trained
+    into it meanwhile.
     """
 
-    def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None):
+    def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None,
+                 items: list, runs: list[list[int]], ids: list[str]):
         self.corpus, self.procs, self.bar = corpus, procs, bar
         ctx = multiprocessing.get_context("spawn")
-        self.jobs, self.results = ctx.Queue(maxsize=2 * procs), ctx.Queue()
-        self.workers = [ctx.Process(target=_worker, args=(folder, self.jobs, self.results, os.getpid()),
-                                    daemon=True) for _ in range(procs)]
+        self.queues = [ctx.Queue(maxsize=4) for _ in range(procs)]
+        self.results = ctx.Queue()
+        self.workers = [ctx.Process(target=_worker, args=(folder, q, self.results, os.getpid()), daemon=True)
+                        for q in self.queues]
         # In file order, as a one-process build reads them: the accent model is
         # trained in this order, so it does not depend on which worker is faster.
-        self.items = sorted([("doc", d) for d in corpus.documents] + [("file", f) for f in corpus.pending],
-                            key=lambda item: item[1].path if item[0] == "doc" else item[1][0])
+        self.items, self.runs, self.ids = items, runs, ids
         corpus.documents, corpus.pending = [], []
         self.received = 0
-        self.segments: list = []
+        self.segments: dict[int, object] = {}
         self.trainer = Trainer(model) if model else None
 
     def run(self) -> list:
         for w in self.workers:
             w.start()
         try:
-            for batch in _batches(list(enumerate(self.items))):
-                while True:
-                    try:
-                        self.jobs.put(batch, timeout=0.2)
-                        break
-                    except queue.Full:
-                        self._receive()
-                self._receive()
-            for _ in self.workers:
-                self.jobs.put(None)
-            while len(self.segments) < self.procs:
+            outbox = [deque() for _ in self.workers]
+            for n, (segid, run) in enumerate(zip(self.ids, self.runs)):
+                batches = list(_batches([(i, *self.items[i]) for i in run]))
+                outbox[n % self.procs].extend((n, segid, batch, b == len(batches) - 1)
+                                              for b, batch in enumerate(batches))
+            for box in outbox:
+                box.append(None)  # no more runs
+            while any(outbox):
+                sent = False
+                for q, box in zip(self.queues, outbox):
+                    while box:
+                        try:
+                            q.put_nowait(box[0])
+                        except queue.Full:
+                            break
+                        box.popleft()
+                        sent = True
+                self._receive(wait=0 if sent else 0.05)
+            while len(self.segments) < len(self.runs):
                 exited = all(w.exitcode == 0 for w in self.workers)
                 self._receive(wait=2 if exited else 0.5)  # the last message may land just after its exit
-                if exited and len(self.segments) < self.procs:
+                if exited and len(self.segments) < len(self.runs):
                     raise RuntimeError("các tiến trình lập chỉ mục đã dừng mà không trả về "
                                        "phần chỉ mục của mình")
             for w in self.workers:
@@ -97,12 +115,13 @@ class ParallelBuild:
                 w.kill()
                 w.join()
             # Batches nobody will read would hold up interpreter exit.
-            self.jobs.cancel_join_thread()
+            for q in self.queues:
+                q.cancel_join_thread()
             self.results.cancel_join_thread()
             if self.trainer:
                 self.trainer.abandon()
             raise
-        return [s for s in self.segments if s is not None]
+        return [s for _, s in sorted(self.segments.items()) if s is not None]
 
     def _receive(self, wait: float = 0) -> None:
         """Handle every message there is, after waiting up to ``wait`` s for one."""
@@ -121,7 +140,8 @@ class ParallelBuild:
         if kind == "error":
             raise RuntimeError(f"một tiến trình lập chỉ mục gặp lỗi:\n{value}")
         if kind == "segment":
-            self.segments.append(value)
+            n, segment = value
+            self.segments[n] = segment
             return
         i, parsed = value
         parsed = parsed or self.items[i][1]  # None: a document parsed here, sent as is
@@ -139,12 +159,11 @@ class ParallelBuild:
 
 
 def _batches(items):
-    """Jobs of about ``BATCH_PARAGRAPHS`` paragraphs, of ``(i, item)`` with
-    items ("doc", Document) or ("file", (path, raw bytes, sha256))."""
+    """``items`` (``(i, kind, item)``) in lists of about ``BATCH_PARAGRAPHS``."""
     batch, size = [], 0
-    for i, (kind, item) in items:
-        batch.append((i, kind, item))
-        size += len(item.paragraphs) if kind == "doc" else estimated_paragraphs(item[1], item[0].suffix)
+    for entry in items:
+        batch.append(entry)
+        size += weight(entry[1], entry[2])
         if size >= BATCH_PARAGRAPHS:
             yield batch
             batch, size = [], 0
@@ -160,18 +179,23 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
         from ..lang.segment import load_crf
 
         load_crf()
-        builder = SegmentBuilder(whoosh_index.open_dir(folder))
-        batch = jobs.get()
+        ix = whoosh_index.open_dir(folder)
+        builder = None
+        job = jobs.get()
         point("worker")
-        while batch is not None:
+        while job is not None:
+            n, segid, batch, last = job
+            builder = builder or SegmentBuilder(ix, segid)
             for i, kind, item in batch:
                 parsed = item if kind == "doc" else parse_file(*item)
                 if isinstance(parsed, Document):
                     builder.add(parsed)
                 # A document the parent sent is not sent back.
                 results.put(("parsed", (i, None if kind == "doc" else parsed)))
-            batch = jobs.get()
-        results.put(("segment", builder.finish()))
+            if last:  # the run's last files: its segment is complete
+                results.put(("segment", (n, builder.finish())))
+                builder = None
+            job = jobs.get()
     except BaseException:
         results.put(("error", traceback.format_exc()))
 

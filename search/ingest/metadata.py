@@ -131,7 +131,7 @@ def _one_char_fold(ch: str) -> str:
 _ONE_CHAR_FOLD = CharTable(_one_char_fold)
 
 
-@lru_cache(maxsize=64)  # one report's paragraphs are read by every field
+@lru_cache(maxsize=4096)  # one report's paragraphs are read by every field
 def _aligned(text: str) -> tuple[str, str]:
     """``(original, folded)`` of equal length, position for position."""
     original = normal_text(text)
@@ -180,6 +180,8 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
     for m in re.finditer(r"(?m)^\W{0,2}(%s)\)?\s*[-–—:]" % "|".join(_DATELINES), original):
         out.append((0, m.start(), _DATELINES[m.group(1)]))
     for phrase, name, needs in _KNOWN:
+        if phrase not in folded:  # the usual case: no regex over every line
+            continue
         for line in re.finditer(r"[^\n]+", folded):
             for m in re.finditer(r"\b%s\b" % phrase, line.group()):
                 if needs in line.group():

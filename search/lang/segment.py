@@ -18,12 +18,15 @@ import string
 import warnings
 from functools import lru_cache
 
+from .crf import Model
 from .text import canonical_tones
 
 _PUNCT = set(string.punctuation)
 _model = None
 _crf = None  # (pycrfsuite Tagger, bi_grams, tri_grams): pyvi's model, read without pyvi
 _MODEL_BYTES: list[bytes] = []
+# The same model for crf.Model's tagging (None: crfsuite's, after a fallback).
+_model_weights = None
 
 
 def load_pyvi():
@@ -50,10 +53,14 @@ def load_crf():
     as ViTokenizer does (0.2 s). Any surprise (another pyvi) falls back to
     pyvi itself; tests/test_analysis.py holds ``joins`` to ``pyvi_joins``.
     """
-    global _crf
+    global _crf, _model_weights
     if _crf is None:
         try:
             _crf = _read_crf()
+            try:
+                _model_weights = Model(_MODEL_BYTES[-1])
+            except Exception:  # another crfsuite format: crfsuite tags
+                _model_weights = None
         except Exception:
             vt = load_pyvi()
             _crf = (vt.model.tagger_, vt.bi_grams, vt.tri_grams)
@@ -106,7 +113,9 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     """
     if not tokens:
         return ()
-    labels = load_crf()[0].tag(features(tokens))
+    tagger = load_crf()[0]
+    model = _model_weights
+    labels = model.viterbi(_states(tokens, model)) if model is not None else tagger.tag(features(tokens))
     return _guard(tokens, labels)
 
 
@@ -214,6 +223,71 @@ def features(tokens) -> list[list[str]]:
             f = windows[window] = _window_features(*window)
         out.append(f)
     return out
+
+
+# A window's state scores (crf.Model.state of its attributes), remembered as
+# the attribute lists are above: tagging is then a look-up and Viterbi's few
+# additions a token (crf.py).
+_STATES: dict[tuple, tuple[float, ...]] = {}
+
+
+def _states(tokens, model) -> list[tuple[float, ...]]:
+    padded = (None, None, *tokens, None, None)
+    states, out = _STATES, []
+    for i in range(len(tokens)):
+        window = padded[i:i + 5]
+        s = states.get(window)
+        if s is None:
+            if len(states) >= _WINDOWS_MAX:
+                states.clear()
+            s = states[window] = (_window_state(*window) if len(model.labels) == 2
+                                  else model.state(_window_features(*window)))
+        out.append(s)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _scored(word: str) -> tuple[tuple[float, float], tuple, tuple]:
+    """``_pieces(word)`` weighed by the model: the state its own attributes
+    start a token with (summed in their order, from 0.0, as crfsuite does),
+    and the (B, I) weights of those it gives the tokens after and before it,
+    in order, the model's unknown attributes left out."""
+    own, prev, nxt = _pieces(word)
+    model = _model_weights
+    return model.state(own), model.present(prev), model.present(nxt)
+
+
+def _window_state(p2, p1, word, n1, n2) -> tuple[float, float]:
+    """``Model.state(_window_features(...))`` for a two-label model, without
+    the list of strings: the same weights added in the same order."""
+    _, bi, tri = _crf
+    weights = _model_weights.weights
+    (s0, s1), _, _ = _scored(word)
+    if p1 is not None:
+        for w0, w1 in _scored(p1)[1]:
+            s0 += w0
+            s1 += w1
+        if (p1 + " " + word).lower() in bi and "-1:word.bi_gram()" in weights:
+            w0, w1 = weights["-1:word.bi_gram()"]
+            s0 += w0
+            s1 += w1
+        if p2 is not None and (p2 + " " + p1 + " " + word).lower() in tri and "-2:word.tri_gram()" in weights:
+            w0, w1 = weights["-2:word.tri_gram()"]
+            s0 += w0
+            s1 += w1
+    if n1 is not None:
+        for w0, w1 in _scored(n1)[2]:
+            s0 += w0
+            s1 += w1
+        if (word + " " + n1).lower() in bi and "+1:word.bi_gram()" in weights:
+            w0, w1 = weights["+1:word.bi_gram()"]
+            s0 += w0
+            s1 += w1
+        if n2 is not None and (word + " " + n1 + " " + n2).lower() in tri and "+2:word.tri_gram()" in weights:
+            w0, w1 = weights["+2:word.tri_gram()"]
+            s0 += w0
+            s1 += w1
+    return s0, s1
 
 
 def _window_features(p2, p1, word, n1, n2) -> list[str]:
