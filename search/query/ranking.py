@@ -175,12 +175,13 @@ class Ranker:
 
     def group(self, g: Group):
         """Per paragraph having the group in its text: (docnums, BM25, exact
-        docnums, exact BM25, docnums matched by another spelling)."""
-        ids, score, eids, escore = self._spelling(g)
+        docnums, exact BM25, docnums matched by another spelling, the
+        docnums as a fresh mask over every paragraph)."""
+        ids, score, eids, escore, has = self._spelling(g)
         if g.fuzzy and g.exact is not None:
             # A correction keeps the typed tone mark: only that form counts
             # ("chóo" may become chó, never chò).
-            ids, score = eids, escore
+            ids, score, has = eids, escore, None
         alt_ids = EMPTY[0]
         if g.alternatives:
             # UBND for ủy ban nhân dân: a paragraph has the group if it has any
@@ -197,7 +198,10 @@ class Ranker:
             ids = np.flatnonzero(has)
             score = best[ids]
             alt_ids = np.flatnonzero(alt)
-        return ids, score, eids, escore, alt_ids
+        if has is None:
+            has = np.zeros(self.n, dtype=bool)
+            has[ids] = True
+        return ids, score, eids, escore, alt_ids, has
 
     def doc_group(self, g: Group) -> tuple[np.ndarray | None, np.ndarray | None]:
         """(documents whose fields have the group, those having it with the
@@ -280,7 +284,7 @@ class Ranker:
     def _spelling(self, g: Group):
         ids, score = self._match("fold", g.folded)
         if g.exact is None:
-            return ids, score, None, None
+            return ids, score, None, None, None
         eids, escore = self._match("syl", g.exact, EXACT_BOOST)
         # The exact form can match where the folded one does not: "sĩ" finds
         # "sỹ" (one term in syl, analysis.terms.accented), folded "si" and "sy".
@@ -295,7 +299,7 @@ class Ranker:
             folded_has[eids] = True
             ids = np.flatnonzero(folded_has).astype(ids.dtype)
             score = dense[ids]
-        return ids, score, eids, escore
+        return ids, score, eids, escore, folded_has
 
     def _docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
         """Paragraphs having ``words`` (adjacent, when several)."""
@@ -357,7 +361,7 @@ class Ranker:
             keep &= allowed
         open_ = keep.copy()  # where a document named by its number may stand (numbers.leads)
         for i, g in enumerate(parsed.positive):  # quoted phrases first
-            ids, s, eids, es, alt_ids = self.group(g)
+            ids, s, eids, es, alt_ids, has = self.group(g)
             # Indexing with intp, numpy's own index type, not the cache's
             # int32: each scatter converted them again, and took twice as
             # long (timeit, 50,000 of 100,000: 160 -> 97 us).
@@ -365,8 +369,6 @@ class Ranker:
             if g.optional:
                 score[ids] += s * OPTIONAL_WEIGHT
                 continue
-            has = np.zeros(self.n, dtype=bool)
-            has[ids] = True
             if i < len(parsed.phrases):  # required, and in the paragraph itself
                 keep &= has
             in_text += has  # the ids are distinct: one pass, not a scatter
@@ -391,7 +393,7 @@ class Ranker:
             else:
                 cover += has
             if exact is not None and not g.bare:
-                inexact |= has & ~exact
+                inexact |= has > exact  # has, and not exactly (one pass)
         pairs, compounds = query_terms(parsed.runs, parsed.accented, MAX_COMPOUND)
         # Runs of 2-4 query syllables that the index knows as a compound.
         for fieldname, term in compounds:
