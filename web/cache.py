@@ -6,7 +6,7 @@ text, limit, offset, filters). When the engine's ``current`` generation
 changes, or is opened again after its files changed, everything kept is
 dropped. Bounded, like the engine's own caches,
 by what it holds (``search.query.caching.SharedLRU``): characters of result
-text, at most MAX_CHARS (~8-16 MB a process; see search/query/generation.py
+text, at most MAX_CHARS (~4-9 MB a process; see search/query/generation.py
 for the rest of a process's budget).
 """
 
@@ -20,9 +20,12 @@ from search.query.caching import SharedLRU
 
 DEFAULT_ENTRIES = 1000
 # A result page of 10 paragraphs averages about this many characters: the
-# budget for ``entries`` results, capped at MAX_CHARS.
+# budget for ``entries`` results, capped at MAX_CHARS. 4M characters held
+# 18.8 MB a worker (tracemalloc, issue 15), and the default server at 100k
+# measured 301-315 MB of PSS after bench/load.py's run with it (target 300):
+# 2M characters, about 500 result pages a worker, the popular ones.
 CHARS_PER_RESULT = 4_000
-MAX_CHARS = 4_000_000
+MAX_CHARS = 2_000_000
 
 
 def _size(result: dict) -> int:

@@ -22,7 +22,7 @@ Memory a serving process holds, and where each bound is set:
                                                      (~8-12 MB at 100k), read before the fork
     paragraph scans       query/highlight.py SCAN_BUDGET  4 MB, weighed by length (1-2 % of hits now)
     snippet tables        query/fastmarks.py         0.5 MB, and <= 1,024 patterns of ~0.7 KB
-    recent results        web/cache.py MAX_CHARS     4M characters, 8-16 MB
+    recent results        web/cache.py MAX_CHARS     2M characters, 4-9 MB
     string memos          lru_cache in lang/, analysis/  a few MB
 """
 
