@@ -48,12 +48,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from whoosh import index as whoosh_index  # noqa: E402
 
 from search import Engine, build_index  # noqa: E402
-from search.analysis import analyzers, terms  # noqa: E402
+from search.analysis import terms  # noqa: E402
 from search.index.schema import make_schema  # noqa: E402
 from search.index.store import current_generation  # noqa: E402
 from search.index.whoosh_write import SegmentBuilder  # noqa: E402
@@ -61,26 +61,8 @@ from search.ingest.corpus import parse_document, read_corpus  # noqa: E402
 from search.lang import segment  # noqa: E402
 from search.lang.restore import AccentModel  # noqa: E402
 
+from pyvi_input import pyvi_sequences  # noqa: E402  (tests/pyvi_input.py)
 from revision import checkout, run_with  # noqa: E402  (bench/ is the script's folder)
-
-
-def pyvi_sequences(paragraphs: list[str]) -> list[tuple[str, ...]]:
-    """What CompoundFilter passes to ``segment.joins`` for each paragraph."""
-    captured = []
-
-    def capture(tokens):
-        captured.append(tokens)
-        return (False,) * len(tokens)
-
-    real, segment.joins = segment.joins, capture
-    try:
-        analyzer = analyzers.compound_analyzer()
-        for text in paragraphs:
-            for _ in analyzer(text):
-                pass
-    finally:
-        segment.joins = real
-    return captured
 
 
 def _load_pyvi():

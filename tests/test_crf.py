@@ -5,29 +5,14 @@ import random
 import pytest
 
 from conftest import ROOT, SEEDS
-from search.analysis import analyzers
+from pyvi_input import pyvi_sequences
 from search.ingest.corpus import read_corpus
 from search.lang import segment
 from search.lang.crf import Model
 
 
 def sequences(paragraphs):
-    """What CompoundFilter hands to segment.joins for each paragraph."""
-    captured = []
-
-    def capture(tokens):
-        captured.append(tokens)
-        return (False,) * len(tokens)
-
-    real, segment.joins = segment.joins, capture
-    try:
-        analyzer = analyzers.compound_analyzer()
-        for text in paragraphs:
-            for _ in analyzer(text):
-                pass
-    finally:
-        segment.joins = real
-    return [s for s in captured if s]
+    return [s for s in pyvi_sequences(paragraphs) if s]
 
 
 @pytest.fixture(scope="module")
