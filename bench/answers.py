@@ -31,9 +31,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from revision import checkout, run_with  # noqa: E402
 
 # Queries that exercise what distinct queries rarely do: numbers, phrases,
-# exclusions, abbreviations, i/y spellings, meetings named.
+# exclusions, abbreviations, i/y spellings, meetings named, typos.
 EXTRA = ["05-NQ/TU", "05 NQ TU", "nghị quyết 05-NQ/TU", "tỉnh ủy thái nguyên", "Tinh uy Thai Nguyen",
-         "sĩ quan", '"ban chấp hành" -covid', "UBND tỉnh", "13,4%", "hội nghị lần thứ 9"]
+         "sĩ quan", '"ban chấp hành" -covid', "UBND tỉnh", "13,4%", "hội nghị lần thứ 9",
+         # typed wrong: corrected words (fuzzy groups), Telex and VNI keys left in
+         "uy ban nhn dan", "thàành phố", "phát trển kinh tế", "tinhr uyr thais nguyeen", "tinh3 uy3"]
 
 
 def dump(index: Path, count: int, out: Path) -> None:

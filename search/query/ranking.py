@@ -360,6 +360,7 @@ class Ranker:
         if allowed is not None:
             keep &= allowed
         open_ = keep.copy()  # where a document named by its number may stand (numbers.leads)
+        in_fields = False  # some group is in some document's fields
         for i, g in enumerate(parsed.positive):  # quoted phrases first
             ids, s, eids, es, alt_ids, has = self.group(g)
             # Indexing with intp, numpy's own index type, not the cache's
@@ -383,6 +384,7 @@ class Ranker:
                     score[eids] += es + exact_bonus
             docs, exact_docs = self.doc_group(g)
             if docs is not None:
+                in_fields = True
                 doc_has = self.runs.spread(docs)
                 in_doc += doc_has
                 has |= doc_has
@@ -406,7 +408,9 @@ class Ranker:
         for g in parsed.excluded:
             out = self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)
             keep[out] = open_[out] = False
-        keep &= (cover + fixed) > 0
+        fuzzy = any(g.fuzzy for g in content)
+        found = cover + fixed if fuzzy else cover  # how many typed words each has
+        keep &= found > 0
         if strict and naming:  # (named is all 0 otherwise)
             score += named * NAMED
         if filters.accents == "exact":
@@ -421,10 +425,19 @@ class Ranker:
         # typed half-accented: its accents are hints (EXACT), so that it is
         # never ranked worse than the same query typed without any.
         tiered = strict and not any(g.bare for g in parsed.positive if not g.optional)
-        final = ((~late) * (EXACT_TIER if tiered else 0.0) + cover[candidates] * cover_bonus
-                 + fixed[candidates] * (cover_bonus * FUZZY_WEIGHT)
-                 + in_text[candidates] * text_bonus + in_doc[candidates] * doc_bonus
-                 + score[candidates])
+        # The rungs are whole numbers, their sum exact in float64 in any
+        # order: a rung that is 0 everywhere is left out, and the one
+        # rounding is adding the BM25 (the same floats as summing them all).
+        final = cover[candidates] * cover_bonus
+        if tiered:
+            final += (~late) * EXACT_TIER
+        if fuzzy:
+            final += fixed[candidates] * (cover_bonus * FUZZY_WEIGHT)
+        if text_bonus:
+            final += in_text[candidates] * text_bonus
+        if doc_bonus and in_fields:
+            final += in_doc[candidates] * doc_bonus
+        final += score[candidates]
         best = EMPTY[0]
         if len(named_docs):  # the document that bears the number named, first
             best = carriers(named_docs, self.doc_of, candidates, final, self.documents)
@@ -451,7 +464,7 @@ class Ranker:
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in final[top]],
             total=len(candidates),
-            with_all=int(np.count_nonzero((cover + fixed)[candidates] == len(content))),
+            with_all=int(np.count_nonzero(found[candidates] == len(content))),
             facets=self.facets.counts_by_run(self.runs, per_run),
             candidates=candidates, final=final, order=order, late=late,
             exact=[not bool(x) for x in late[top]],
