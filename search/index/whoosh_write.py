@@ -311,12 +311,6 @@ class _Postings:
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
         keys = sorted(self.ids.items())
-        # Terms in ``min_df`` paragraphs or more, for the hot postings file.
-        frequent = counts >= min_df
-        mask = np.repeat(frequent, counts)
-        # Their postings lie one term after another in the order of term ids.
-        by_id = sorted((tid, term) for term, tid in keys if frequent[tid])
-        self.hot = ([term for _, term in by_id], counts[frequent], docs[mask], freqs[mask])
         self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
         # From term id order to term order.
         ids = np.fromiter((tid for _, tid in keys), dtype=np.int64, count=len(keys))
@@ -324,7 +318,17 @@ class _Postings:
         sorted_counts = counts[ids]
         at = np.repeat(starts[ids] - np.concatenate([[0], np.cumsum(sorted_counts)[:-1]]), sorted_counts)
         at += np.arange(len(docs))
-        return [term for term, _ in keys], sorted_counts, docs[at], freqs[at]
+        grouped = [term for term, _ in keys], sorted_counts, docs[at], freqs[at]
+        # The terms in ``min_df`` paragraphs or more, for the flat postings
+        # (index/hot.py): all of them by default, the same arrays.
+        frequent = sorted_counts >= min_df
+        if frequent.all():
+            self.hot = grouped
+        else:
+            mask = np.repeat(frequent, sorted_counts)
+            self.hot = ([t for t, f in zip(grouped[0], frequent.tolist()) if f], sorted_counts[frequent],
+                        grouped[2][mask], grouped[3][mask])
+        return grouped
 
 
 _POINTER = np.dtype([("hash", ">u4"), ("position", ">i8")])  # filetables._pointer, "!Iq"
