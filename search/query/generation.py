@@ -15,7 +15,6 @@ Memory a serving process holds, and where each bound is set:
     scored postings      POSTINGS_BUDGET here       1M postings, ~8 MB at 8 bytes
     per-paragraph arrays  this object, query/ranking.py  ~52 bytes a paragraph (5.2 MB at 100k;
                                                      BM25 length norms 20 of them)
-    small fields' words  LEXICON_FIELDS here        2.1 MB at 100k
     autocomplete         query/complete.py          6 MB at 100k (20.7 MB while built)
     flat postings        index/hot.py (pread)       page cache, not mapped: no PSS; their
                                                      term tables 20-32 bytes a term
@@ -42,7 +41,7 @@ from .complete import Completer
 from .facets import FacetColumns
 from .runs import Runs
 from .suggest import Vocabulary
-from .whoosh_read import alive, column, field_lengths, field_words, id_codes, leaves, open_searcher, segment_id
+from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
 
 # Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
 # float32 score). Frequent terms are one read each (hot postings) and cheap
@@ -54,8 +53,6 @@ from .whoosh_read import alive, column, field_lengths, field_words, id_codes, le
 # queries after 600 filling it, two rounds: 11.1 and 12.5 ms with 3M, 10.9
 # and 11.2 ms with 1M).
 POSTINGS_BUDGET = 1_000_000
-# Fields whose every term is kept in a set (Generation.lexicon).
-LEXICON_FIELDS = ("syl", "fold", "comp", "fcomp")
 ENTRY_WEIGHT = 25
 
 
@@ -93,14 +90,7 @@ class Generation:
                     self.para[offset:offset + len(values)] = values
             self.doc_of, self.document_count = self.doc, len(self.doc_ids)
             self.runs = Runs(self.doc_of, *self.facets.columns())
-            # The small fields' whole lexicons: a word or a run of the query's
-            # syllables that is no term of them is known absent here, not
-            # after a Whoosh lexicon lookup in each segment (~70 us each; 6.7 a
-            # distinct query at 100k were for compounds that are none). At
-            # 100k: 8-11k terms a field, read in 0.03 s each (fbig's 203k
-            # took 0.55 s and are not kept).
-            self.lexicon = {f: field_words(parts, f) for f in LEXICON_FIELDS}
-            # Each segment's frequent terms as flat arrays, when written.
+            # Each segment's postings as flat arrays, when written (index/hot.py).
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}
         finally:

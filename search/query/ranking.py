@@ -111,7 +111,6 @@ class Ranker:
         self.alive, self.facets = generation.alive, generation.facets
         self.doc_of, self.documents = generation.doc_of, generation.document_count
         self.runs = generation.runs
-        self.lexicon = generation.lexicon
         self.generation = generation
         # BM25's length norm of every paragraph, per field: the same float32
         # operations in the same order as on a term's postings, done once.
@@ -139,9 +138,6 @@ class Ranker:
             np.divide(np.multiply(tf, idf * (K1 + 1), out=tf), scores, out=scores)
             return ids, scores
 
-        known = self.lexicon.get(fieldname)
-        if known is not None and text not in known:
-            return EMPTY
         return self.cache.get((fieldname, text), load)
 
     def term(self, fieldname: str, text: str, boost: float = 1.0):
@@ -322,14 +318,6 @@ class Ranker:
 
     def has(self, fieldname: str, text: str) -> bool:
         return len(self.postings(fieldname, text)[0]) > 0
-
-    def in_lexicon(self, fieldname: str, text: str) -> bool:
-        """Whether some segment holds the term, without reading its postings
-        (for the candidates of a correction: most are never searched)."""
-        known = self.lexicon.get(fieldname)
-        if known is not None:
-            return text in known
-        return any((fieldname, text) in reader for reader, _ in self.leaves)
 
     def frequency(self, fieldname: str, text: str) -> int:
         """Paragraphs holding the term, without reading its postings."""

@@ -125,8 +125,3 @@ def field_terms(reader, fieldname: str):
     for term, info in reader.iter_field(fieldname):
         yield (term.decode("utf-8") if isinstance(term, bytes) else term), info.doc_frequency()
 
-
-def field_words(leaves_, fieldname: str) -> frozenset[str]:
-    """Every term of a field, over all segments."""
-    return frozenset(term.decode("utf-8") for reader, _ in leaves_ if fieldname in reader.schema
-                     for term in reader.lexicon(fieldname))
