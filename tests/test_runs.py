@@ -71,3 +71,17 @@ def test_search_counts_documents_and_facets_over_runs(updated):
     facets, documents = _reference(generation, keep)
     assert found["facets"] == facets and found["documents"] == documents
     assert set(found["facets"]["province"]) == {"Lạng Sơn"} and found["documents"] >= 2
+
+
+def test_a_run_longer_than_uint16_counts_whole():
+    # Counts are summed in uint16 while every run is shorter than 65,536
+    # paragraphs; one of 70,000 (a document that long) must not wrap.
+    from search.query.runs import Runs
+
+    doc_of = np.zeros(70_001, dtype=np.int32)
+    doc_of[-1] = 1
+    runs = Runs(doc_of)
+    keep = np.ones(70_001, dtype=bool)
+    assert runs.count(keep).tolist() == [70_000, 1]
+    short = Runs(np.repeat(np.arange(3, dtype=np.int32), 5))
+    assert short.count(np.ones(15, dtype=bool)).tolist() == [5, 5, 5]
