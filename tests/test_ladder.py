@@ -1,14 +1,15 @@
 """The ladder's rungs summed through a table of their combinations
-(query/ranking.py ``_ladder``): the same floats as multiplying and adding
+(query/ladder.py ``ladder``): the same floats as multiplying and adding
 each rung over the candidates, the way it was done before; and a query with
 more words than a byte counts."""
 
 import numpy as np
 import pytest
 
-from search.query import ranking
+from search.query import ladder as ladder_module
 from search.query.parse import parse_query
-from search.query.ranking import COVER, DOC_COVER, EXACT_TIER, FUZZY_WEIGHT, TEXT_COVER, _ladder
+from search.query.ladder import ladder
+from search.query.ranking import COVER, DOC_COVER, EXACT_TIER, FUZZY_WEIGHT, TEXT_COVER
 
 
 def _summed(rungs, candidates):
@@ -28,7 +29,7 @@ def test_table_gives_the_sums_bit_for_bit(words):
              (counts[1], COVER * FUZZY_WEIGHT, words), (counts[2], TEXT_COVER, words),
              (counts[3], DOC_COVER, words)]
     candidates = np.flatnonzero(rng.random(n) < 0.6)
-    got = _ladder(rungs, candidates)
+    got = ladder(rungs, candidates)
     assert got.dtype == np.float64
     assert np.array_equal(got, _summed(rungs, candidates))
     # and with the BM25 added, the one rounding, the same final scores
@@ -41,10 +42,10 @@ def test_too_many_combinations_are_summed_one_by_one(monkeypatch):
     counts = [rng.integers(0, 30, 1000).astype(np.uint8) for _ in range(3)]
     rungs = [(c, b, 29) for c, b in zip(counts, (COVER, TEXT_COVER, DOC_COVER))]
     candidates = np.arange(1000)
-    assert 30 ** 3 > ranking.LADDER_TABLE  # the other path
-    assert np.array_equal(_ladder(rungs, candidates), _summed(rungs, candidates))
-    monkeypatch.setattr(ranking, "LADDER_TABLE", 30 ** 3)  # and the table agrees
-    assert np.array_equal(_ladder(rungs, candidates), _summed(rungs, candidates))
+    assert 30 ** 3 > ladder_module.LADDER_TABLE  # the other path
+    assert np.array_equal(ladder(rungs, candidates), _summed(rungs, candidates))
+    monkeypatch.setattr(ladder_module, "LADDER_TABLE", 30 ** 3)  # and the table agrees
+    assert np.array_equal(ladder(rungs, candidates), _summed(rungs, candidates))
 
 
 def test_counts_past_a_byte(seed_engine):

@@ -121,7 +121,7 @@ def test_question_finds_the_answer_not_the_paragraph_with_every_small_word(
     assert first(seed_engine, query) == wanted
 
 
-# --- _best: exact ties in document and paragraph order ---------------------
+# --- leading (query/ladder.py): exact ties in document and paragraph order ---
 
 TIES = [
     # The same paragraph in two reports: the earlier report first.
@@ -145,7 +145,7 @@ def twins(tmp_path_factory):
 
 @pytest.mark.parametrize("query,wanted,duplicate", TIES, ids=[q for q, *_ in TIES])
 def test_identical_paragraphs_list_the_earlier_one_first(twins, query, wanted, duplicate):
-    """_best: exact ties go in docnum order, on a page of one result or of ten."""
+    """ladder.leading: exact ties go in docnum order, on a page of one result or of ten."""
     assert first(twins, query) == wanted
     hits = twins.search(query, limit=10)["hits"]
     assert [(h["doc_id"].split("_")[0], h["paragraph"]) for h in hits[:2]] == [wanted, duplicate]
@@ -153,7 +153,7 @@ def test_identical_paragraphs_list_the_earlier_one_first(twins, query, wanted, d
 
 @pytest.mark.parametrize("query,wanted,duplicate", TIES, ids=[q for q, *_ in TIES])
 def test_identical_paragraphs_tie_exactly(twins, query, wanted, duplicate):
-    """_best: the order above comes from the tie rule alone, not from scores."""
+    """ladder.leading: the order above comes from the tie rule alone, not from scores."""
     hits = twins.search(query, limit=2)["hits"]
     assert hits[0]["score"] == hits[1]["score"]
 
