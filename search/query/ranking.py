@@ -424,16 +424,16 @@ class Ranker:
         # The rungs are whole numbers, their sum exact in float64 in any
         # order: a rung that is 0 everywhere is left out, and the one
         # rounding is adding the BM25 (the same floats as summing them all).
-        top = len(parsed.positive)  # the most any count can be
-        rungs = [(cover, cover_bonus, top)]
+        most = len(parsed.positive)  # the most any count can be
+        rungs = [(cover, cover_bonus, most)]
         if tiered:
             rungs.append((~inexact, EXACT_TIER, 1))
         if fuzzy:
-            rungs.append((fixed, cover_bonus * FUZZY_WEIGHT, top))
+            rungs.append((fixed, cover_bonus * FUZZY_WEIGHT, most))
         if text_bonus:
-            rungs.append((in_text, text_bonus, top))
+            rungs.append((in_text, text_bonus, most))
         if doc_bonus and in_fields:
-            rungs.append((in_doc, doc_bonus, top))
+            rungs.append((in_doc, doc_bonus, most))
         final = ladder(rungs, candidates)
         final += score[candidates]
         best = EMPTY[0]
