@@ -26,6 +26,7 @@ from ..analysis.terms import analysis_version
 from ..ingest.corpus import (Corpus, Document, Skipped, ingest_version, parse_file, read_corpus,
                              relative_name)
 from ..ingest.formats.ocr import low_page_warnings, session as ocr_session
+from ..lang.accent_counts import Tally
 from ..lang.restore import MODEL_FILE
 from .chunks import chunked, ordered_items, segment_ids, weight
 from .hot import POSTINGS_FORMAT
@@ -190,7 +191,7 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
            workers: int | None, model: Path | None) -> None:
     """Delete ``delete``'s paragraphs, add the corpus's new documents (parsing
     its pending files), commit one new TOC; train the accent model into
-    ``model`` when given, alongside the workers.
+    ``model`` when given, on the paragraphs as they are indexed.
 
     The new documents are written as ``chunks.chunked`` cuts them, one
     segment a run, by this process or by workers: the same segments either way."""
@@ -214,12 +215,16 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)
         if parallel:
-            segments = ParallelBuild(ix.storage.folder, corpus, min(workers, len(runs)), bar, model,
+            segments = ParallelBuild(ix, corpus, min(workers, len(runs)), bar, model,
                                      items, runs, ids).run()
         else:
             segments = []
+            # The accent model counted as the paragraphs are indexed (the
+            # parallel build counts each run where it is indexed).
+            tally = Tally() if model else None
             for run, segid in zip(runs, ids):
                 builder = SegmentBuilder(ix, segid)
+                builder.tally = tally
                 try:
                     for i in run:
                         doc = items[i][1]
@@ -231,6 +236,8 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
                     builder.cancel()
                     raise
             segments = [s for s in segments if s is not None]
+            if tally:
+                tally.model().save(model)
             bar.set_description(WRITING)
             bar.refresh()
         point("segment")

@@ -107,6 +107,9 @@ class SegmentBuilder:
         # length bytes per docnum, for the fields whose lengths are kept
         self.lengths = {name: bytearray() for name in names if schema[name].scorable}
         self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
+        # The accent model's counts (lang/accent_counts.py), when set: fed each
+        # paragraph right after index_terms scanned it, so the scan is reused.
+        self.tally = None
 
     def add(self, doc: Document) -> None:
         for n, text in enumerate(doc.paragraphs, start=1):
@@ -130,6 +133,8 @@ class SegmentBuilder:
                 lengths[name].append(_LENGTH_BYTE[length] if length < 4096 else length_to_byte(length))
                 if length:
                     totals[name] += length
+        if self.tally is not None:
+            self.tally.add(text)
         for name, field in self.other:
             value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
             if value is None:

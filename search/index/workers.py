@@ -1,13 +1,15 @@
-"""Parsing and analysing a big batch in worker processes.
+"""Parsing and analysing a big batch in this process and worker processes.
 
-Each worker loads pyvi once, takes jobs off a queue (so the faster one
-takes more), each the files of one segment (``chunks.py``), parses them and
-writes that segment into the new generation with a ``SegmentBuilder``; it sends each document back (the
-manifest and the accent model need them), or why a file was skipped. The
-accent model is trained in the parent meanwhile, on a thread fed with the
-documents as they come. Spawned, not forked: a worker must not inherit the
-build lock or a thread's lock. A worker exits when its parent does, so a
-killed build leaves no process behind.
+The segments' runs of files (``chunks.py``) are shared out: the building
+process writes the first, each worker process another, from its own queue
+of files. Each parses its files and writes its run's segment into the new
+generation with a ``SegmentBuilder``, counting the accent model's syllables
+as it goes (``lang/accent_counts.py``); a worker sends each document back
+(the manifest needs them) or why a file was skipped, then its segment and
+its counts, which the building process joins in file order. Spawned, not
+forked: a worker must not inherit the build lock or a thread's lock. A
+worker exits when its parent does, so a killed build leaves no process
+behind.
 """
 
 from __future__ import annotations
@@ -19,15 +21,14 @@ import signal
 import threading
 import time
 import traceback
-from collections import deque
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from ..ingest.corpus import Corpus, Document, parse_file
+from ..ingest.corpus import Corpus, Document, Skipped, parse_file
+from ..lang.accent_counts import Tally
 from .chunks import weight
 from .pause import point
-from .training import Trainer
 from .whoosh_write import SegmentBuilder
 
 # Paragraphs a message to a worker holds: its queue holds 4, so the parent
@@ -47,58 +48,49 @@ def cores() -> int:
 
 
 class ParallelBuild:
-    """Parse and index a corpus's pending files and its documents in
-    ``procs`` worker processes writing into ``folder``.
+    """Parse and index a corpus's pending files and its documents in this
+    process and ``procs - 1`` worker processes, writing into ``ix``'s folder.
 
     ``items`` are the corpus's (``chunks.ordered_items``), ``runs`` the
     indices of each segment's items and ``ids`` their segment ids
-    (``chunks``): run n is written as one segment by worker ``n % procs``,
-    its files sent to that worker's own queue ``BATCH_PARAGRAPHS`` at a
-    time (a whole run in one message would hold a copy of half the corpus's
-    bytes in each process at once). ``run()`` returns the segments in the
-    runs' order and leaves the corpus's documents (in file order) and skips
-    in ``corpus``; the accent model, when ``model`` is given, is trained
-    into it meanwhile.
+    (``chunks``): run n is written as one segment by process ``n % procs``,
+    0 being this one, which writes its runs while the workers write theirs
+    (it had only the accent model to train: one spawned process fewer, whose
+    start and imports cost ~0.3 s of CPU, and no pickling of half the corpus
+    there and back). A worker's files go to its own queue ``BATCH_PARAGRAPHS``
+    at a time, from a thread (a whole run in one message would hold a copy of
+    half the corpus's bytes in each process at once). ``run()`` returns the
+    segments in the runs' order and leaves the corpus's documents (in file
+    order) and skips in ``corpus``; the accent model, when ``model`` is
+    given, is counted where each run is indexed and saved into it.
     """
 
-    def __init__(self, folder: str, corpus: Corpus, procs: int, bar, model: Path | None,
+    def __init__(self, ix, corpus: Corpus, procs: int, bar, model: Path | None,
                  items: list, runs: list[list[int]], ids: list[str]):
-        self.corpus, self.procs, self.bar = corpus, procs, bar
+        self.ix, self.corpus, self.procs, self.bar, self.model = ix, corpus, procs, bar, model
         ctx = multiprocessing.get_context("spawn")
-        self.queues = [ctx.Queue(maxsize=4) for _ in range(procs)]
+        self.queues = [ctx.Queue(maxsize=4) for _ in range(procs - 1)]
         self.results = ctx.Queue()
-        self.workers = [ctx.Process(target=_worker, args=(folder, q, self.results, os.getpid()), daemon=True)
+        self.workers = [ctx.Process(target=_worker, daemon=True,
+                                    args=(ix.storage.folder, q, self.results, os.getpid(), model is not None))
                         for q in self.queues]
-        # In file order, as a one-process build reads them: the accent model is
-        # trained in this order, so it does not depend on which worker is faster.
         self.items, self.runs, self.ids = items, runs, ids
         corpus.documents, corpus.pending = [], []
-        self.received = 0
+        self.parsed: dict[int, Document | Skipped] = {}
         self.segments: dict[int, object] = {}
-        self.trainer = Trainer(model) if model else None
+        self.tallies: dict[int, object] = {}  # run -> its Tally, or a worker's Tally.state()
+        self.stop = threading.Event()
 
     def run(self) -> list:
         for w in self.workers:
             w.start()
+        feeders = [threading.Thread(target=self._feed, args=(p,), daemon=True)
+                   for p in range(1, self.procs)]
         try:
-            outbox = [deque() for _ in self.workers]
-            for n, (segid, run) in enumerate(zip(self.ids, self.runs)):
-                batches = list(_batches([(i, *self.items[i]) for i in run]))
-                outbox[n % self.procs].extend((n, segid, batch, b == len(batches) - 1)
-                                              for b, batch in enumerate(batches))
-            for box in outbox:
-                box.append(None)  # no more runs
-            while any(outbox):
-                sent = False
-                for q, box in zip(self.queues, outbox):
-                    while box:
-                        try:
-                            q.put_nowait(box[0])
-                        except queue.Full:
-                            break
-                        box.popleft()
-                        sent = True
-                self._receive(wait=0 if sent else 0.05)
+            for f in feeders:
+                f.start()
+            for n in range(0, len(self.runs), self.procs):
+                self._write_run(n)
             while len(self.segments) < len(self.runs):
                 exited = all(w.exitcode == 0 for w in self.workers)
                 self._receive(wait=2 if exited else 0.5)  # the last message may land just after its exit
@@ -107,10 +99,10 @@ class ParallelBuild:
                                        "phần chỉ mục của mình")
             for w in self.workers:
                 w.join()
-            if self.trainer:
-                self.trainer.finish()
-            self.corpus.documents.sort(key=lambda d: d.path)
+            if self.model:
+                self._train()
         except BaseException:
+            self.stop.set()
             for w in self.workers:
                 w.kill()
                 w.join()
@@ -118,10 +110,61 @@ class ParallelBuild:
             for q in self.queues:
                 q.cancel_join_thread()
             self.results.cancel_join_thread()
-            if self.trainer:
-                self.trainer.abandon()
             raise
+        finally:
+            self.stop.set()
+            for f in feeders:
+                if f.ident is not None:
+                    f.join()
+        for i in sorted(self.parsed):
+            parsed = self.parsed[i]
+            (self.corpus.documents if isinstance(parsed, Document) else self.corpus.skipped).append(parsed)
         return [s for _, s in sorted(self.segments.items()) if s is not None]
+
+    def _feed(self, p: int) -> None:
+        """Send worker ``p`` its runs' files, a batch at a time, then None."""
+        q = self.queues[p - 1]
+        jobs = []
+        for n in range(p, len(self.runs), self.procs):
+            batches = list(_batches([(i, *self.items[i]) for i in self.runs[n]]))
+            jobs += [(n, self.ids[n], batch, b == len(batches) - 1) for b, batch in enumerate(batches)]
+        for job in [*jobs, None]:
+            while True:
+                if self.stop.is_set():
+                    return
+                try:
+                    q.put(job, timeout=0.2)
+                    break
+                except queue.Full:
+                    pass
+
+    def _write_run(self, n: int) -> None:
+        """Run ``n``, in this process, as a worker would write it."""
+        builder = SegmentBuilder(self.ix, self.ids[n])
+        if self.model:
+            # The first run's counts are the model's; the others join them in order.
+            builder.tally = Tally(counting=n == 0)
+        try:
+            for i in self.runs[n]:
+                kind, item = self.items[i]
+                parsed = item if kind == "doc" else parse_file(*item)
+                if isinstance(parsed, Document):
+                    builder.add(parsed)
+                self._handle("parsed", (i, parsed))
+                self._receive()
+            self.segments[n] = builder.finish()
+        except BaseException:
+            builder.cancel()
+            raise
+        self.tallies[n] = builder.tally
+
+    def _train(self) -> None:
+        """Join every run's counts, in file order, into the model and save it."""
+        tally = self.tallies[0]
+        for n in range(1, len(self.runs)):
+            other = self.tallies[n]
+            tally.absorb(*(other if isinstance(other, tuple) else other.state()))
+        tally.model().save(self.model)
 
     def _receive(self, wait: float = 0) -> None:
         """Handle every message there is, after waiting up to ``wait`` s for one."""
@@ -140,20 +183,16 @@ class ParallelBuild:
         if kind == "error":
             raise RuntimeError(f"một tiến trình lập chỉ mục gặp lỗi:\n{value}")
         if kind == "segment":
-            n, segment = value
+            n, segment, tally = value
             self.segments[n] = segment
+            self.tallies[n] = tally
             return
         i, parsed = value
         parsed = parsed or self.items[i][1]  # None: a document parsed here, sent as is
-        self.received += 1
+        self.parsed[i] = parsed
         if isinstance(parsed, Document):
-            self.corpus.documents.append(parsed)
             self.bar.update(len(parsed.paragraphs))
-        else:
-            self.corpus.skipped.append(parsed)
-        if self.trainer:
-            self.trainer.feed(i, parsed if isinstance(parsed, Document) else None)
-        if self.received == len(self.items):
+        if len(self.parsed) == len(self.items):
             self.bar.total = self.bar.n
             self.bar.set_description(WRITING)
 
@@ -171,7 +210,7 @@ def _batches(items):
         yield batch
 
 
-def _worker(folder: str, jobs, results, parent: int) -> None:
+def _worker(folder: str, jobs, results, parent: int, tally: bool) -> None:
     # Ctrl-C reaches the whole process group: the parent decides and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with(parent)
@@ -185,7 +224,9 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
         point("worker")
         while job is not None:
             n, segid, batch, last = job
-            builder = builder or SegmentBuilder(ix, segid)
+            if builder is None:
+                builder = SegmentBuilder(ix, segid)
+                builder.tally = Tally(counting=False) if tally else None
             for i, kind, item in batch:
                 parsed = item if kind == "doc" else parse_file(*item)
                 if isinstance(parsed, Document):
@@ -193,11 +234,19 @@ def _worker(folder: str, jobs, results, parent: int) -> None:
                 # A document the parent sent is not sent back.
                 results.put(("parsed", (i, None if kind == "doc" else parsed)))
             if last:  # the run's last files: its segment is complete
-                results.put(("segment", (n, builder.finish())))
+                counts = builder.tally.state() if builder.tally else None
+                results.put(("segment", (n, builder.finish(), counts)))
                 builder = None
             job = jobs.get()
     except BaseException:
         results.put(("error", traceback.format_exc()))
+        return
+    # Done: once the results are in the pipe, exit without tearing down the
+    # heap (the caches, a segment's worth of arrays), which took ~0.25 s
+    # while the parent waited in join().
+    results.close()
+    results.join_thread()
+    os._exit(0)
 
 
 def _exit_with(parent: int) -> None:
