@@ -131,9 +131,15 @@ def _compound_forms(raw: str) -> tuple[str, str]:
 
 def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter]:
     """Term counts of ``value`` for the fields syl, fold, comp, fcomp, fbig."""
+    return tuple(map(Counter, index_term_lists(value)))
+
+
+def index_term_lists(value: str) -> tuple[tuple, tuple, tuple, tuple, list]:
+    """``index_terms`` before counting: each field's terms, a term as often
+    as it occurs (the indexer counts them for a whole segment at once)."""
     scan = syllables(value)
     if not scan:
-        return Counter(), Counter(), Counter(), Counter(), Counter()
+        return (), (), (), (), []
     # Columns by zip(*...), in C, rather than a list comprehension each.
     words, _starts, _ends, befores = zip(*scan)
     accent, fold_terms, modern = zip(*map(_syllable_forms, words))
@@ -144,8 +150,7 @@ def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter
     # syllable fields only: pairs and compounds stay as written.
     digits = tuple(str(v) for _s, _e, v in ordinals(words))
     comp, fcomp = zip(*compounds) if compounds else ((), ())
-    return (Counter(accent + digits), Counter(fold_terms + digits),
-            Counter(comp), Counter(fcomp), Counter(fbig))
+    return accent + digits, fold_terms + digits, comp, fcomp, fbig
 
 
 @lru_cache(maxsize=1)

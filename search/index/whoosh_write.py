@@ -36,7 +36,7 @@ from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis.analyzers import FIELD_ANALYZERS
-from ..analysis.terms import index_terms
+from ..analysis.terms import index_term_lists
 from .blocks import encode_field
 from .hot import COMPLETE_FIELDS, HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, paragraph_values
@@ -125,11 +125,11 @@ class SegmentBuilder:
         totals = perdoc._fieldlengths
         perdoc.start_doc(docnum)
         if self.fast:
-            terms = index_terms(text)
+            terms = index_term_lists(text)
             for name, k in self.fast:
-                counts = terms[k]
-                postings[name].add(docnum, counts)
-                length = sum(counts.values())
+                occurrences = terms[k]
+                postings[name].add_each(docnum, occurrences)
+                length = len(occurrences)
                 lengths[name].append(_LENGTH_BYTE[length] if length < 4096 else length_to_byte(length))
                 if length:
                     totals[name] += length
@@ -306,15 +306,33 @@ class _Postings:
         self.freqs.fromlist(list(counts.values()))
         self.docs.extend(array("I", (docnum,)) * len(counts))
 
+    def add_each(self, docnum: int, terms) -> None:
+        """``terms``: the paragraph ``docnum``'s terms, each as often as it
+        occurs; grouped() counts them. Counting a paragraph's terms in
+        Counters (index_terms) and then adding each field's counts cost 13 %
+        of a one-process build of corpus-10000 (py-spy, 2 Dec 2026)."""
+        self.terms.fromlist(list(map(self.ids.__getitem__, terms)))
+        self.freqs.frombytes(_ONES[:4 * len(terms)] if len(terms) <= _ONES_MAX else
+                             array("I", (1,)).tobytes() * len(terms))
+        self.docs.extend(array("I", (docnum,)) * len(terms))
+
     def grouped(self, min_df: int = HOT_MIN_DF):
         """``(terms, counts, docnums, freqs)``: the terms in order, how many
         postings each has, and their postings one term after another
         (docnums ascending within a term)."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
         order = np.argsort(terms, kind="stable")  # docnums stay ascending per term
-        counts = np.bincount(terms, minlength=len(self.ids))
+        terms = terms[order]
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
+        # A term added once per occurrence (add_each): one posting a paragraph,
+        # its frequency the sum.
+        first = np.ones(len(terms), dtype=bool)
+        first[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
+        if not first.all():
+            at = np.flatnonzero(first)
+            terms, docs, freqs = terms[at], docs[at], np.add.reduceat(freqs, at)
+        counts = np.bincount(terms, minlength=len(self.ids))
         keys = sorted(self.ids.items())
         self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
         # From term id order to term order.
@@ -379,6 +397,8 @@ def _assemble(segment, storage) -> None:
     segment.compound = True
 
 
+_ONES_MAX = 4096
+_ONES = array("I", (1,) * _ONES_MAX).tobytes()
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 _BYTE_ROUNDTRIP = [length_to_byte(n) for n in _BYTE_TO_LENGTH]
 _LENGTH_BYTE = [length_to_byte(n) for n in range(4096)]
