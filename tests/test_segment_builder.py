@@ -124,3 +124,15 @@ def test_small_blocks_are_stored_uncompressed_and_read_the_same(tmp_path, monkey
     assert {k: v for k, v in files.items() if k not in (".pst", ".trm")} == {
         k: v for k, v in expected.items() if k not in (".pst", ".trm")}
     assert dump(built) == dump(reference)
+
+
+def test_postings_sorted_by_term_keep_their_order_within_a_term():
+    import numpy as np
+
+    from search.index.whoosh_write import _stable_order
+
+    rng = np.random.default_rng(7)
+    for bound in (1, 300, 1 << 16, (1 << 16) + 1, 1 << 20, 1 << 32):
+        keys = rng.integers(0, bound, 5000, dtype=np.uint64).astype(np.uint32)
+        keys[:10] = bound - 1
+        assert np.array_equal(_stable_order(keys, bound), np.argsort(keys, kind="stable")), bound
