@@ -45,7 +45,7 @@ from .store import (
 )
 from .training import train
 from .whoosh_write import LIMIT_MB, SegmentBuilder, commit
-from .workers import WRITING, ParallelBuild, cores
+from .workers import WRITING, ParallelBuild, cores, fewer_collections
 
 # Starting a process and loading pyvi in it costs about what indexing a few
 # hundred paragraphs does (measured before SegmentBuilder, when a paragraph
@@ -113,7 +113,8 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
             # changed files barely move the statistics.
             model = generation / MODEL_FILE if base is None else None
             if corpus.documents or corpus.pending or delete:
-                _write(ix, corpus, delete, progress, workers, model)
+                with fewer_collections():
+                    _write(ix, corpus, delete, progress, workers, model)
             if model and not model.exists():
                 train(corpus.documents, model)
             corpus.skipped.sort(key=lambda s: s.name)

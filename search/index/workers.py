@@ -14,6 +14,7 @@ behind.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -21,6 +22,7 @@ import signal
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -37,6 +39,25 @@ BATCH_PARAGRAPHS = 100
 # The bar counts paragraphs analysed; writing the postings comes after, and
 # takes about as long again.
 WRITING = "Đang ghi chỉ mục"
+
+
+# Python's young-generation threshold while indexing (700 by default): a
+# build allocates millions of short-lived objects, and the collections they
+# trigger found nothing to free. corpus-10000, the building process of a
+# 2-process build: 917 collections, 0.23 s; with 100,000: 4, 0.11 s
+# (gc.callbacks, 2 Dec 2026); likewise in the worker.
+GC_YOUNG = 100_000
+
+
+@contextmanager
+def fewer_collections():
+    """Collect garbage less often for the duration (see ``GC_YOUNG``)."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_YOUNG), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def cores() -> int:
@@ -228,6 +249,7 @@ def _batches(items):
 def _worker(folder: str, jobs, results, parent: int, tally: bool) -> None:
     # Ctrl-C reaches the whole process group: the parent decides and kills us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])  # as fewer_collections(), till exit
     _exit_with(parent)
     try:
         from ..lang.segment import load_crf
