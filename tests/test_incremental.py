@@ -68,19 +68,19 @@ def files_by_hash(folder: Path) -> dict[str, str]:
 def counting(monkeypatch):
     """Which files get decoded and which texts get analysed, while recording."""
     seen = {"parsed": [], "analysed": []}
-    parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllables
+    parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllable_words
     search.ingest.corpus.ingest_version()  # its probe page, parsed once a process, is not a file
 
     def parse_document(path, raw, sha256, rel=None):
         seen["parsed"].append(str(rel or path.name))
         return parse(path, raw, sha256, rel)
 
-    def syllables(value):
+    def syllable_words(value):
         seen["analysed"].append(value)
         return scan(value)
 
     monkeypatch.setattr(search.ingest.corpus, "parse_document", parse_document)
-    monkeypatch.setattr(search.analysis.terms, "syllables", syllables)
+    monkeypatch.setattr(search.analysis.terms, "syllable_words", syllable_words)
     return seen
 
 

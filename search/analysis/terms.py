@@ -31,7 +31,7 @@ from pathlib import Path
 from ..lang.numerals import ordinals
 from ..lang.segment import compound_spans
 from ..lang.text import canonical_iy, canonical_tones, fold
-from ..lang.tokens import syllables
+from ..lang.tokens import syllable_words
 
 JOIN = "_"     # between the syllables of a compound, and of an adjacent pair
 ACROSS = "~"   # between two syllables with punctuation between them (05-CT/TW)
@@ -137,11 +137,9 @@ def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter
 def index_term_lists(value: str) -> tuple[tuple, tuple, tuple, tuple, list]:
     """``index_terms`` before counting: each field's terms, a term as often
     as it occurs (the indexer counts them for a whole segment at once)."""
-    scan = syllables(value)
-    if not scan:
+    words, befores = syllable_words(value)  # syllables' words, without offsets
+    if not words:
         return (), (), (), (), []
-    # Columns by zip(*...), in C, rather than a list comprehension each.
-    words, _starts, _ends, befores = zip(*scan)
     accent, fold_terms, modern = zip(*map(_syllable_forms, words))
     fbig = adjacent_pairs(fold_terms, befores)
     spans = compound_spans(list(zip(words, befores)), modern)

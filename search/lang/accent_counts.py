@@ -5,7 +5,7 @@ A ``Tally`` numbers syllables in order of first sight and keeps the stream
 of ids that training counts. The index builds its segments in runs of
 files, a run per process (``index/workers.py``): each run's tally is made
 where the run is indexed, right after ``index_terms`` scanned the same
-paragraph (``tokens.syllables`` keeps the last scan, so the tally's costs no
+paragraph (``tokens.syllable_words`` keeps the last scan, so the tally's costs no
 second scan: training in the parent on the documents sent back cost ~0.09 ms
 a paragraph, most of it that scan, and the parent's CPU came on top of two
 busy workers). The first run's tally is the model's; the others are
@@ -30,7 +30,7 @@ import numpy as np
 from .restore import (_BITS, _MAX_ID, _RESERVED, BOS, EOS, NUM, UNK, AccentModel, _has_letter,
                       _kneser_ney, pyvi_compounds)
 from .text import canonical_tones, fold
-from .tokens import syllables
+from .tokens import syllable_words
 
 _CHUNK = 4_000_000  # stream tokens counted at once: bounds training memory
 _CUT = array("i", (EOS, BOS))
@@ -61,10 +61,9 @@ class Tally:
         syllables between punctuation marks."""
         stream, get = self.stream, self.known.get
         for line in text.splitlines():
-            scan = syllables(line)
-            if not scan:
+            words, befores = syllable_words(line)
+            if not words:
                 continue
-            words, _s, _e, befores = zip(*scan)
             ids = list(map(get, words))
             if None in ids:
                 ids = [self._learn(w) if i is None else i for w, i in zip(words, ids)]
