@@ -375,3 +375,41 @@ def test_kill_9_during_parallel_build_takes_its_workers_down(tmp_path, pauses):
     assert current_generation(index) == before
     with build_lock(index):  # nobody holds it any more
         pass
+
+
+def test_files_parsed_while_the_worker_starts_are_indexed_as_one_process_does(tmp_path, monkeypatch):
+    # The worker's first files parsed here (workers.PARSE_AHEAD_SECONDS, made
+    # long enough for the first half of its run), unreadable ones among them.
+    source = copy_seeds(tmp_path / "src", 2)
+    monkeypatch.setattr(search.index.chunks, "CHUNK_MIN", 10)
+
+    def runs():
+        corpus = search.ingest.corpus.read_corpus(source, defer=True)
+        items = search.index.chunks.ordered_items(corpus.documents, corpus.pending)
+        return [[items[i][1][0].name for i in run] for run in search.index.chunks.chunked(items)]
+
+    # The worker's first two files made unreadable, their line count kept (the runs stay).
+    bad = runs()[1][:2]
+    for name in bad:
+        lines = (source / name).read_bytes().count(b"\n")
+        (source / name).write_bytes(b"\x00\x9f\xff" * 100 + b"\n" * lines)
+    serial = build_index(source, tmp_path / "serial", workers=1)
+    monkeypatch.setattr(search.index.build, "PARALLEL_MIN_PARAGRAPHS", 0)
+    monkeypatch.setattr(search.index.workers, "PARSE_AHEAD_SECONDS", 60)
+    here, parse = [], search.index.workers.parse_file
+
+    def parse_file(path, *rest):
+        here.append(path.name)
+        return parse(path, *rest)
+
+    monkeypatch.setattr(search.index.workers, "parse_file", parse_file)
+    parallel = build_index(source, tmp_path / "parallel", workers=2)
+    first, second = runs()
+    assert second[:2] == bad and set(second[:len(second) // 2]) <= set(here)  # parsed here, unreadable ones too
+    assert not set(second[len(second) // 2:]) & set(here)  # the rest parsed by the worker
+    assert [s.name for s in parallel.skipped] == [s.name for s in serial.skipped] == bad
+    assert (parallel.documents, parallel.paragraphs) == (serial.documents, serial.paragraphs)
+    assert content(tmp_path / "parallel") == content(tmp_path / "serial")
+    files = [{p.name: p.read_bytes() for p in current_generation(tmp_path / i).iterdir()
+              if p.name != "manifest.json" and not p.name.endswith("LOCK")} for i in ("serial", "parallel")]
+    assert files[0] == files[1]
