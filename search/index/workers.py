@@ -41,11 +41,6 @@ BATCH_PARAGRAPHS = 100
 WRITING = "Đang ghi chỉ mục"
 
 
-# While a worker starts (Python and imports, ~0.3 s of a 6 s build of
-# corpus-10000), this process parses the first files of the workers' runs for
-# up to this long, and sends them parsed: without it the worker finished its
-# run ~0.2 s after this process had finished its own and waited.
-PARSE_AHEAD_SECONDS = 0.15
 # Python's young-generation threshold while indexing (700 by default): a
 # build allocates millions of short-lived objects, and the collections they
 # trigger found nothing to free. corpus-10000, the building process of a
@@ -114,7 +109,6 @@ class ParallelBuild:
         feeders = [threading.Thread(target=self._feed, args=(p,), daemon=True)
                    for p in range(1, self.procs)]
         try:
-            self._parse_ahead()
             for f in feeders:
                 f.start()
             for n in range(0, len(self.runs), self.procs):
@@ -149,32 +143,12 @@ class ParallelBuild:
             (self.corpus.documents if isinstance(parsed, Document) else self.corpus.skipped).append(parsed)
         return [s for _, s in sorted(self.segments.items()) if s is not None]
 
-    def _parse_ahead(self) -> None:
-        """Parse the workers' first files while they start (PARSE_AHEAD_SECONDS):
-        a document goes to its worker parsed, a skipped file is noted here.
-        Which files are parsed here depends on the clock; the segments do not."""
-        deadline = time.perf_counter() + PARSE_AHEAD_SECONDS
-        for n in range(1, min(self.procs, len(self.runs))):
-            run = self.runs[n]
-            for i in run[:len(run) // 2]:
-                if time.perf_counter() >= deadline:
-                    return
-                kind, item = self.items[i]
-                if kind == "file":
-                    parsed = parse_file(*item)
-                    if isinstance(parsed, Document):
-                        self.items[i] = ("doc", parsed)
-                    else:
-                        self._handle("parsed", (i, parsed))
-
     def _feed(self, p: int) -> None:
         """Send worker ``p`` its runs' files, a batch at a time, then None."""
         q = self.queues[p - 1]
         jobs = []
         for n in range(p, len(self.runs), self.procs):
-            # Files skipped by _parse_ahead are left out (never all of a run: it
-            # parses at most the first half).
-            batches = list(_batches([(i, *self.items[i]) for i in self.runs[n] if i not in self.parsed]))
+            batches = list(_batches([(i, *self.items[i]) for i in self.runs[n]]))
             jobs += [(n, self.ids[n], batch, b == len(batches) - 1) for b, batch in enumerate(batches)]
         for job in [*jobs, None]:
             while True:
