@@ -24,6 +24,7 @@ import search.ingest.corpus
 from conftest import ROOT, SEEDS, write_corpus
 from search.cli import main
 from search import build_index
+from search.ingest.corpus import read_corpus
 from search.index.schema import ANALYZED_FIELDS
 from search import Engine
 from search.index.whoosh_write import segments as segments_of
@@ -67,19 +68,19 @@ def files_by_hash(folder: Path) -> dict[str, str]:
 def counting(monkeypatch):
     """Which files get decoded and which texts get analysed, while recording."""
     seen = {"parsed": [], "analysed": []}
-    parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllables
+    parse, scan = search.ingest.corpus.parse_document, search.analysis.terms.syllable_words
     search.ingest.corpus.ingest_version()  # its probe page, parsed once a process, is not a file
 
     def parse_document(path, raw, sha256, rel=None):
         seen["parsed"].append(str(rel or path.name))
         return parse(path, raw, sha256, rel)
 
-    def syllables(value):
+    def syllable_words(value):
         seen["analysed"].append(value)
         return scan(value)
 
     monkeypatch.setattr(search.ingest.corpus, "parse_document", parse_document)
-    monkeypatch.setattr(search.analysis.terms, "syllables", syllables)
+    monkeypatch.setattr(search.analysis.terms, "syllable_words", syllable_words)
     return seen
 
 
@@ -261,7 +262,15 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     monkeypatch.setattr(search.index.workers, "BATCH_PARAGRAPHS", 5)
     report = build_index(SEEDS, parallel, workers=2)
     assert report.paragraphs == 37
-    assert counting["analysed"] == []  # all of it happened in the workers
+    # The first run was indexed in this process, the second in a worker:
+    # this process analysed the first run's paragraphs and none of the others.
+    corpus = search.ingest.corpus.read_corpus(SEEDS, defer=True)
+    items = search.index.chunks.ordered_items(corpus.documents, corpus.pending)
+    runs = search.index.chunks.chunked(items)
+    docs = {d.path: d for d in read_corpus(SEEDS).documents}
+    first, second = ([p for i in run for p in docs[items[i][1][0]].paragraphs] for run in runs)
+    assert first and second
+    assert set(first) <= set(counting["analysed"]) and not set(second) & set(counting["analysed"])
     segments = segments_of(current_generation(parallel))
     # one per run of files, whoever wrote it
     assert len(segments) == len(segments_of(current_generation(serial))) == 2
@@ -351,7 +360,8 @@ def test_kill_9_during_parallel_build_takes_its_workers_down(tmp_path, pauses):
     copy_seeds(source, search.index.build.PARALLEL_MIN_PARAGRAPHS // per_copy + 2)
     pauses.hold("worker")
     proc = start_cli_build(source, index, "--workers", "2")
-    held = pauses.wait("worker", processes=2, build=proc)  # both workers busy with a batch
+    # The build writes one run itself and a worker process the other.
+    held = pauses.wait("worker", processes=1, build=proc)  # the worker busy with a batch
     children = _children(proc.pid)
     assert set(held) <= set(children)  # (the others: multiprocessing's resource tracker)
     os.kill(proc.pid, signal.SIGKILL)

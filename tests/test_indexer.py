@@ -173,3 +173,23 @@ def test_an_empty_source_folder_gives_an_empty_index_that_answers(tmp_path):
     assert report.documents == 0
     result = Engine(tmp_path / "index").search("tinh uy")
     assert result["total"] == 0 and result["hits"] == []
+
+
+def test_a_build_collects_garbage_less_often_and_restores_the_setting(tmp_path, monkeypatch):
+    import gc
+
+    import search.index.whoosh_write
+    from search.index.workers import GC_YOUNG
+
+    seen = []
+    real = search.index.whoosh_write.index_term_lists
+
+    def spy(text):
+        seen.append(gc.get_threshold()[0])
+        return real(text)
+
+    monkeypatch.setattr(search.index.whoosh_write, "index_term_lists", spy)
+    before = gc.get_threshold()
+    build_index(SEEDS, tmp_path / "index", workers=1)
+    assert seen and min(seen) >= GC_YOUNG
+    assert gc.get_threshold() == before

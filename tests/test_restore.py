@@ -170,3 +170,34 @@ def test_a_query_s_first_word_leans_to_the_form_the_index_writes_most():
     assert model.restore("ban moi") == "bản mới"
     # inside a query, the neighbours still decide
     assert model.restore("hoi nghi ban") == "hội nghị bàn"
+
+
+def _saved(model: AccentModel, path) -> bytes:
+    model.save(path)
+    return path.read_bytes()
+
+
+# What the indexer does: a run's counts made where the run is indexed (a
+# worker numbering syllables its own way), joined in file order.
+@pytest.mark.parametrize("chunk, cap", [(4_000_000, None), (7, None), (7, 12)])
+def test_counts_made_in_pieces_give_the_same_model_byte_for_byte(chunk, cap, tmp_path, monkeypatch):
+    from search.lang import accent_counts
+
+    monkeypatch.setattr(accent_counts, "_CHUNK", chunk)  # the stream counted a few texts at a time
+    if cap:  # a full vocabulary: the syllables seen after the 12th are <unk>
+        monkeypatch.setattr(accent_counts, "_MAX_ID", cap)
+    texts = [*CORPUS, "ĐẢNG bộ, Tỉnh  ủy; 2024 – x1 y2\nBan bàn\u2028bản"] * 2 + DICTIONARY_TEXTS
+    whole = _saved(AccentModel.train(texts), tmp_path / "whole.npz")
+    tallies = [accent_counts.Tally(counting=k == 0) for k in range(3)]
+    for k, tally in enumerate(tallies):
+        for text in texts[k * 7:(k + 1) * 7] if k < 2 else texts[14:]:
+            tally.add(text)
+    for other in tallies[1:]:
+        tallies[0].absorb(*other.state())
+    assert _saved(tallies[0].model(), tmp_path / "pieces.npz") == whole
+    # an empty piece changes nothing either
+    tally = accent_counts.Tally()
+    for text in texts:
+        tally.add(text)
+    tally.absorb(*accent_counts.Tally(counting=False).state())
+    assert _saved(tally.model(), tmp_path / "empty.npz") == whole

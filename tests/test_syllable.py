@@ -91,3 +91,25 @@ def test_every_seed_word():
 ])
 def test_roman(word, value):
     assert roman(word) == value
+
+
+def test_syllable_words_are_the_scans_words_and_punctuation():
+    # The indexer's scan without offsets (tokens.syllable_words) against the
+    # one scan (tokens.syllables), on real text and on random strings of
+    # awkward characters: odd and zero-width spaces, NFD marks, numbers with
+    # separators, underscores, punctuation runs, other scripts.
+    import random
+    import unicodedata
+
+    from conftest import SEEDS
+    from search.lang.tokens import syllable_words, syllables
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += ["", "   ", "...", "a", "13,4%", "1.000.000 đồng", "05-CT/TW", "x_y__z", "Tỉnh\u00a0ủy\u200b,\tngày",
+              unicodedata.normalize("NFD", "Thủ tướng Chính phủ"), "Ⅻ 北京 Москва ٣", "«Hà Nội» — 2024…"]
+    pool = list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĐƠ0123456789 ,.;:-_/()%\u00a0\u200b\u0301\u0323\t…«»")
+    rng = random.Random(5)
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 40))) for _ in range(2000)]
+    for text in texts:
+        scan = syllables(text)
+        assert syllable_words(text) == (tuple(w for w, *_ in scan), tuple(b for *_, b in scan)), text

@@ -31,7 +31,7 @@ from pathlib import Path
 from ..lang.numerals import ordinals
 from ..lang.segment import compound_spans
 from ..lang.text import canonical_iy, canonical_tones, fold
-from ..lang.tokens import syllables
+from ..lang.tokens import syllable_words
 
 JOIN = "_"     # between the syllables of a compound, and of an adjacent pair
 ACROSS = "~"   # between two syllables with punctuation between them (05-CT/TW)
@@ -131,11 +131,15 @@ def _compound_forms(raw: str) -> tuple[str, str]:
 
 def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter]:
     """Term counts of ``value`` for the fields syl, fold, comp, fcomp, fbig."""
-    scan = syllables(value)
-    if not scan:
-        return Counter(), Counter(), Counter(), Counter(), Counter()
-    # Columns by zip(*...), in C, rather than a list comprehension each.
-    words, _starts, _ends, befores = zip(*scan)
+    return tuple(map(Counter, index_term_lists(value)))
+
+
+def index_term_lists(value: str) -> tuple[tuple, tuple, tuple, tuple, list]:
+    """``index_terms`` before counting: each field's terms, a term as often
+    as it occurs (the indexer counts them for a whole segment at once)."""
+    words, befores = syllable_words(value)  # syllables' words, without offsets
+    if not words:
+        return (), (), (), (), []
     accent, fold_terms, modern = zip(*map(_syllable_forms, words))
     fbig = adjacent_pairs(fold_terms, befores)
     spans = compound_spans(list(zip(words, befores)), modern)
@@ -144,8 +148,7 @@ def index_terms(value: str) -> tuple[Counter, Counter, Counter, Counter, Counter
     # syllable fields only: pairs and compounds stay as written.
     digits = tuple(str(v) for _s, _e, v in ordinals(words))
     comp, fcomp = zip(*compounds) if compounds else ((), ())
-    return (Counter(accent + digits), Counter(fold_terms + digits),
-            Counter(comp), Counter(fcomp), Counter(fbig))
+    return accent + digits, fold_terms + digits, comp, fcomp, fbig
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,20 @@ _PROTO = b"\x80\x02"
 _TUPLE = {1: b"\x85", 2: b"\x86", 3: b"\x87"}  # TUPLE1..3; longer: MARK ... TUPLE
 _CODECS = b"c_codecs\nencode\n"
 _INT = Struct("!i").pack
+# Pickle's memo opcodes (BINPUT n) and the pieces encode_field's loop joins.
+_PUT = [b"q" + bytes((m,)) for m in range(8)]
+_PROTO_MARK = _PROTO + b"("
+_TUPLE_MEMO0 = {n: _TUPLE[n] + _PUT[0] for n in _TUPLE}
+_TUPLE_MEMO1 = {n: _TUPLE[n] + _PUT[1] for n in _TUPLE}
+_LIST_MEMO0, _LIST_MEMO1 = b"t" + _PUT[0], b"t" + _PUT[1]
+# The values' bytes (``_codecs.encode(text, "latin1")``) after ``memo``
+# memoized objects, and the end of the data tuple after them.
+_VALUES_HEAD = {m: _CODECS + _PUT[m] + b"X" for m in (1, 2)}
+_VALUES_TAIL = {m: b"".join([_PUT[m + 1], b"X\x06\x00\x00\x00latin1", _PUT[m + 2], b"\x86", _PUT[m + 3],
+                             b"R", _PUT[m + 4], b"\x87", _PUT[m + 5], b"."]) for m in (1, 2)}
+_NO_VALUES = {m: b"N\x87" + _PUT[m] + b"." for m in (1, 2)}
+_COMP = [b"K" + bytes((c,)) for c in range(10)]
+_INFO_END = b"tq\x00."
 _LENGTH = Struct("<I").pack  # BINUNICODE's
 _DOUBLE = Struct(">d").pack
 
@@ -116,43 +130,59 @@ def encode_field(docs: np.ndarray, freqs: np.ndarray, counts: np.ndarray, length
     last_of_term[:-1] = within[bends[:-1]] == 0
     last_of_term = last_of_term.tolist()
 
+    # The loop below runs once a block (most terms have one): its constant
+    # opcodes joined beforehand, each piece a slice (a block cost ~1.9 us of
+    # Python, 0.09 ms a paragraph of a one-process build, before; ~1.2 after).
     out, term = [], []
     weighted = (top != 1).tolist()
     uniform = (low == top).tolist()
+    counts_ = (bends - bstarts).tolist()
+    heads_at, lbs_at = hoff, loff
+    if frequency:
+        tail = [_VALUES_HEAD[1], _VALUES_HEAD[2]], [_VALUES_TAIL[1], _VALUES_TAIL[2]]
+    else:
+        tail = None, [_NO_VALUES[1], _NO_VALUES[2]]
+    heads_, tails = tail
+    join = b"".join
     for j, (a, b) in enumerate(zip(bstarts.tolist(), bends.tolist())):
-        count = b - a
-        ints = dbytes[doff[a]:doff[b]]
-        data = [_PROTO, ints + _TUPLE[count] if count <= 3 else b"(" + ints + b"t", b"q\x00"]
-        memo = 1
+        count = counts_[j]
+        if count <= 3:
+            data = [_PROTO, dbytes[doff[a]:doff[b]], _TUPLE_MEMO0[count]]
+        else:
+            data = [_PROTO_MARK, dbytes[doff[a]:doff[b]], _LIST_MEMO0]
         if not weighted[j]:
             data.append(b"N")
+            memo = 1
         elif uniform[j]:
             data.append(tops[9 * j:9 * j + 9])
+            memo = 1
         else:
-            ws = fbytes[9 * a:9 * b]
-            data += [ws + _TUPLE[count] if count <= 3 else b"(" + ws + b"t", b"q\x01"]
+            if count <= 3:
+                data += [fbytes[9 * a:9 * b], _TUPLE_MEMO1[count]]
+            else:
+                data += [b"(", fbytes[9 * a:9 * b], _LIST_MEMO1]
             memo = 2
         if frequency:
             text = vbytes[voff[a]:voff[b]]
-            m = memo
-            data += [_CODECS, b"q", bytes((m,)), b"X", _LENGTH(len(text)), text, b"q", bytes((m + 1,)),
-                     b"X\x06\x00\x00\x00latin1q", bytes((m + 2,)), b"\x86q", bytes((m + 3,)),
-                     b"Rq", bytes((m + 4,))]
-            memo += 5
+            data += [heads_[memo - 1], _LENGTH(len(text)), text, tails[memo - 1]]
         else:
-            data.append(b"N")
-        data += [b"\x87q", bytes((memo,)), b"."]
-        block = b"".join(data)
+            data.append(tails[memo - 1])
+        block = join(data)
         comp = level if len(block) >= min_compress else 0
         if comp:
             block = compress(block, comp)
-        info = b"".join([_PROTO, b"(", heads[hoff[2 * j]:hoff[2 * j + 2]], tops[9 * j:9 * j + 9],
-                         b"K", bytes((comp,)), lbs[loff[2 * j]:loff[2 * j + 2]], b"tq\x00."])
+        info = join([_PROTO_MARK, heads[heads_at[2 * j]:heads_at[2 * j + 2]], tops[9 * j:9 * j + 9],
+                     _COMP[comp], lbs[lbs_at[2 * j]:lbs_at[2 * j + 2]], _INFO_END])
         size = len(info) + len(block)
-        term.append(_INT(-size if last_of_term[j] else size) + info + block)
         if last_of_term[j]:
-            out.append(b"".join(term))
-            term = []
+            if term:
+                term += [_INT(-size), info, block]
+                out.append(join(term))
+                term = []
+            else:
+                out.append(join([_INT(-size), info, block]))
+        else:
+            term += [_INT(size), info, block]
     ends = tstarts + counts
     stats = zip(np.add.reduceat(freqs, tstarts).tolist(), counts.tolist(), tmin.tolist(), tmax.tolist(),
                 np.maximum.reduceat(freqs, tstarts).tolist(), docs[tstarts].tolist(), docs[ends - 1].tolist())

@@ -26,6 +26,7 @@ from ..analysis.terms import analysis_version
 from ..ingest.corpus import (Corpus, Document, Skipped, ingest_version, parse_file, read_corpus,
                              relative_name)
 from ..ingest.formats.ocr import low_page_warnings, session as ocr_session
+from ..lang.accent_counts import Tally
 from ..lang.restore import MODEL_FILE
 from .chunks import chunked, ordered_items, segment_ids, weight
 from .hot import POSTINGS_FORMAT
@@ -44,7 +45,7 @@ from .store import (
 )
 from .training import train
 from .whoosh_write import LIMIT_MB, SegmentBuilder, commit
-from .workers import WRITING, ParallelBuild, cores
+from .workers import WRITING, ParallelBuild, cores, fewer_collections
 
 # Starting a process and loading pyvi in it costs about what indexing a few
 # hundred paragraphs does (measured before SegmentBuilder, when a paragraph
@@ -112,7 +113,8 @@ def build_index(source: Path, index_dir: Path, progress: bool = False,
             # changed files barely move the statistics.
             model = generation / MODEL_FILE if base is None else None
             if corpus.documents or corpus.pending or delete:
-                _write(ix, corpus, delete, progress, workers, model)
+                with fewer_collections():
+                    _write(ix, corpus, delete, progress, workers, model)
             if model and not model.exists():
                 train(corpus.documents, model)
             corpus.skipped.sort(key=lambda s: s.name)
@@ -190,7 +192,7 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
            workers: int | None, model: Path | None) -> None:
     """Delete ``delete``'s paragraphs, add the corpus's new documents (parsing
     its pending files), commit one new TOC; train the accent model into
-    ``model`` when given, alongside the workers.
+    ``model`` when given, on the paragraphs as they are indexed.
 
     The new documents are written as ``chunks.chunked`` cuts them, one
     segment a run, by this process or by workers: the same segments either way."""
@@ -214,12 +216,16 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
         for doc_id in delete:
             writer.delete_by_term("doc_id", doc_id)
         if parallel:
-            segments = ParallelBuild(ix.storage.folder, corpus, min(workers, len(runs)), bar, model,
+            segments = ParallelBuild(ix, corpus, min(workers, len(runs)), bar, model,
                                      items, runs, ids).run()
         else:
             segments = []
+            # The accent model counted as the paragraphs are indexed (the
+            # parallel build counts each run where it is indexed).
+            tally = Tally() if model else None
             for run, segid in zip(runs, ids):
                 builder = SegmentBuilder(ix, segid)
+                builder.tally = tally
                 try:
                     for i in run:
                         doc = items[i][1]
@@ -231,6 +237,8 @@ def _write(ix, corpus: Corpus, delete: list[str], progress: bool,
                     builder.cancel()
                     raise
             segments = [s for s in segments if s is not None]
+            if tally:
+                tally.model().save(model)
             bar.set_description(WRITING)
             bar.refresh()
         point("segment")

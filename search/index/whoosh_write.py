@@ -28,15 +28,14 @@ import numpy as np
 from whoosh import formats
 from whoosh import index as whoosh_index
 from whoosh.codec import default_codec
-from whoosh.codec.whoosh3 import (COMPRESSION_MIN_SIZE, LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo,
-                                   _lenfield)
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo, _lenfield
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filetables import _lengths
 from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis.analyzers import FIELD_ANALYZERS
-from ..analysis.terms import index_terms
+from ..analysis.terms import index_term_lists
 from .blocks import encode_field
 from .hot import COMPLETE_FIELDS, HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, paragraph_values
@@ -44,6 +43,17 @@ from .schema import ANALYZED_FIELDS, paragraph_values
 if TYPE_CHECKING:
     from ..ingest.corpus import Document
 
+# A postings block is zlib-compressed from this many bytes of pickle on
+# (Whoosh's writer: from 80, whoosh3.COMPRESSION_MIN_SIZE). A reader honours
+# each block's own compression flag, so the segment reads the same either
+# way (and merges written by Whoosh keep its 80). zlib.compress costs ~8 us a
+# call whatever the size (it sets up 256 KB of state), and most blocks are
+# small: on corpus-10000, of 116,400 blocks from 80 bytes, 89,031 are under
+# 256; compressing only the others takes 0.43 s instead of 1.18 s (0.075 ms
+# a paragraph, 7 % of a build's CPU) for 2.7 MB more postings (60.9 -> 63.6
+# MiB of index; 128: 0.045 ms for 1.3 MB; 192: 0.061 ms). Measured 2 Dec
+# 2026 (notes s7-h-build2).
+COMPRESS_FROM = 256
 # Memory a Whoosh writer may use for the postings it sorts (deletions and
 # merges only: new text goes through SegmentBuilder).
 LIMIT_MB = 256
@@ -107,6 +117,9 @@ class SegmentBuilder:
         # length bytes per docnum, for the fields whose lengths are kept
         self.lengths = {name: bytearray() for name in names if schema[name].scorable}
         self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
+        # The accent model's counts (lang/accent_counts.py), when set: fed each
+        # paragraph right after index_terms scanned it, so the scan is reused.
+        self.tally = None
 
     def add(self, doc: Document) -> None:
         for n, text in enumerate(doc.paragraphs, start=1):
@@ -122,14 +135,16 @@ class SegmentBuilder:
         totals = perdoc._fieldlengths
         perdoc.start_doc(docnum)
         if self.fast:
-            terms = index_terms(text)
+            terms = index_term_lists(text)
             for name, k in self.fast:
-                counts = terms[k]
-                postings[name].add(docnum, counts)
-                length = sum(counts.values())
+                occurrences = terms[k]
+                postings[name].add_each(docnum, occurrences)
+                length = len(occurrences)
                 lengths[name].append(_LENGTH_BYTE[length] if length < 4096 else length_to_byte(length))
                 if length:
                     totals[name] += length
+        if self.tally is not None:
+            self.tally.add(text)
         for name, field in self.other:
             value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
             if value is None:
@@ -246,7 +261,7 @@ class SegmentBuilder:
         lengths = None if lens is None else _BYTE_ROUNDTRIP_NP[np.frombuffer(lens, dtype=np.uint8)]
         blocks, stats = encode_field(docs, freqs, counts, lengths, self.codec._blocklimit,
                                      self.codec._compression, _value_encoder(field.format) is pack_uint,
-                                     COMPRESSION_MIN_SIZE)
+                                     COMPRESS_FROM)
         # str order is UTF-8 byte order: the sort needs no encoding
         btexts = [k.encode("utf-8") for k in keys] if isinstance(keys[0], str) else keys
         # OrderedHashWriter.add, inlined: the term file's record and hash slot.
@@ -301,15 +316,33 @@ class _Postings:
         self.freqs.fromlist(list(counts.values()))
         self.docs.extend(array("I", (docnum,)) * len(counts))
 
+    def add_each(self, docnum: int, terms) -> None:
+        """``terms``: the paragraph ``docnum``'s terms, each as often as it
+        occurs; grouped() counts them. Counting a paragraph's terms in
+        Counters (index_terms) and then adding each field's counts cost 13 %
+        of a one-process build of corpus-10000 (py-spy, 2 Dec 2026)."""
+        self.terms.fromlist(list(map(self.ids.__getitem__, terms)))
+        self.freqs.frombytes(_ONES[:4 * len(terms)] if len(terms) <= _ONES_MAX else
+                             array("I", (1,)).tobytes() * len(terms))
+        self.docs.extend(array("I", (docnum,)) * len(terms))
+
     def grouped(self, min_df: int = HOT_MIN_DF):
         """``(terms, counts, docnums, freqs)``: the terms in order, how many
         postings each has, and their postings one term after another
         (docnums ascending within a term)."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
-        order = np.argsort(terms, kind="stable")  # docnums stay ascending per term
-        counts = np.bincount(terms, minlength=len(self.ids))
+        order = _stable_order(terms, len(self.ids))  # docnums stay ascending per term
+        terms = terms[order]
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         freqs = np.frombuffer(self.freqs, dtype=np.uint32)[order]
+        # A term added once per occurrence (add_each): one posting a paragraph,
+        # its frequency the sum.
+        first = np.ones(len(terms), dtype=bool)
+        first[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
+        if not first.all():
+            at = np.flatnonzero(first)
+            terms, docs, freqs = terms[at], docs[at], np.add.reduceat(freqs, at)
+        counts = np.bincount(terms, minlength=len(self.ids))
         keys = sorted(self.ids.items())
         self.ids, self.terms, self.docs, self.freqs = {}, array("I"), array("I"), array("I")
         # From term id order to term order.
@@ -329,6 +362,16 @@ class _Postings:
             self.hot = ([t for t, f in zip(grouped[0], frequent.tolist()) if f], sorted_counts[frequent],
                         grouped[2][mask], grouped[3][mask])
         return grouped
+
+
+def _stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for keys under ``bound``, sorted
+    as 16-bit halves: numpy's stable sort is a radix sort for 16-bit types
+    and a merge sort for 32-bit ones (550,000 term ids: 9 ms against 47)."""
+    if bound <= 1 << 16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((keys[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 _POINTER = np.dtype([("hash", ">u4"), ("position", ">i8")])  # filetables._pointer, "!Iq"
@@ -374,6 +417,8 @@ def _assemble(segment, storage) -> None:
     segment.compound = True
 
 
+_ONES_MAX = 4096
+_ONES = array("I", (1,) * _ONES_MAX).tobytes()
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 _BYTE_ROUNDTRIP = [length_to_byte(n) for n in _BYTE_TO_LENGTH]
 _LENGTH_BYTE = [length_to_byte(n) for n in range(4096)]

