@@ -239,3 +239,28 @@ def test_ingest_version_follows_the_rules(monkeypatch):
         monkeypatch.undo()
         corpus.ingest_version.cache_clear()
     assert corpus.ingest_version() == before
+
+
+def test_a_line_is_cleaned_and_folded_once_for_every_predicate(monkeypatch):
+    # junk_kind asks up to five predicates of a line; they share its cleaned
+    # and folded forms (junk._cleaned, junk._folded) instead of each making them.
+    from search.ingest import junk
+
+    calls = {"clean": 0, "fold": 0}
+    clean, fold_text = junk._clean, junk._fold_text
+
+    def counted_clean(text):
+        calls["clean"] += 1
+        return clean(text)
+
+    def counted_fold(text):
+        calls["fold"] += 1
+        return fold_text(text)
+
+    monkeypatch.setattr(junk, "_clean", counted_clean)
+    monkeypatch.setattr(junk, "_fold_text", counted_fold)
+    junk._cleaned.cache_clear()
+    junk._folded.cache_clear()
+    line = "Toàn cảnh hội nghị sáng nay tại trụ sở Tỉnh ủy"
+    assert junk.junk_kind(line, marked={"toan", "canh"}) == "caption"
+    assert calls == {"clean": 1, "fold": 1}

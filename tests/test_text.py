@@ -61,3 +61,19 @@ def test_normalize_maps_offsets_back_to_nfd_source():
 
 def test_normalize_fast_path_keeps_offsets():
     assert normalize("Tỉnh ủy") == ("Tỉnh ủy", None)
+
+
+def test_one_char_table_applies_as_translate_does():
+    # The numpy path (lang/text.py OneCharTable.apply) against str.translate
+    # with the same table: Vietnamese, other scripts, past the BMP, NUL, empty.
+    import random
+
+    from search.ingest.metadata import _ONE_CHAR_FOLD as table
+
+    rng = random.Random(11)
+    alphabet = ("aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ"
+                "ÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ 0123456789,.;:-–—“”'\"\t\n\u00a0\u0301\u0323ß ﬁ Ω日本語한국어😀\x00")
+    texts = ["", "Hà Nội", "THÁI BÌNH DƯƠNG", "x\U0001F600y"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 300))) for _ in range(500)]
+    for text in texts:
+        assert table.apply(text) == text.translate(table), repr(text)

@@ -19,7 +19,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..lang.numerals import roman
-from ..lang.text import CharTable, canonical_tones, fold, normal_text
+from ..lang.text import OneCharTable, canonical_tones, fold, normal_text
 from .dates import implied_date
 from .junk import BYLINE, CREDIT, DMY, content_lines, is_dateline
 from .titles import headline, is_date_line
@@ -128,14 +128,14 @@ def _one_char_fold(ch: str) -> str:
     return f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else "?")
 
 
-_ONE_CHAR_FOLD = CharTable(_one_char_fold)
+_ONE_CHAR_FOLD = OneCharTable(_one_char_fold)
 
 
 @lru_cache(maxsize=4096)  # one report's paragraphs are read by every field
 def _aligned(text: str) -> tuple[str, str]:
     """``(original, folded)`` of equal length, position for position."""
     original = normal_text(text)
-    folded = original.translate(_ONE_CHAR_FOLD)
+    folded = _ONE_CHAR_FOLD.apply(original)
     # "Thái Bình Dương" is the Pacific, not two provinces (the regex only where it may match).
     return original, re.sub(r"thai\s+binh\s+duong", lambda m: "#" * len(m.group()), folded) if "duong" in folded else folded
 

@@ -148,6 +148,49 @@ class CharTable(dict):
         return self[code]
 
 
+class OneCharTable(CharTable):
+    """A ``CharTable`` whose every entry is one character, with ``apply``:
+    ``text.translate(self)`` through a numpy gather over the text's UTF-32
+    code units (one character for one, so positions hold). ``str.translate``
+    looks every character up in the dict: 29 us for a paragraph of ~430
+    characters against ~6 (metadata.py folds each paragraph so, 0.023 ms of
+    a build's 1.2 a paragraph). Characters past the BMP, or a text that is
+    not valid UTF-32 (a lone surrogate), go through ``str.translate``.
+
+        >>> OneCharTable(str.upper).apply("Hà Nội")
+        'HÀ NỘI'
+    """
+
+    def __init__(self, entry):
+        super().__init__(entry)
+        self._codes = None  # code point -> its entry's, 0 until worked out
+
+    def apply(self, text: str) -> str:
+        import numpy as np  # (the one use in lang/; text.py is imported by every process)
+
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:
+            return text.translate(self)
+        if not len(codes):
+            return text
+        if self._codes is None:
+            self._codes = np.zeros(0x10000, dtype=np.uint32)
+        if codes.max() > 0xFFFF:
+            return text.translate(self)
+        out = self._codes[codes]
+        missing = out == 0
+        if missing.any():
+            for code in np.unique(codes[missing]).tolist():
+                (entry,) = self[code]
+                self._codes[code] = ord(entry)
+            out = self._codes[codes]
+        try:
+            return out.tobytes().decode("utf-32-le")
+        except UnicodeDecodeError:  # an entry that is a lone surrogate
+            return text.translate(self)
+
+
 def _fold(word: str) -> str:
     stripped = "".join(
         c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)
