@@ -78,3 +78,32 @@ def test_titles_left_alone():
 ])
 def test_date_lines(line, is_date):
     assert is_date_line(line) is is_date
+
+
+def test_date_lines_told_by_a_word_are_told_as_by_the_scans():
+    # titles.is_date_line answers "no" at the first word no date token has
+    # (_DATE_WORDS), before its two scans: the same answers as the scans
+    # alone, on lines made of date words, numbers, times and other words.
+    import random
+
+    from search.ingest import titles
+    from search.lang.text import fold
+
+    def scans(text):
+        folded = fold(titles._clean(text))
+        if not titles._DAY_OR_DATE.search(folded):
+            return False
+        return not titles._WORD.search(titles._DATE_TOKENS.sub(" ", folded))
+
+    pieces = ["thứ hai", "Thứ Ba", "chủ nhật", "CN", "T2", "t7", "ngày", "tháng", "năm", "lúc",
+              "giờ", "cập nhật", "đăng lúc", "GMT", "UTC", "am", "pm", "sáng", "chiều", "tối",
+              "Monday", "12/05/2021", "9h30", "12:45:10", "2021", "7", "-", ",", "|", "(", ")",
+              "x", "hội nghị", "thu", "h", "12h", "abc123", "t2a", "ß", "日本", "toi", "\t", "·",
+              "thứ", "Sáu", "bảy"]
+    rng = random.Random(3)
+    dates = 0
+    for _ in range(20_000):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(1, 7)))
+        assert titles.is_date_line(text) == scans(text), text
+        dates += scans(text)
+    assert dates > 1_000  # the lines that are date lines are many, not none

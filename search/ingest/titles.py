@@ -50,9 +50,21 @@ def _clean(text: str) -> str:
     return normal_text(text).strip()
 
 
+# The words _DATE_TOKENS can take away (and the h of 12h30, the t of t2): a
+# line with any other word keeps it after the substitution, so it is no date
+# line. Most lines say so with their first word, before the two scans over
+# the whole line (15 us a paragraph: metadata asks it of every paragraph).
+_DATE_WORDS = frozenset(
+    "thu hai ba tu nam sau bay chu nhat cn t ngay thang luc gio cap dang gmt utc am pm sang "
+    "chieu toi monday tuesday wednesday thursday friday saturday sunday h".split())
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
 def is_date_line(text: str) -> bool:
     """Whether a line says only when (a day, a date, a time), not what."""
     folded = fold(_clean(text))
+    if any(m.group() not in _DATE_WORDS for m in _LETTERS.finditer(folded)):
+        return False
     if not _DAY_OR_DATE.search(folded):
         return False
     rest = _DATE_TOKENS.sub(" ", folded)
