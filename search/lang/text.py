@@ -32,13 +32,10 @@ _NEEDS_WORK = re.compile("[%s%s]" % (_ODD_SPACES, _ZERO_WIDTH))
 _SPACES = {**{ord(c): " " for c in _ODD_SPACES}, **{ord(c): None for c in _ZERO_WIDTH}}
 
 
-@lru_cache(maxsize=256)
 def normal_text(text: str) -> str:
     """``normalize(text)[0]`` without the offset map, which costs a Python
     loop a character; NFC text with odd spaces (the usual &nbsp;) is one
-    translate. Kept for the last texts: parsing a file asks it of each
-    paragraph about nine times (boilerplate, junk lines, titles, metadata),
-    3.5 us each for ~430 characters (cProfile, corpus-10000)."""
+    translate."""
     if unicodedata.is_normalized("NFC", text):
         # str.translate is a Python-level call a character: only when needed.
         return text.translate(_SPACES) if _NEEDS_WORK.search(text) else text
