@@ -62,7 +62,8 @@ def add_through_whoosh(writer, doc) -> None:
                             **paragraph_values(doc, n), **dict.fromkeys(ANALYZED_FIELDS, text))
 
 
-def build_both(docs, tmp_path):
+def write_both(docs, tmp_path):
+    """``docs`` written by Whoosh's own writer and by SegmentBuilder: the two folders."""
     reference, built = tmp_path / "reference", tmp_path / "built"
     for folder in (reference, built):
         folder.mkdir()
@@ -75,6 +76,11 @@ def build_both(docs, tmp_path):
     for d in docs:
         builder.add(d)
     commit(ix.writer(), [builder.finish()], lambda writer, existing: existing)
+    return reference, built
+
+
+def build_both(docs, tmp_path):
+    reference, built = write_both(docs, tmp_path)
     # Every file byte for byte, beyond what a reader decodes: postings,
     # terms, the length columns, the stored fields and the facet columns.
     files, expected = segment_files(built), segment_files(reference)
@@ -106,19 +112,7 @@ def test_small_blocks_are_stored_uncompressed_and_read_the_same(tmp_path, monkey
     # Whoosh's writer as it is (compressing from 80 bytes) against ours: the
     # postings file differs, and only by blocks stored raw; a reader sees the same.
     monkeypatch.setattr("whoosh.codec.whoosh3.COMPRESSION_MIN_SIZE", 80)
-    docs = read_corpus(SEEDS).documents * 4
-    reference, built = tmp_path / "reference", tmp_path / "built"
-    for folder in (reference, built):
-        folder.mkdir()
-    writer = whoosh_index.create_in(str(reference), make_schema()).writer()
-    for d in docs:
-        add_through_whoosh(writer, d)
-    writer.commit(merge=False)
-    ix = whoosh_index.create_in(str(built), make_schema())
-    builder = SegmentBuilder(ix)
-    for d in docs:
-        builder.add(d)
-    commit(ix.writer(), [builder.finish()], lambda writer, existing: existing)
+    reference, built = write_both(read_corpus(SEEDS).documents * 4, tmp_path)
     files, expected = segment_files(built), segment_files(reference)
     assert len(files[".pst"]) > len(expected[".pst"])
     assert {k: v for k, v in files.items() if k not in (".pst", ".trm")} == {
