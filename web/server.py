@@ -4,7 +4,9 @@ warmed index.
 Why processes: a Python process runs Python code on one core at a time (the
 GIL), and a search is mostly Python (parsing, ranking glue, snippets); so one
 worker process per core, each with a few threads that overlap the waits on
-sockets and files and numpy's work outside the GIL.
+sockets (reading requests, writing answers). The app itself answers one
+request at a time in a worker (web/__init__.py ``_one_at_a_time``): numpy's
+releases of the GIL made two answers at once trade it back and forth.
 
 Why preload: the master opens the index and warms it before it forks
 (per-paragraph arrays, vocabulary, accent model, the postings of WARM_QUERIES);
