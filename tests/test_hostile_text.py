@@ -21,6 +21,7 @@ import search.index.build
 from search import Engine, build_index
 from search.ingest import boilerplate, legacy
 from search.ingest.boilerplate import strip_boilerplate
+from search.lang.text import LETTER_RUN
 from search.ingest.decoding import NotText, decode
 from search.ingest.formats import read_html
 from search.ingest.titles import _Body
@@ -200,7 +201,7 @@ def test_strip_boilerplate_is_linear_in_bullet_lines():
 
 def reference_restore_line(line: str) -> str:
     """The old rule: the sentence-start pattern searched over the whole prefix."""
-    words = list(legacy._WORD.finditer(line))
+    words = list(LETTER_RUN.finditer(line))
     verdicts = [legacy._is_caps(m.group()) for m in words]
     known = [v for v, m in zip(verdicts, words) if v is not None and len(m.group()) > 1]
     shouting = len(known) >= 2 and all(known)

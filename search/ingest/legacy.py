@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..lang.syllable import is_syllable, split_tones
+from ..lang.text import LETTER_RUN
 
 ENCODINGS = ("tcvn3", "vni", "cp1258")
 
@@ -190,7 +191,6 @@ _DECODERS = {"tcvn3": _decode_tcvn3, "vni": _decode_vni, "cp1258": _decode_cp125
 
 # --- TCVN3 capitals ------------------------------------------------------------------
 
-_WORD = re.compile(r"[^\W\d_]+")
 # What may stand between a sentence end (or a line start) and its first word.
 _SENTENCE_START = re.compile(r"(?:^|[.!?…]\s)[\s\"“‘'(\[–—-]*$")
 
@@ -218,7 +218,7 @@ def _is_caps(word: str) -> bool | None:
 
 
 def _restore_line(line: str) -> str:
-    words = list(_WORD.finditer(line))
+    words = list(LETTER_RUN.finditer(line))
     verdicts = [_is_caps(m.group()) for m in words]
     known = [v for v, m in zip(verdicts, words) if v is not None and len(m.group()) > 1]
     shouting = len(known) >= 2 and all(known)
@@ -264,7 +264,7 @@ class _Reading:
 
 def _reading(encoding: str, text: str, odd_extra: int) -> _Reading:
     valid = accented = 0
-    for word in _WORD.findall(text):
+    for word in LETTER_RUN.findall(text):
         if word.isascii():
             continue  # plain ASCII reads the same in every encoding: no evidence
         accented += 1
@@ -326,7 +326,7 @@ def syllable_score(text: str) -> int:
     """Accented words spelled like Vietnamese syllables, less those that are
     not: which of two readings of a line is Vietnamese."""
     score = 0
-    for word in _WORD.findall(text):
+    for word in LETTER_RUN.findall(text):
         if not word.isascii():
             score += 1 if is_syllable(word) else -1
     return score

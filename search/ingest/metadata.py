@@ -19,7 +19,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..lang.numerals import roman
-from ..lang.text import OneCharTable, canonical_tones, fold, normal_text
+from ..lang.text import LETTER_RUN, OneCharTable, canonical_tones, fold, normal_text
 from .dates import implied_date
 from .junk import BYLINE, CREDIT, DMY, content_lines, is_dateline
 from .titles import headline, is_date_line
@@ -91,11 +91,10 @@ _NOT_BEFORE_BARE = set(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh luong "
     "trinh dao mai ta lam ha cao chu quach to trieu van thi xa phuong huyen quan "
     "thon xom ban ap khu duong pho song nui cau cang".split())
-_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _runs(s: str) -> str:
-    return "".join(canonical_tones(w).lower() for w in _LETTERS.findall(s))
+    return "".join(canonical_tones(w).lower() for w in LETTER_RUN.findall(s))
 
 
 def _name_key(folded: str) -> str:
@@ -174,7 +173,7 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
         before = folded[max(0, m.start("name") - 12):m.start("name")].split()
         if name in _NEEDS_PREFIX or (before and before[-1] in _NOT_BEFORE_BARE):
             continue
-        words = _LETTERS.findall(seg)
+        words = LETTER_RUN.findall(seg)
         if words and all(w[0].isupper() for w in words):
             out.append((2, m.start(), name))
     for m in re.finditer(r"(?m)^\W{0,2}(%s)\)?\s*[-–—:]" % "|".join(_DATELINES), original):
@@ -394,7 +393,7 @@ def _author_line(line: str) -> str | None:
         return original[m.end():].strip(" .") or None
     words = original.split()
     if (2 <= len(words) <= 5 and len(original) <= 40 and original.isupper()
-            and all(_LETTERS.fullmatch(w) or w == "-" for w in words)):
+            and all(LETTER_RUN.fullmatch(w) or w == "-" for w in words)):
         return original
     return None
 

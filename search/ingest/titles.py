@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import cache
 
 from ..lang.numerals import roman
-from ..lang.text import fold, has_diacritics, normal_text
+from ..lang.text import LETTER_RUN, fold, has_diacritics, normal_text
 from .boilerplate import is_boilerplate_line
 
 _WORD = re.compile(r"[^\W_]+")
@@ -57,13 +57,12 @@ def _clean(text: str) -> str:
 _DATE_WORDS = frozenset(
     "thu hai ba tu nam sau bay chu nhat cn t ngay thang luc gio cap dang gmt utc am pm sang "
     "chieu toi monday tuesday wednesday thursday friday saturday sunday h".split())
-_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def is_date_line(text: str) -> bool:
     """Whether a line says only when (a day, a date, a time), not what."""
     folded = fold(_clean(text))
-    if any(m.group() not in _DATE_WORDS for m in _LETTERS.finditer(folded)):
+    if any(m.group() not in _DATE_WORDS for m in LETTER_RUN.finditer(folded)):
         return False
     if not _DAY_OR_DATE.search(folded):
         return False

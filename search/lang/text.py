@@ -91,7 +91,9 @@ def normalize(text: str) -> tuple[str, list[tuple[int, int]] | None]:
 
 # --- tone placement -------------------------------------------------------
 
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# A run of letters (no digits, no underscore): a word as the ingesters and
+# tone placement see it.
+LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=65536)  # indexing asks for the same few thousand syllables again and again
@@ -103,7 +105,7 @@ def canonical_tones(text: str, modern: bool = False) -> str:
     (``hoà``, ``uỷ``, ``thuý``) that pyvi's dictionary was built with.
     Either way ``hoà`` and ``hòa`` come out the same.
     """
-    return _LETTER_RUN.sub(lambda m: place_tone(m.group(), modern), text)
+    return LETTER_RUN.sub(lambda m: place_tone(m.group(), modern), text)
 
 
 # --- i or y ----------------------------------------------------------------
@@ -131,7 +133,7 @@ def canonical_iy(text: str) -> str:
     keeping case: ``sĩ`` and ``sỹ`` are one word, as ``hoà`` and ``hòa``
     are. The y form because official texts write it most (kỹ, lý, Mỹ, quý,
     tỷ); the choice only names the term. Expects NFC text (``normalize``)."""
-    return _LETTER_RUN.sub(_iy, text)
+    return LETTER_RUN.sub(_iy, text)
 
 
 _Y_TO_I = str.maketrans("yỳýỷỹỵYỲÝỶỸỴ", "iìíỉĩịIÌÍỈĨỊ")
