@@ -461,7 +461,7 @@ def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
     documents; a document's other matches are then sorted for the shown
     documents only.
     """
-    candidates, final = ranked.candidates, ranked.final
+    candidates, finals = ranked.candidates, ranked.finals
     codes = generation.doc[candidates]
     want = offset + limit
     k = min(len(candidates), max(4 * want, 64))
@@ -479,7 +479,9 @@ def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
     wanted = np.zeros(len(generation.doc_ids), dtype=bool)
     wanted[shown] = True
     mine = np.flatnonzero(wanted[codes])  # a gather: np.isin sorted every match
-    mine = mine[np.lexsort((candidates[mine], -final[mine], codes[mine]))]
+    final = finals.at(mine)  # theirs only (ladder.Finals)
+    score = dict(zip(mine.tolist(), final.tolist()))
+    mine = mine[np.lexsort((candidates[mine], -final, codes[mine]))]
     bounds = np.searchsorted(codes[mine], np.sort(shown))
     where = dict(zip(np.sort(shown).tolist(), bounds.tolist()))
     count = np.bincount(codes[mine])
@@ -489,5 +491,5 @@ def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
         start, more = where[code], int(count[code]) - 1
         paras = generation.para[candidates[mine[start + 1:start + 1 + min(more, MAX_OTHERS)]]]
         exact = ranked.late is None or not bool(ranked.late[i])
-        picks.append((int(candidates[i]), float(final[i]), (more, paras.tolist()), exact))
+        picks.append((int(candidates[i]), score[i], (more, paras.tolist()), exact))
     return picks

@@ -46,7 +46,7 @@ from ..analysis.terms import folded, pair, pair_forms, query_terms
 from ..lang.text import iy_spellings
 from .facets import Filters
 from .generation import Generation
-from .ladder import ladder, leading
+from .ladder import Finals, Ladder, Sums
 from .numbers import NUMBER_TIER, carriers, leads, named_documents
 from .parse import Group, ParsedQuery
 from .whoosh_read import EMPTY, leaves, read_postings, segment_id
@@ -87,10 +87,11 @@ class Ranked:
     with_all: int   # paragraphs with every query word
     facets: dict    # counts per province, term and year over those paragraphs
     # Grouping by document (engine.py, group="doc") reads the whole ranking:
-    # every matching paragraph, its score, and ``order(k)``: the indices into
-    # ``candidates`` of the k first in rank order.
+    # every matching paragraph, the scores of those it asks for
+    # (``finals.at``), and ``order(k)``: the indices into ``candidates`` of
+    # the k first in rank order.
     candidates: np.ndarray | None = None
-    final: np.ndarray | None = None
+    finals: Finals | None = None
     order: Callable[[int], np.ndarray] | None = None
     exact: list[bool] = field(default_factory=list)  # per docnum: every matched word as typed
     late: np.ndarray | None = None  # per candidate: some accented word matched another way
@@ -344,7 +345,7 @@ class Ranker:
         cover_bonus, text_bonus, doc_bonus, exact_bonus = (
             (COVER, TEXT_COVER, DOC_COVER, EXACT) if strict
             else (SOFT_COVER, SOFT_TEXT_COVER, SOFT_DOC_COVER, SOFT_EXACT))
-        score = np.zeros(self.n, dtype=np.float64)
+        sums = Sums(self.n)  # the BM25, and the bonuses added with it
         # Counts of the query's groups, one byte each while they fit: a pass
         # over 100,000 of them costs 5 us against int32's 27 (timeit), and
         # the loop below makes three a group.
@@ -354,6 +355,7 @@ class Ranker:
         in_text = np.zeros(self.n, dtype=counts)     # in the paragraph itself
         in_doc = np.zeros(self.n, dtype=counts)      # in its document's fields
         inexact = np.zeros(self.n, dtype=bool)         # a word matched only with other accents
+        exact_hits = np.zeros(self.n, dtype=counts)  # groups found with the accents as typed
         keep = self.alive.copy()
         allowed = self.facets.mask(filters)
         if allowed is not None:
@@ -364,20 +366,21 @@ class Ranker:
             ids, s, eids, es, alt_ids, has = self.group(g)
             ids = ids.astype(np.intp, copy=False)  # (a phrase's are not yet: ``term``)
             if g.optional:
-                score[ids] += s * OPTIONAL_WEIGHT
+                sums.add(ids, s * OPTIONAL_WEIGHT)
                 continue
             if i < len(parsed.phrases):  # required, and in the paragraph itself
                 keep &= has
             in_text += has  # the ids are distinct: one pass, not a scatter
-            score[ids] += s * FUZZY_WEIGHT if g.fuzzy else s
+            sums.add(ids, s * FUZZY_WEIGHT if g.fuzzy else s)
             exact = None
             if g.exact is not None:
                 eids = eids.astype(np.intp, copy=False)
                 exact = np.zeros(self.n, dtype=bool)
                 exact[eids] = True
-                exact[alt_ids] = True
                 if len(eids):
-                    score[eids] += es + exact_bonus
+                    exact_hits += exact
+                    sums.add(eids, es + exact_bonus, exact_bonus)
+                exact[alt_ids] = True
             docs, exact_docs = self.doc_group(g)
             if docs is not None:
                 in_fields = True
@@ -396,11 +399,9 @@ class Ranker:
         # Runs of 2-4 query syllables that the index knows as a compound.
         for fieldname, term in compounds:
             if self.has(fieldname, term):
-                ids, s = self.term(fieldname, term, COMPOUND_BOOST)
-                score[ids] += s
+                sums.add(*self.term(fieldname, term, COMPOUND_BOOST))
         for term in dict.fromkeys(pairs):
-            ids, s = self.term("fbig", term, BIGRAM_BOOST)
-            score[ids] += s
+            sums.add(*self.term("fbig", term, BIGRAM_BOOST))
         for g in parsed.excluded:
             out = self._docs("syl", g.exact) if g.exact is not None else self._docs("fold", g.folded)
             keep[out] = open_[out] = False
@@ -408,7 +409,7 @@ class Ranker:
         found = cover + fixed if fuzzy else cover  # how many typed words each has
         keep &= found > 0
         if strict and naming:  # (named is all 0 otherwise)
-            score += named * NAMED
+            sums.add_whole(named, NAMED)
         if filters.accents == "exact":
             keep &= ~inexact
         named_docs = named_documents(self.generation, self.searcher, parsed.numbers)
@@ -434,12 +435,21 @@ class Ranker:
             rungs.append((in_text, text_bonus, most))
         if doc_bonus and in_fields:
             rungs.append((in_doc, doc_bonus, most))
-        final = ladder(rungs, candidates)
-        final += score[candidates]
+        # The BM25's additions carry whole numbers too (EXACT, NAMED): with
+        # them as rungs, the tiers (Finals) of a keyword query, whose every
+        # bonus is a multiple of EXACT.
+        bonuses = [bonus for _, bonus, _ in rungs]
+        if strict:
+            rungs.append((exact_hits, exact_bonus, most))
+            if naming:
+                rungs.append((named, NAMED, len(parsed.words) - 1))
+        finals = Finals(Ladder(rungs), bonuses + [0.0] * (len(rungs) - len(bonuses)),
+                        [bonus for _, bonus, _ in rungs], sums, candidates,
+                        EXACT if strict and not named_docs.size and filters.sort != "date" else None)
         best = EMPTY[0]
         if len(named_docs):  # the document that bears the number named, first
-            best = carriers(named_docs, self.doc_of, candidates, final, self.documents)
-            final[best] += NUMBER_TIER
+            best = carriers(named_docs, self.doc_of, candidates, finals.all(), self.documents)
+            finals.all()[best] += NUMBER_TIER
             late[best] = False
         tier = late if tiered else np.zeros_like(late)
 
@@ -448,11 +458,13 @@ class Ranker:
             if filters.sort == "date":
                 # The document a number named, then exact, then newest first,
                 # the score ordering paragraphs of the same date.
+                final = finals.all()
                 dates = self.facets.date[candidates]
                 return np.lexsort((candidates, -final, -dates, tier, final < NUMBER_TIER))[:want]
-            return leading(final, candidates, want)
+            return finals.leading(want)
 
         top = order(offset + limit)[offset:offset + limit]
+        top_scores = finals.at(np.sort(top))[np.argsort(np.argsort(top))] if len(top) else EMPTY[1]
         # Counted per run of a document's paragraphs (query/runs.py), from
         # masks, not from the candidates' document codes.
         per_run = self.runs.count(keep)
@@ -460,11 +472,11 @@ class Ranker:
         exact_mask[candidates[best]] = True  # the numbered document's paragraph is exact
         return Ranked(
             docnums=[int(d) for d in candidates[top]],
-            scores=[float(x) for x in final[top]],
+            scores=[float(x) for x in top_scores],
             total=len(candidates),
             with_all=int(np.count_nonzero(found[candidates] == len(content))),
             facets=self.facets.counts_by_run(self.runs, per_run),
-            candidates=candidates, final=final, order=order, late=late,
+            candidates=candidates, finals=finals, order=order, late=late,
             exact=[not bool(x) for x in late[top]],
             exact_total=int(np.count_nonzero(~late)),
             documents=self.runs.documents(per_run, self.documents),
