@@ -93,3 +93,21 @@ def test_leaders_are_the_leaders_of_all():
         expected = leading(finals.all(), candidates, want)
         assert np.array_equal(got, expected)
         assert np.array_equal(finals.at(np.sort(got)), finals.all()[np.sort(got)])
+
+
+def test_term_scores_at_some_postings_are_those_of_all():
+    from search.query.bm25 import TermScores
+    rng = np.random.default_rng(5)
+    n = 50_000
+    norm = (1.2 * (0.25 + 0.75 * rng.integers(1, 200, n) / 40.0)).astype(np.float32)
+    ids = np.flatnonzero(rng.random(n) < 0.4).astype(np.int32)
+    tf = rng.integers(1, 9, len(ids)).astype(np.float32)
+    scores = TermScores(ids, tf, norm, 6.3) * np.float32(4.0) * 0.5 + 1000.0
+    every = np.asarray(scores)
+    # the scoring as it was done on reading a term, all at once
+    old = np.add(tf, np.take(norm, ids))
+    np.divide(np.multiply(tf.copy(), 6.3), old, out=old)
+    assert np.array_equal(every, (old * np.float32(4.0)) * 0.5 + 1000.0)
+    some = np.sort(rng.choice(len(ids), 300, replace=False))
+    assert np.array_equal(scores.at(some), every[some])
+    assert every.max() <= scores.most() < every.max() + 0.5 * 6.3 * 4.0

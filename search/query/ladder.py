@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .bm25 import TermScores, most
+
 # Combinations of the ladder's counts numbered at most (``Ladder``): a table
 # of float64, built per query; 4 words with every rung, the exact words
 # and the named pairs make 25,000. The keys are uint16.
@@ -106,11 +108,11 @@ class Sums:
         self.postings = 0
 
     def add(self, ids: np.ndarray, values: np.ndarray, whole: float = 0.0) -> None:
-        """``ids`` ascending and distinct; ``values`` float32, each holding
-        ``whole`` (a bonus) plus what BM25 gave."""
+        """``ids`` ascending and distinct; ``values`` float32 (an array or
+        TermScores), each holding ``whole`` (a bonus) plus what BM25 gave."""
         if len(ids):
             self.steps.append((ids, values, None))
-            self.bound += float(values.max()) - whole
+            self.bound += most(values) - whole
             self.postings += len(ids)
 
     def add_whole(self, counts: np.ndarray, bonus: float) -> None:
@@ -123,7 +125,7 @@ class Sums:
             if ids is None:
                 score += values * bonus
             else:
-                score[ids] += values
+                score[ids] += np.asarray(values)
         return score
 
     def at(self, paragraphs: np.ndarray) -> np.ndarray:
@@ -136,7 +138,8 @@ class Sums:
             pos = np.searchsorted(ids, paragraphs)
             np.minimum(pos, len(ids) - 1, out=pos)
             hit = ids[pos] == paragraphs
-            acc[hit] += values[pos[hit]]
+            pos = pos[hit]
+            acc[hit] += values.at(pos) if isinstance(values, TermScores) else values[pos]
         return acc
 
 
