@@ -5,14 +5,15 @@ computed once, on open, and dropped with it (its files are checked against
 the manifest's sha256 on open, and their size, time and inode before each
 search: ``changed``): per-paragraph arrays (field
 lengths, deletions, facet columns), each segment's hot postings, the accent
-model, and the cache of scored postings. The vocabulary (typos, Telex and
+model, and the caches of postings and of documents by word. The vocabulary (typos, Telex and
 VNI keys, did-you-mean) and the sorted words and compounds for autocomplete
 (query/complete.py) are read on first need; a server reads both before it
 serves (``Engine.warm``).
 
 Memory a serving process holds, and where each bound is set:
 
-    scored postings      POSTINGS_BUDGET here       1M postings, ~8 MB at 8 bytes
+    postings             POSTINGS_BUDGET here       1M postings, ~8 MB at 8 bytes
+    documents by word    DOC_CODES_BUDGET here      400k codes, ~3 MB
     per-paragraph arrays  this object, query/ranking.py  ~52 bytes a paragraph (5.2 MB at 100k;
                                                      BM25 length norms 20 of them)
     autocomplete         query/complete.py          6 MB at 100k (20.7 MB while built)
@@ -43,10 +44,10 @@ from .runs import Runs
 from .suggest import Vocabulary
 from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
 
-# Scored postings kept, counted in postings (8 bytes each, as int32 docnum and
-# float32 score). Frequent terms are one read each (hot postings) and cheap
-# to read again; the cache saves their scoring and the slower reads of
-# mid-frequency terms. A term costs ENTRY_WEIGHT more, so that terms the
+# Postings kept, counted in postings (8 bytes each, as int32 docnum and
+# float32 frequency; scored where asked for, query/bm25.py). Frequent terms
+# are one read each (hot postings) and cheap to read again; the cache saves
+# the slower reads of mid-frequency terms. A term costs ENTRY_WEIGHT more, so that terms the
 # index does not hold (looked up for compounds) are bounded too. The cache
 # is per worker process: at 100k paragraphs 3M postings held 24 MB in each,
 # and distinct queries cost the same CPU with 1M (engine.search, 900
@@ -54,10 +55,24 @@ from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_se
 # and 11.2 ms with 1M).
 POSTINGS_BUDGET = 1_000_000
 ENTRY_WEIGHT = 25
+# The documents whose fields hold a word (Ranker._doc_codes), kept apart
+# from the postings: a few dozen document codes each (16-34 on average for
+# bench/load.py's distinct queries at 100k), each made from the postings of
+# every paragraph of those documents (the fields are indexed with each
+# paragraph), and evicted by the big postings when they shared a cache,
+# though 47-64 % of their lookups were of a word seen before (1,000-4,000
+# distinct queries). Counted in codes (4 bytes) plus DOC_ENTRY_WEIGHT a
+# word: at most ~3 MB a worker.
+DOC_CODES_BUDGET = 400_000
+DOC_ENTRY_WEIGHT = 50
 
 
 def _weigh(value) -> int:
     return len(value[0]) + ENTRY_WEIGHT
+
+
+def _weigh_codes(codes) -> int:
+    return len(codes) + DOC_ENTRY_WEIGHT
 
 
 class Generation:
@@ -71,6 +86,7 @@ class Generation:
         model = path / MODEL_FILE
         self.accents = AccentModel.load(model) if model.is_file() else None
         self.postings = SharedLRU(POSTINGS_BUDGET, _weigh)
+        self.doc_codes = SharedLRU(DOC_CODES_BUDGET, _weigh_codes)
         searcher = open_searcher(path)
         try:
             parts = leaves(searcher)

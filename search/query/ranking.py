@@ -253,9 +253,9 @@ class Ranker:
                 codes = found if codes is None else codes & found
                 if not codes.any():
                     break
-            return np.flatnonzero(codes).astype(np.int32), EMPTY[1]
+            return np.flatnonzero(codes).astype(np.int32)
 
-        return self.cache.get(("doc", fieldname, words), load)[0]
+        return self.generation.doc_codes.get((fieldname, words), load)
 
     def _read(self, leaf: int, fieldname: str, text: str):
         """(docnums, frequencies) of a term in one segment: from its flat
