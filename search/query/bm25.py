@@ -43,7 +43,9 @@ class TermScores:
         return len(self.ids)
 
     def at(self, positions) -> np.ndarray:
-        tf = self.tf[positions]
+        # Frequencies kept as read (uint8, mostly), float32 where scored: the
+        # values they were converted to when read, before.
+        tf = self.tf[positions].astype(np.float32, copy=False)
         scores = np.add(tf, np.take(self.norm, self.ids[positions]))
         scores = np.divide(np.multiply(tf, self.factor), scores, out=scores)
         for op, x in self.ops:

@@ -12,7 +12,7 @@ serves (``Engine.warm``).
 
 Memory a serving process holds, and where each bound is set:
 
-    postings             POSTINGS_BUDGET here       1M postings, ~8 MB at 8 bytes
+    postings             POSTINGS_BUDGET here       1M postings, ~5 MB at 5 bytes
     documents by word    DOC_CODES_BUDGET here      400k codes, ~3 MB
     per-paragraph arrays  this object, query/ranking.py  ~52 bytes a paragraph (5.2 MB at 100k;
                                                      BM25 length norms 20 of them)
@@ -44,8 +44,8 @@ from .runs import Runs
 from .suggest import Vocabulary
 from .whoosh_read import alive, column, field_lengths, id_codes, leaves, open_searcher, segment_id
 
-# Postings kept, counted in postings (8 bytes each, as int32 docnum and
-# float32 frequency; scored where asked for, query/bm25.py). Frequent terms
+# Postings kept, counted in postings (5 bytes each, mostly: an int32 docnum
+# and the frequency's byte as stored; scored where asked for, query/bm25.py). Frequent terms
 # are one read each (hot postings) and cheap to read again; the cache saves
 # the slower reads of mid-frequency terms. A term costs ENTRY_WEIGHT more, so that terms the
 # index does not hold (looked up for compounds) are bounded too. The cache

@@ -124,12 +124,22 @@ class Ranker:
         """(docnums, BM25 scores) of one term, read once per generation
         (the scores, TermScores, depend only on the term and the index)."""
         def load():
-            parts = [self._read(k, fieldname, text) for k in range(len(self.leaves))]
-            parts = [p for p in parts if len(p[0])]
+            parts = [self._read(k, fieldname, text, local=True) for k in range(len(self.leaves))]
+            parts = [(p, self.leaves[k][1]) for k, p in enumerate(parts) if len(p[0])]
             if not parts:
                 return EMPTY
-            ids = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
-            tf = parts[0][1] if len(parts) == 1 else np.concatenate([p[1] for p in parts])
+            if len(parts) == 1 and not parts[0][1]:
+                ids, tf = parts[0][0]
+            else:
+                # One pass a segment: its numbers moved by its offset
+                # straight into the whole array (an add, then a
+                # concatenation, were two).
+                ids = np.empty(sum(len(p[0]) for p, _ in parts), dtype=np.int32)
+                at = 0
+                for (local, _), offset in parts:
+                    np.add(local, np.int32(offset), out=ids[at:at + len(local)])
+                    at += len(local)
+                tf = np.concatenate([p[1] for p, _ in parts])
             # Whoosh's idf (scoring.WeightingModel.idf), from the postings
             # in hand: a term's document frequency is its count of postings,
             # deleted paragraphs included, as Whoosh counts it. Asking the
@@ -257,10 +267,13 @@ class Ranker:
 
         return self.generation.doc_codes.get((fieldname, words), load)
 
-    def _read(self, leaf: int, fieldname: str, text: str):
+    def _read(self, leaf: int, fieldname: str, text: str, local: bool = False):
         """(docnums, frequencies) of a term in one segment: from its flat
         postings (index/hot.py), where a term not found is in none of its
-        paragraphs; through Whoosh for a field or segment written without."""
+        paragraphs; through Whoosh for a field or segment written without.
+        The frequencies as stored (a byte, mostly: TermScores converts the
+        ones it scores); ``local``: the docnums not yet moved by the
+        segment's offset."""
         reader, offset = self.leaves[leaf]
         hot = self.hot[leaf]
         if hot is not None:
@@ -269,10 +282,11 @@ class Ranker:
                 # Paragraph numbers as int32 views (a segment holds under
                 # 2**31), copied only to add the segment's offset.
                 ids = got[0].view(np.int32)
-                return (ids + np.int32(offset) if offset else ids), got[1].astype(np.float32)
+                return (ids + np.int32(offset) if offset and not local else ids), got[1]
             if hot.complete(fieldname):
                 return EMPTY
-        return read_postings(reader, offset, fieldname, text)
+        ids, tf = read_postings(reader, offset, fieldname, text)
+        return (ids - np.int32(offset) if offset and local else ids), tf
 
     def _field_ids(self, fieldname: str, text: str) -> np.ndarray:
         """Paragraphs holding a term of a document field."""
