@@ -236,20 +236,24 @@ class Ranker:
             docs[c] = True
         return docs
 
-    def _named(self, words) -> tuple[np.ndarray, set[int]]:
+    def _named(self, words) -> tuple[np.ndarray | None, set[int]]:
         """Per paragraph, how many pairs of ``words`` typed in a row its
-        document's fields hold in a row (``dbig``: "khoa_19"); and the
-        indices of the words in a pair some document holds."""
-        named = np.zeros(self.n, dtype=np.int32)
+        document's fields hold in a row (``dbig``: "khoa_19"; None when no
+        document holds any); and the indices of the words in a pair some
+        document holds. Counted per document, then spread once (a byte a
+        paragraph)."""
+        per_doc = None
         naming: set[int] = set()
         for k, (a, b) in enumerate(zip(words, words[1:])):
             if a.optional or b.optional:
                 continue
             codes = self._doc_codes("dbig", (pair(a.folded[-1], b.folded[0]),))
             if len(codes):
-                named += self._broadcast(codes)
+                if per_doc is None:
+                    per_doc = np.zeros(self.documents, dtype=np.uint8)
+                per_doc[codes] += 1
                 naming |= {k, k + 1}
-        return named, naming
+        return (None if per_doc is None else self.runs.spread(per_doc)), naming
 
     def _doc_codes(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
         """Documents whose fields hold every one of ``words``."""
@@ -292,10 +296,6 @@ class Ranker:
         """Paragraphs holding a term of a document field."""
         parts = [self._read(k, fieldname, text)[0] for k in range(len(self.leaves))]
         return np.concatenate(parts) if parts else EMPTY[0]
-
-    def _broadcast(self, codes: np.ndarray) -> np.ndarray:
-        """Paragraphs of the documents ``codes``, as a mask."""
-        return self.runs.spread(self._doc_mask(codes))
 
     def _spelling(self, g: Group):
         ids, score = self._match("fold", g.folded)
