@@ -276,13 +276,13 @@ def test_parallel_build_indexes_exactly_what_one_process_does(tmp_path, monkeypa
     assert len(segments) == len(segments_of(current_generation(serial))) == 2
     assert content(parallel) == content(serial)
     # Byte for byte: every segment file (postings, terms, stored fields,
-    # lengths), its flat postings (index/hot.py) and the TOC listing them,
-    # same names; all but the manifest (it holds the build's time) and the
-    # accent model (below).
+    # lengths), its flat postings (index/hot.py) and stored fields
+    # (index/flatstored.py) and the TOC listing them, same names; all but
+    # the manifest (it holds the build's time) and the accent model (below).
     files = [{p.name: p.read_bytes() for p in current_generation(i).iterdir()
               if p.name not in ("manifest.json", "accents.npz") and not p.name.endswith("LOCK")}
              for i in (serial, parallel)]
-    assert len(files[0]) == 2 + 1 + 2 * 3 and files[0].keys() == files[1].keys()
+    assert len(files[0]) == 2 + 1 + 2 * 5 and files[0].keys() == files[1].keys()
     for name in files[0]:
         assert files[0][name] == files[1][name], name
     # The accent model, trained alongside the workers, saw the files in order.

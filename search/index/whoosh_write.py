@@ -37,6 +37,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from ..analysis.analyzers import FIELD_ANALYZERS
 from ..analysis.terms import index_term_lists
 from .blocks import encode_field
+from .flatstored import FlatStoredWriter
 from .hot import COMPLETE_FIELDS, HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, paragraph_values
 
@@ -120,6 +121,7 @@ class SegmentBuilder:
         # The accent model's counts (lang/accent_counts.py), when set: fed each
         # paragraph right after index_terms scanned it, so the scan is reused.
         self.tally = None
+        self.stored = FlatStoredWriter()  # index/flatstored.py
 
     def add(self, doc: Document) -> None:
         for n, text in enumerate(doc.paragraphs, start=1):
@@ -145,6 +147,7 @@ class SegmentBuilder:
                     totals[name] += length
         if self.tally is not None:
             self.tally.add(text)
+        stored = {}  # what Whoosh stores for the paragraph, in its order
         for name, field in self.other:
             value = values.get(name, text) if name in ANALYZED_FIELDS else values.get(name)
             if value is None:
@@ -164,12 +167,14 @@ class SegmentBuilder:
                 totals[name] += length
             if field.stored:
                 perdoc.add_field(name, field, value, 0)
+                stored[name] = value
             if column is not None:
                 perdoc.add_column_value(name, field.column_type, column)
         for name in self.lengths:
             if len(lengths[name]) <= docnum:  # a field the paragraph had no value for
                 lengths[name].append(0)
         perdoc.finish_doc()
+        self.stored.add(stored)
         self.docnum += 1
 
     @staticmethod
@@ -217,6 +222,7 @@ class SegmentBuilder:
         # After the compound file, which would swallow it; named after the
         # segment, so Whoosh deletes it with the segment.
         write_hot_postings(Path(self.storage.folder), segment.segment_id(), hot, complete)
+        self.stored.write(Path(self.storage.folder), segment.segment_id())
         # As a worker's segment reaches the parent: through pickle, sharing no
         # object with another segment, so the TOC (which pickles them all,
         # shared objects once) has the same bytes in a one-process build.

@@ -200,7 +200,7 @@ class Engine:
                 exact_total = ranked.exact_total
             hits = []
             for d, score, others, exact in picks:
-                hit = self._hit(searcher.stored_fields(d), score, parsed)
+                hit = self._hit(generation.stored_fields(searcher, d), score, parsed)
                 hit["exact"] = exact
                 if others is not None:
                     hit["more"], hit["others"] = others

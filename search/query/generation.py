@@ -29,10 +29,12 @@ Memory a serving process holds, and where each bound is set:
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
 
+from ..index.flatstored import FlatStored
 from ..index.hot import HotPostings
 from ..index.schema import ANALYZED_FIELDS
 from ..index.store import FILES, check_files, fingerprint, read_manifest, watched
@@ -109,6 +111,10 @@ class Generation:
             # Each segment's postings as flat arrays, when written (index/hot.py).
             self.hot = {sid: HotPostings.open(path, sid)
                         for sid in (segment_id(r) for r, _ in parts) if sid is not None}
+            # And their stored fields, flat, when written (index/flatstored.py).
+            self._stored_at = [offset for _, offset in parts]
+            self._stored = [FlatStored.open(path, sid) if sid is not None else None
+                            for sid in (segment_id(r) for r, _ in parts)]
         finally:
             searcher.close()
         self._vocabulary: Vocabulary | None = None
@@ -116,6 +122,15 @@ class Generation:
         self._documents: list | None = None
         self._lock = threading.Lock()
         self._shared: dict = {}
+
+    def stored_fields(self, searcher, docnum: int) -> dict:
+        """``searcher.stored_fields(docnum)`` (a searcher of this
+        generation), from the segment's flat copy when it has one."""
+        k = bisect_right(self._stored_at, docnum) - 1
+        flat = self._stored[k]
+        if flat is None:
+            return searcher.stored_fields(docnum)
+        return flat.get(docnum - self._stored_at[k])
 
     def changed(self) -> bool:
         """Whether a file of the generation was written, replaced or removed
