@@ -147,15 +147,16 @@ def ask_each(pids, port: int, q: str) -> dict[int, int]:
 
 def open_index_files(index: Path) -> list[str]:
     """The files under ``index`` this process holds open, but the flat
-    postings (index/hot.py), read by position (pread) and shared by the
-    workers on purpose: no offset between them."""
+    postings and stored fields (index/hot.py, index/flatstored.py), read by
+    position (pread) and shared by the workers on purpose: no offset
+    between them."""
     out = []
     for fd in Path("/proc/self/fd").iterdir():
         try:
             target = os.readlink(fd)
         except OSError:  # the descriptor listdir itself used
             continue
-        if target.startswith(str(index)) and ".hot_" not in target:
+        if target.startswith(str(index)) and ".hot_" not in target and ".stored_flat." not in target:
             out.append(target)
     return out
 
