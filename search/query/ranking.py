@@ -476,7 +476,9 @@ class Ranker:
             return finals.leading(want)
 
         top = order(offset + limit)[offset:offset + limit]
-        top_scores = finals.at(np.sort(top))[np.argsort(np.argsort(top))] if len(top) else EMPTY[1]
+        ascending = np.argsort(top)  # (Finals.at takes the indices in order)
+        top_scores = np.empty(len(top))
+        top_scores[ascending] = finals.at(top[ascending])
         # Counted per run of a document's paragraphs (query/runs.py), from
         # masks, not from the candidates' document codes.
         per_run = self.runs.count(keep)
