@@ -19,6 +19,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..lang.numerals import roman
+from ..lang.provinces import MERGED_2025, PROVINCES  # noqa: F401
 from ..lang.text import LETTER_RUN, OneCharTable, canonical_tones, fold, normal_text
 from .dates import implied_date
 from .junk import BYLINE, CREDIT, DMY, content_lines, is_dateline
@@ -26,35 +27,7 @@ from .titles import headline, is_date_line
 
 # --- provinces ---------------------------------------------------------------
 
-# Each provincial-level unit from 1 July 2025 (Resolution 202/2025/QH15) and the
-# units of before that it was made from; the new unit kept one old name.
-# Thừa Thiên Huế became the centrally-run city of Huế on 1 January 2025.
-_UNITS_2025 = {
-    "Hà Nội": ["Hà Nội"], "Huế": ["Thừa Thiên Huế"], "Lai Châu": ["Lai Châu"],
-    "Điện Biên": ["Điện Biên"], "Sơn La": ["Sơn La"], "Lạng Sơn": ["Lạng Sơn"],
-    "Quảng Ninh": ["Quảng Ninh"], "Thanh Hóa": ["Thanh Hóa"], "Nghệ An": ["Nghệ An"],
-    "Hà Tĩnh": ["Hà Tĩnh"], "Cao Bằng": ["Cao Bằng"],
-    "Tuyên Quang": ["Tuyên Quang", "Hà Giang"], "Lào Cai": ["Lào Cai", "Yên Bái"],
-    "Thái Nguyên": ["Thái Nguyên", "Bắc Kạn"],
-    "Phú Thọ": ["Phú Thọ", "Vĩnh Phúc", "Hòa Bình"],
-    "Bắc Ninh": ["Bắc Ninh", "Bắc Giang"], "Hưng Yên": ["Hưng Yên", "Thái Bình"],
-    "Hải Phòng": ["Hải Phòng", "Hải Dương"],
-    "Ninh Bình": ["Ninh Bình", "Hà Nam", "Nam Định"],
-    "Quảng Trị": ["Quảng Trị", "Quảng Bình"], "Đà Nẵng": ["Đà Nẵng", "Quảng Nam"],
-    "Quảng Ngãi": ["Quảng Ngãi", "Kon Tum"], "Gia Lai": ["Gia Lai", "Bình Định"],
-    "Khánh Hòa": ["Khánh Hòa", "Ninh Thuận"],
-    "Lâm Đồng": ["Lâm Đồng", "Đắk Nông", "Bình Thuận"], "Đắk Lắk": ["Đắk Lắk", "Phú Yên"],
-    "Hồ Chí Minh": ["Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"],
-    "Đồng Nai": ["Đồng Nai", "Bình Phước"], "Tây Ninh": ["Tây Ninh", "Long An"],
-    "Cần Thơ": ["Cần Thơ", "Sóc Trăng", "Hậu Giang"],
-    "Vĩnh Long": ["Vĩnh Long", "Bến Tre", "Trà Vinh"],
-    "Đồng Tháp": ["Đồng Tháp", "Tiền Giang"], "Cà Mau": ["Cà Mau", "Bạc Liêu"],
-    "An Giang": ["An Giang", "Kiên Giang"],
-}
-MERGED_2025: dict[str, str] = {old: new for new, olds in _UNITS_2025.items() for old in olds}
-# The 63 units of before 2025, then Huế, the one 2025 name that is new.
-PROVINCES: list[str] = list(MERGED_2025) + ["Huế"]
-
+# MERGED_2025 and PROVINCES: lang/provinces.py (tests read them here too).
 
 # Other spellings seen in print; tone placement (Hoà/Hòa) needs no entry.
 _VARIANTS = {
