@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from ..lang.numerals import roman
 from ..lang.provinces import MERGED_2025, PROVINCES  # noqa: F401
-from ..lang.text import LETTER_RUN, OneCharTable, canonical_tones, fold, normal_text
+from ..lang.text import LETTER_RUN, OneCharTable, canonical_tones, char_counts, fold, normal_text
 from .dates import implied_date
 from .junk import BYLINE, CREDIT, DMY, content_lines, is_dateline
 from .scanning import finditer, first_letters
@@ -116,7 +116,7 @@ def _aligned(text: str) -> tuple[str, str]:
 
 def _accented(original: str) -> bool:
     # Per character: fold caches its arguments, and paragraphs would crowd it.
-    return any(fold(c) != c.lower() for c in set(original))
+    return any(fold(c) != c.lower() for c in char_counts(original))
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
