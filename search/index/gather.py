@@ -35,7 +35,13 @@ class AnalysedFields:
     def __init__(self, postings):
         self.syl, self.fold, self.comp, self.fcomp, self.fbig = postings
         self.words: dict[str, tuple[int, int, str]] = {}  # syllable -> (syl id, fold id, pyvi form)
-        self.pairs = array("q")  # fbig keys, one a posting
+        # fbig's postings, made at finish() from the paragraphs of two
+        # syllables or more: their syllables' fold ids and whether
+        # punctuation stands before each, every paragraph's docnum and
+        # syllable count (numpy once a segment rather than a few calls a
+        # paragraph: ~6 us a paragraph).
+        self.folds, self.across = array("q"), bytearray()
+        self.runs, self.sizes = array("I"), array("I")
 
     def add(self, docnum: int, text: str) -> tuple[int, int, int, int, int]:
         """Paragraph ``docnum``'s terms, as ``index_term_lists(text)``'s;
@@ -59,13 +65,10 @@ class AnalysedFields:
         self.fcomp.add_each(docnum, fcomp)
         pairs = len(words) - 1
         if pairs:
-            ids = np.array(fold, dtype=np.int64)
-            keys = ids[:-1] << _FIRST | ids[1:] << 1
-            if any(befores):
-                keys |= np.fromiter(map(bool, befores), dtype=np.int64, count=len(befores))[1:]
-            self.pairs.frombytes(keys.tobytes())
-            self.fbig.freqs.frombytes(_ONE * pairs)
-            self.fbig.docs.extend(doc * pairs)
+            self.folds.fromlist(list(fold))
+            self.across.extend(map(bool, befores))
+            self.runs.append(docnum)
+            self.sizes.append(len(words))
         return n, n, len(comp), len(fcomp), pairs
 
     def _learn(self, word: str) -> tuple[int, int, str]:
@@ -74,16 +77,24 @@ class AnalysedFields:
         return entry
 
     def finish(self) -> None:
-        """Give the fbig postings their terms: each distinct pair's, once."""
-        keys = np.frombuffer(self.pairs, dtype=np.int64)
-        if not len(keys):
+        """The fbig postings, a paragraph's pairs after another's, each
+        distinct pair's term made once."""
+        folds = np.frombuffer(self.folds, dtype=np.int64)
+        if not len(folds):
             return
+        sizes = np.frombuffer(self.sizes, dtype=np.uint32).astype(np.int64)
+        keys = folds[:-1] << _FIRST | folds[1:] << 1 | np.frombuffer(self.across, dtype=np.uint8)[1:]
+        within = np.ones(len(keys), dtype=bool)
+        within[np.cumsum(sizes)[:-1] - 1] = False  # from a paragraph's last syllable to the next's first
+        keys = keys[within]
+        self.fbig.docs.frombytes(np.repeat(np.frombuffer(self.runs, dtype=np.uint32), sizes - 1).tobytes())
+        self.fbig.freqs.frombytes(_ONE * len(keys))
         distinct, which = np.unique(keys, return_inverse=True)
-        folds = [""] * len(self.fold.ids)
+        names = [""] * len(self.fold.ids)
         for term, i in self.fold.ids.items():
-            folds[i] = term
+            names[i] = term
         ids, mask = self.fbig.ids, (1 << _FIRST - 1) - 1
-        terms = np.array([ids[pair(folds[k >> _FIRST], folds[k >> 1 & mask], k & 1)]
+        terms = np.array([ids[pair(names[k >> _FIRST], names[k >> 1 & mask], k & 1)]
                           for k in distinct.tolist()], dtype=np.uint32)
         self.fbig.terms.frombytes(terms[which.ravel()].tobytes())
-        self.pairs = array("q")
+        self.folds, self.across, self.runs, self.sizes = array("q"), bytearray(), array("I"), array("I")
