@@ -17,6 +17,7 @@ from whoosh.query import Term
 
 import search.analysis.terms
 import search.index.build
+import search.index.gather
 import search.index.chunks
 import search.index.merge
 import search.index.workers
@@ -81,6 +82,7 @@ def counting(monkeypatch):
 
     monkeypatch.setattr(search.ingest.corpus, "parse_document", parse_document)
     monkeypatch.setattr(search.analysis.terms, "syllable_words", syllable_words)
+    monkeypatch.setattr(search.index.gather, "syllable_words", syllable_words)  # the indexer's scan
     return seen
 
 

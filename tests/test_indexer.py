@@ -178,17 +178,17 @@ def test_an_empty_source_folder_gives_an_empty_index_that_answers(tmp_path):
 def test_a_build_collects_garbage_less_often_and_restores_the_setting(tmp_path, monkeypatch):
     import gc
 
-    import search.index.whoosh_write
+    import search.index.gather
     from search.index.workers import GC_YOUNG
 
     seen = []
-    real = search.index.whoosh_write.index_term_lists
+    real = search.index.gather.compounds_and_digits  # once a paragraph
 
-    def spy(text):
+    def spy(*args):
         seen.append(gc.get_threshold()[0])
-        return real(text)
+        return real(*args)
 
-    monkeypatch.setattr(search.index.whoosh_write, "index_term_lists", spy)
+    monkeypatch.setattr(search.index.gather, "compounds_and_digits", spy)
     before = gc.get_threshold()
     build_index(SEEDS, tmp_path / "index", workers=1)
     assert seen and min(seen) >= GC_YOUNG

@@ -142,13 +142,21 @@ def index_term_lists(value: str) -> tuple[tuple, tuple, tuple, tuple, list]:
         return (), (), (), (), []
     accent, fold_terms, modern = zip(*map(_syllable_forms, words))
     fbig = adjacent_pairs(fold_terms, befores)
+    comp, fcomp, digits = compounds_and_digits(words, befores, modern)
+    return accent + digits, fold_terms + digits, comp, fcomp, fbig
+
+
+def compounds_and_digits(words, befores, modern) -> tuple[tuple, tuple, tuple]:
+    """``(comp terms, fcomp terms, digits)`` of a paragraph's syllables
+    (``syllable_words``'s, ``modern`` their pyvi forms: ``_syllable_forms``);
+    the digits go to both syllable fields (``index_term_lists``)."""
     spans = compound_spans(list(zip(words, befores)), modern)
     compounds = [_compound_forms(compound(words[s:e])) for s, e in spans]
     # Numbers after an ordinal word also as digits (lần thứ tám: 8), in the
     # syllable fields only: pairs and compounds stay as written.
     digits = tuple(str(v) for _s, _e, v in ordinals(words))
     comp, fcomp = zip(*compounds) if compounds else ((), ())
-    return accent + digits, fold_terms + digits, comp, fcomp, fbig
+    return comp, fcomp, digits
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,7 @@ from ..analysis.analyzers import FIELD_ANALYZERS
 from ..analysis.terms import index_term_lists
 from .blocks import encode_field
 from .flatstored import FlatStoredWriter
+from .gather import AnalysedFields
 from .hot import COMPLETE_FIELDS, HOT_MIN_DF, write_hot_postings
 from .schema import ANALYZED_FIELDS, paragraph_values
 
@@ -115,6 +116,10 @@ class SegmentBuilder:
         # in order of first sight. finish() groups them by term with numpy.
         self.postings: dict[str, _Postings] = {name: _Postings()
                                                for name in names if schema[name].indexed}
+        # All five served by index_terms' rules (the usual schema): gathered
+        # by term id (gather.py); else through index_term_lists.
+        self.analysed = (AnalysedFields([self.postings[name] for name, _ in self.fast])
+                         if [k for _, k in self.fast] == list(range(len(FIELD_ANALYZERS))) else None)
         # length bytes per docnum, for the fields whose lengths are kept
         self.lengths = {name: bytearray() for name in names if schema[name].scorable}
         self._items: dict = {}  # (field, value) -> field.index(value), for repeated values
@@ -136,7 +141,12 @@ class SegmentBuilder:
         # paragraph); their totals as add_field keeps them, in its order.
         totals = perdoc._fieldlengths
         perdoc.start_doc(docnum)
-        if self.fast:
+        if self.analysed is not None:
+            for (name, _), length in zip(self.fast, self.analysed.add(docnum, text)):
+                lengths[name].append(_LENGTH_BYTE[length] if length < 4096 else length_to_byte(length))
+                if length:
+                    totals[name] += length
+        elif self.fast:
             terms = index_term_lists(text)
             for name, k in self.fast:
                 occurrences = terms[k]
@@ -204,6 +214,8 @@ class SegmentBuilder:
             return None
         tindex = writer._tindex
         tindex._write_hashes = lambda: _write_hashes(tindex)
+        if self.analysed is not None:
+            self.analysed.finish()
         hot = {}
         for name in sorted(self.postings):
             if self.postings[name].ids:

