@@ -111,3 +111,26 @@ def test_term_scores_at_some_postings_are_those_of_all():
     some = np.sort(rng.choice(len(ids), 300, replace=False))
     assert np.array_equal(scores.at(some), every[some])
     assert every.max() <= scores.most() < every.max() + 0.5 * 6.3 * 4.0
+
+
+@pytest.mark.parametrize("few_left", [0, 64, 10 ** 6])
+def test_tops_by_levels_are_the_tops_by_sums(few_left):
+    # Rungs as a keyword query's (each outweighs all below it) and as a
+    # long one's (they do not): the same candidates as summing every tier.
+    rng = np.random.default_rng(few_left)
+    n = 40_000
+    keep = rng.random(n) < 0.6
+    candidates = np.flatnonzero(keep)
+    late = rng.random(n) < 0.2
+    cover, text, exact = (rng.integers(0, 4, n).astype(np.uint8) for _ in range(3))
+    sums, _, _ = _sums(rng, n, 3)
+    for rungs in ([(cover, COVER, 3), (~late, 1e9, 1), (text, 1e5, 3), (exact, EXACT, 3)],
+                  [(cover, 2.0, 3), (text, 1.0, 3), (exact, 1.0, 3)],
+                  [(cover, 100.0, 3), (text, 10.0, 3), (exact, 5.0, 3)]):  # the first only
+        lad = Ladder(rungs)
+        tiers = [b for _, b, _ in rungs]
+        for want in (1, 10, 500, 30_000):
+            finals = ladder_module.Finals(lad, tiers, tiers, sums, candidates, EXACT, keep)
+            finals.FEW_LEFT = few_left
+            expected = ladder_module.within(lad.values(candidates, tiers), want)
+            assert np.array_equal(finals.tops(want), expected)

@@ -457,7 +457,8 @@ class Ranker:
                 rungs.append((named, NAMED, len(parsed.words) - 1))
         finals = Finals(Ladder(rungs), bonuses + [0.0] * (len(rungs) - len(bonuses)),
                         [bonus for _, bonus, _ in rungs], sums, candidates,
-                        EXACT if strict and not named_docs.size and filters.sort != "date" else None)
+                        EXACT if strict and not named_docs.size and filters.sort != "date" else None,
+                        keep)
         best = EMPTY[0]
         if len(named_docs):  # the document that bears the number named, first
             best = carriers(named_docs, self.doc_of, candidates, finals.all(), self.documents)
