@@ -42,25 +42,35 @@ class Ladder:
     def __init__(self, rungs: list):
         self.rungs = rungs
         self._tables: dict = {}
-        size = 1
-        for _, _, most in rungs:
-            size *= most + 1
-        self.key = None
-        if size <= LADDER_TABLE:
-            self.key = np.zeros(len(rungs[0][0]), dtype=np.uint16)
+        self._key = None
+
+    @property
+    def key(self) -> np.ndarray | None:
+        """Each paragraph's combination of counts (None past LADDER_TABLE),
+        numbered when first asked for: a query whose leaders are found by
+        levels (Finals.tops) and scored a few at a time never needs it."""
+        if self._key is None:
+            size = 1
+            for _, _, most in self.rungs:
+                size *= most + 1
+            if size > LADDER_TABLE:
+                return None
+            key = np.zeros(len(self.rungs[0][0]), dtype=np.uint16)
             stride = 1
-            for counts, _, most in rungs:
+            for counts, _, most in self.rungs:
                 # key = c0 + s0 * (c1 + s1 * ...), under LADDER_TABLE: uint16
                 # holds it, whatever the counts' type.
-                np.add(self.key, np.multiply(counts, stride, dtype=np.uint16, casting="unsafe")
-                       if stride > 1 else counts, out=self.key, casting="unsafe")
+                np.add(key, np.multiply(counts, stride, dtype=np.uint16, casting="unsafe")
+                       if stride > 1 else counts, out=key, casting="unsafe")
                 stride *= most + 1
+            self._key = key
+        return self._key
 
     def values(self, paragraphs: np.ndarray, bonuses=None) -> np.ndarray:
         bonuses = [b for _, b, _ in self.rungs] if bonuses is None else bonuses
         # A few paragraphs (Finals.at): their counts summed, not a table of
         # every combination built for them (~25 us for 5,000 of them).
-        if self.key is None or len(paragraphs) <= FEW:
+        if len(paragraphs) <= FEW or self.key is None:
             final = np.zeros(len(paragraphs))
             for (counts, _, _), bonus in zip(self.rungs, bonuses):
                 if bonus:
