@@ -75,11 +75,11 @@ def test_document_fields_are_read_from_the_hot_postings_only(tmp_path, monkeypat
     """With only the frequent terms flat, the document fields are still
     written whole: a query word is looked up there, and one no document's
     fields hold is known absent without asking Whoosh's lexicon."""
-    import search.query.ranking as ranking
+    import search.query.postings as term_postings
     index = _build(tmp_path, "hot", 2, monkeypatch)
     asked = []
-    real = ranking.read_postings
-    monkeypatch.setattr(ranking, "read_postings",
+    real = term_postings.read_postings
+    monkeypatch.setattr(term_postings, "read_postings",
                         lambda reader, offset, field, text: asked.append(field) or real(reader, offset, field, text))
     engine = Engine(index)
     found = engine.search("Thái Nguyên khóa XX chèxyz", group="doc")
@@ -92,12 +92,12 @@ def test_document_fields_are_read_from_the_hot_postings_only(tmp_path, monkeypat
 def test_a_default_index_never_reads_postings_through_whoosh(tmp_path, monkeypatch):
     """Every term written flat (HOT_MIN_DF = 1): searching reads no postings
     through Whoosh, and answers as the slow path does."""
-    import search.query.ranking as ranking
+    import search.query.postings as term_postings
     flat = _build(tmp_path, "flat", 1, monkeypatch)
     cold = _build(tmp_path, "cold", 10**9, monkeypatch, complete=())
     asked = []
-    real = ranking.read_postings
-    monkeypatch.setattr(ranking, "read_postings",
+    real = term_postings.read_postings
+    monkeypatch.setattr(term_postings, "read_postings",
                         lambda reader, offset, field, text: asked.append(field) or real(reader, offset, field, text))
     with_flat = Engine(flat)
     queries = [q for q, _ in SEED_QUERIES] + ['"ban chap hanh"', "UBND tỉnh", "kinh te -covid",

@@ -62,6 +62,13 @@ def _hash(key: bytes) -> int:
     return int.from_bytes(blake2b(key, digest_size=8).digest(), "little")
 
 
+def term_key(fieldname: str, text: str) -> tuple[bytes, int]:
+    """A term's key and its hash, as the tables hold them: made once for
+    all of a generation's segments."""
+    key = _key(fieldname, text)
+    return key, _hash(key)
+
+
 def write_hot_postings(folder: Path, segment_id: str, fields: dict, complete=()) -> None:
     """``fields``: name -> (terms, counts, docs, freqs), where the postings
     of ``terms[k]`` are the k-th run of ``counts[k]`` in ``docs``/``freqs``;
@@ -144,16 +151,23 @@ class HotPostings:
         no paragraph of the segment."""
         return fieldname in self.fields
 
-    def get(self, fieldname: str, text: str):
-        """(segment-local docnums, frequencies) of a term, or None."""
-        key = _key(fieldname, text)
-        h = _hash(key)
+    def get(self, fieldname: str, text: str, keyed: tuple[bytes, int] | None = None):
+        """(segment-local docnums, frequencies) of a term, or None;
+        ``keyed``: its ``term_key``, when made already."""
+        i = self.find(keyed or term_key(fieldname, text))
+        if i is None:
+            return None
+        at, n = self.starts[i], self.counts[i]
+        return self.docs.read(at, n), self.tf.read(at, n)
+
+    def find(self, keyed: tuple[bytes, int]) -> int | None:
+        """Where a term (``term_key``) is in the table, or None."""
+        key, h = keyed
         hashes = self.hashes
         i = bisect_left(hashes, h)
         while i < len(hashes) and hashes[i] == h:
             if self.keys[self.offsets[i]:self.offsets[i + 1]] == key:
-                at, n = self.starts[i], self.counts[i]
-                return self.docs.read(at, n), self.tf.read(at, n)
+                return i
             i += 1
         return None
 

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# Okapi BM25's parameters, Whoosh's defaults (scoring.BM25F).
+K1, B = 1.2, 0.75
+
 
 class TermScores:
     """``factor * tf / (tf + norm[ids])`` per posting, then ``ops`` (``*``

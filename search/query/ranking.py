@@ -37,20 +37,19 @@ in the length, words a document's fields hold as typed, rung 2):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import log
 from typing import Callable
 
 import numpy as np
 
 from ..analysis.terms import folded, pair, pair_forms, query_terms
 from ..lang.text import iy_spellings
-from .bm25 import TermScores
 from .facets import Filters
 from .generation import Generation
 from .ladder import Finals, Ladder, Sums
 from .numbers import NUMBER_TIER, carriers, leads, named_documents
 from .parse import Group, ParsedQuery
-from .whoosh_read import EMPTY, leaves, read_postings, segment_id
+from .postings import TermPostings
+from .whoosh_read import EMPTY
 
 # Short queries are keywords, each one meant: the ladder is strict. Long ones
 # are sentences or questions whose small words ("của", "là", "gì") must not
@@ -77,7 +76,6 @@ EXACT_BOOST = 4.0
 COMPOUND_BOOST = 1.0
 BIGRAM_BOOST = 2.0
 MAX_COMPOUND = 4
-K1, B = 1.2, 0.75
 
 
 @dataclass
@@ -101,65 +99,14 @@ class Ranked:
     exact_documents: int = 0  # distinct documents of the exact ones
 
 
-class Ranker:
+class Ranker(TermPostings):
     """Scores queries against one searcher (one thread) of a generation."""
 
     def __init__(self, searcher, generation: Generation):
-        self.searcher = searcher
-        self.cache = generation.postings
-        self.leaves = leaves(searcher)
-        self.hot = [generation.hot.get(segment_id(r)) for r, _ in self.leaves]
-        self.n = generation.n
-        self.avg_length, self.length = generation.avg_length, generation.length
+        super().__init__(searcher, generation)
         self.alive, self.facets = generation.alive, generation.facets
         self.doc_of, self.documents = generation.doc_of, generation.document_count
         self.runs = generation.runs
-        self.generation = generation
-        # BM25's length norm of every paragraph, per field: the same float32
-        # operations in the same order as on a term's postings, done once.
-        self.norm = generation.shared("bm25-norm", lambda: {
-            f: K1 * ((1 - B) + B * length / self.avg_length[f]) for f, length in self.length.items()})
-
-    def postings(self, fieldname: str, text: str):
-        """(docnums, BM25 scores) of one term, read once per generation
-        (the scores, TermScores, depend only on the term and the index)."""
-        def load():
-            parts = [self._read(k, fieldname, text, local=True) for k in range(len(self.leaves))]
-            parts = [(p, self.leaves[k][1]) for k, p in enumerate(parts) if len(p[0])]
-            if not parts:
-                return EMPTY
-            if len(parts) == 1 and not parts[0][1]:
-                ids, tf = parts[0][0]
-            else:
-                # One pass a segment: its numbers moved by its offset
-                # straight into the whole array (an add, then a
-                # concatenation, were two).
-                ids = np.empty(sum(len(p[0]) for p, _ in parts), dtype=np.int32)
-                at = 0
-                for (local, _), offset in parts:
-                    np.add(local, np.int32(offset), out=ids[at:at + len(local)])
-                    at += len(local)
-                tf = np.concatenate([p[1] for p, _ in parts])
-            # Whoosh's idf (scoring.WeightingModel.idf), from the postings
-            # in hand: a term's document frequency is its count of postings,
-            # deleted paragraphs included, as Whoosh counts it. Asking the
-            # searcher looked the term up again in every segment and kept it
-            # in the searcher's dict, which grew with every distinct term.
-            idf = log(self.n / (len(ids) + 1)) + 1
-            # idf * (K1 + 1) * tf / (tf + norm) in float32, computed where
-            # asked for (query/bm25.py).
-            return ids, TermScores(ids, tf, self.norm[fieldname], idf * (K1 + 1))
-
-        return self.cache.get((fieldname, text), load)
-
-    def term(self, fieldname: str, text: str, boost: float = 1.0):
-        """(docnums, BM25 scores) of one term; the docnums as intp, numpy's
-        own index type: kept as int32, every scatter and gather with them
-        converted them again, and took twice as long (timeit, 50,000 of
-        100,000: 160 -> 97 us)."""
-        ids, scores = self.postings(fieldname, text)
-        ids = ids.astype(np.intp)
-        return (ids, scores * np.float32(boost)) if boost != 1.0 else (ids, scores)
 
     def phrase_docs(self, fieldname: str, words: tuple[str, ...]) -> np.ndarray:
         """Paragraphs with ``words`` adjacent: those holding every adjacent pair
@@ -271,32 +218,6 @@ class Ranker:
 
         return self.generation.doc_codes.get((fieldname, words), load)
 
-    def _read(self, leaf: int, fieldname: str, text: str, local: bool = False):
-        """(docnums, frequencies) of a term in one segment: from its flat
-        postings (index/hot.py), where a term not found is in none of its
-        paragraphs; through Whoosh for a field or segment written without.
-        The frequencies as stored (a byte, mostly: TermScores converts the
-        ones it scores); ``local``: the docnums not yet moved by the
-        segment's offset."""
-        reader, offset = self.leaves[leaf]
-        hot = self.hot[leaf]
-        if hot is not None:
-            got = hot.get(fieldname, text)
-            if got is not None:
-                # Paragraph numbers as int32 views (a segment holds under
-                # 2**31), copied only to add the segment's offset.
-                ids = got[0].view(np.int32)
-                return (ids + np.int32(offset) if offset and not local else ids), got[1]
-            if hot.complete(fieldname):
-                return EMPTY
-        ids, tf = read_postings(reader, offset, fieldname, text)
-        return (ids - np.int32(offset) if offset and local else ids), tf
-
-    def _field_ids(self, fieldname: str, text: str) -> np.ndarray:
-        """Paragraphs holding a term of a document field."""
-        parts = [self._read(k, fieldname, text)[0] for k in range(len(self.leaves))]
-        return np.concatenate(parts) if parts else EMPTY[0]
-
     def _spelling(self, g: Group):
         ids, score = self._match("fold", g.folded)
         if g.exact is None:
@@ -335,13 +256,6 @@ class Ranker:
         for tids, tscore in terms:
             dense[tids] += tscore
         return dense[ids]
-
-    def has(self, fieldname: str, text: str) -> bool:
-        return len(self.postings(fieldname, text)[0]) > 0
-
-    def frequency(self, fieldname: str, text: str) -> int:
-        """Paragraphs holding the term, without reading its postings."""
-        return sum(reader.doc_frequency(fieldname, text) for reader, _ in self.leaves)
 
     def rank(self, parsed: ParsedQuery, limit: int, offset: int = 0,
              filters: Filters = Filters()) -> Ranked:
