@@ -37,3 +37,16 @@ def test_documents_by_word_are_kept_apart_from_postings(seed_engine, monkeypatch
     ranker.generation.doc_codes.clear()  # (the same engine serves other tests)
     seed_engine.search("hồ núi cốc")
     assert ("dfold", "coc") in reads  # a word not kept: read
+
+
+def test_whether_a_term_is_there_is_asked_without_keeping_it(seed_engine):
+    seed_engine.search("tỉnh ủy")
+    ranker = seed_engine._local.ranker
+    terms = [("comp", "tỉnh_ủy"), ("fcomp", "tinh_uy"), ("comp", "ủy_ban"), ("fold", "che"),
+             ("comp", "quokka_ủy"), ("fcomp", "khong_co_dau"), ("fbig", "tinh_uy"), ("syl", "zzz")]
+    ranker.cache.clear()
+    told = [ranker.has(f, t) for f, t in terms]
+    assert len(ranker.cache) == 0  # nothing read or kept to tell
+    assert told == [len(ranker.postings(f, t)[0]) > 0 for f, t in terms]
+    assert told[0] and not told[4] and not told[7]
+    assert all(ranker.has(f, t) == held for (f, t), held in zip(terms, told))  # kept, the same
