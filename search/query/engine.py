@@ -192,7 +192,7 @@ class Engine:
             if group == "doc":
                 ranked = self._local.ranker.rank(parsed, 1, 0, filters)
                 picks = _by_document(ranked, generation, limit, offset)
-                exact_total = ranked.exact_documents
+                exact_total = ranked.exact_documents()
             else:
                 ranked = self._local.ranker.rank(parsed, limit, offset, filters)
                 picks = [(d, score, None, exact) for d, score, exact
