@@ -333,13 +333,15 @@ def test_cache_answers_repeats_and_forgets_an_old_generation(tmp_path, index):
     client = create_app(engine=engine, TESTING=True, SEARCH_CACHE_SIZE=10).test_client()
     cache: SearchCache = client.application.extensions["search_cache"]
     first = client.get("/api/search?q=quokkaword").get_json()
+    assert cache.results.weight == 0  # asked once: only the request remembered
+    client.get("/api/search?q=quokkaword")  # asked again: kept
     again = client.get("/api/search?q=quokkaword").get_json()
     assert first["total"] == again["total"] == 0
-    assert (cache.hits, cache.misses) == (1, 1)
+    assert (cache.hits, cache.misses) == (1, 2)
     assert {k: v for k, v in first.items() if k != "took_ms"} == \
         {k: v for k, v in again.items() if k != "took_ms"}
     page = client.get("/search?q=quokkaword&group=none").get_data(as_text=True)
-    assert (cache.hits, cache.misses) == (2, 1)  # the page, paragraph by paragraph, asks the same 10 results
+    assert (cache.hits, cache.misses) == (2, 2)  # the page, paragraph by paragraph, asks the same 10 results
     (source / "new.txt").write_text("Tiêu đề\nMột đoạn về quokkaword.\n", encoding="utf-8")
     build_index(source, index)
     assert client.get("/api/search?q=quokkaword").get_json()["total"] == 1
@@ -348,12 +350,26 @@ def test_cache_answers_repeats_and_forgets_an_old_generation(tmp_path, index):
     # Bounded by the characters it holds: the oldest requests go first.
     for n in range(15):
         client.get(f"/api/search?q=tinh+{n}")
+        client.get(f"/api/search?q=tinh+{n}")
     assert 0 < cache.results.weight <= cache.results.budget == 10 * CHARS_PER_RESULT
     hits = cache.hits
     client.get("/api/search?q=tinh+14")
     assert cache.hits == hits + 1
     client.get("/api/search?q=tinh+0")
     assert cache.hits == hits + 1
+
+
+def test_requests_asked_once_do_not_push_out_the_kept(index):
+    client = create_app(engine=Engine(index), TESTING=True, SEARCH_CACHE_SIZE=3).test_client()
+    cache: SearchCache = client.application.extensions["search_cache"]
+    for _ in range(2):
+        client.get("/api/search?q=tinh+uy")  # popular: asked twice, kept
+    for n in range(50):
+        client.get(f"/api/search?q=nghi+quyet+{n}")  # each asked once
+    hits = cache.hits
+    client.get("/api/search?q=tinh+uy")
+    assert cache.hits == hits + 1
+    assert len(cache.results) == 1  # the one asked twice, only
 
 
 def test_cache_off_by_default_in_the_app(index):
