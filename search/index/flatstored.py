@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import pickle
 import weakref
+from array import array
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,11 @@ class FlatStored:
 
     def __init__(self, folder: Path, segment_id: str):
         data_file, offsets_file = _names(folder, segment_id)
-        self.offsets = np.load(offsets_file).tolist()  # ints: indexing stays in Python
+        # array.array, as index/hot.py keeps its tables: indexing returns
+        # plain ints, and there is no Python object an offset (a list of
+        # 100,000 ints is 3.6 MB whose pages the forked workers would copy
+        # as they touched their reference counts).
+        self.offsets = array("Q", np.load(offsets_file).astype(np.uint64).tobytes())
         self.fd = os.open(data_file, os.O_RDONLY)
         weakref.finalize(self, os.close, self.fd)  # closed with this object
 
