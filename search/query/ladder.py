@@ -20,7 +20,7 @@ from .bm25 import TermScores, most
 # of float64, built per query; 4 words with every rung, the exact words
 # and the named pairs make 25,000. The keys are uint16.
 LADDER_TABLE = 1 << 16
-FEW = 256
+FEW = 256  # paragraphs summed rung by rung, without a table (Ladder.values)
 
 
 class Ladder:
