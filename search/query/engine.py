@@ -485,11 +485,12 @@ def _by_document(ranked: Ranked, generation, limit: int, offset: int) -> list:
     bounds = np.searchsorted(codes[mine], np.sort(shown))
     where = dict(zip(np.sort(shown).tolist(), bounds.tolist()))
     count = np.bincount(codes[mine])
+    late = ranked.late()
     picks = []
     for i in best.tolist():
         code = int(codes[i])
         start, more = where[code], int(count[code]) - 1
         paras = generation.para[candidates[mine[start + 1:start + 1 + min(more, MAX_OTHERS)]]]
-        exact = ranked.late is None or not bool(ranked.late[i])
+        exact = not bool(late[i])
         picks.append((int(candidates[i]), score[i], (more, paras.tolist()), exact))
     return picks

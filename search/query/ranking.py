@@ -93,7 +93,8 @@ class Ranked:
     finals: Finals | None = None
     order: Callable[[int], np.ndarray] | None = None
     exact: list[bool] = field(default_factory=list)  # per docnum: every matched word as typed
-    late: np.ndarray | None = None  # per candidate: some accented word matched another way
+    # per candidate: some accented word matched another way (made when asked for)
+    late: Callable[[], np.ndarray] = lambda: np.zeros(0, dtype=bool)
     exact_total: int = 0      # paragraphs matched with the accents as typed
     documents: int = 0        # distinct documents of the ``total`` paragraphs
     # distinct documents of the exact ones, counted when asked for (grouped
@@ -344,7 +345,6 @@ class Ranker(TermPostings):
         if len(named_docs):
             keep[leads(named_docs, self.doc_of, keep, open_, self.documents)] = True
         candidates = np.flatnonzero(keep)
-        late = inexact[candidates]
         # The tier is for keywords typed with their accents. A query with
         # some words bare ("tinh giản bien chế", "Đai hội" for Đại hội) was
         # typed half-accented: its accents are hints (EXACT), so that it is
@@ -379,8 +379,14 @@ class Ranker(TermPostings):
         if len(named_docs):  # the document that bears the number named, first
             best = carriers(named_docs, self.doc_of, candidates, finals.all(), self.documents)
             finals.all()[best] += NUMBER_TIER
+
+        def lateness() -> np.ndarray:
+            """Per candidate, some accented word matched another way; never
+            the numbered document's paragraph. (Masks, not this gather over
+            every candidate, give the counts: ~2 % of a request.)"""
+            late = inexact[candidates]
             late[best] = False
-        tier = late if tiered else np.zeros_like(late)
+            return late
 
         def order(want: int) -> np.ndarray:
             """Indices into ``candidates`` of the ``want`` first, in order."""
@@ -388,11 +394,14 @@ class Ranker(TermPostings):
                 # The document a number named, then exact, then newest first,
                 # the score ordering paragraphs of the same date.
                 final = finals.all()
+                tier = lateness() if tiered else np.zeros(len(candidates), dtype=bool)
                 dates = self.facets.date[candidates]
                 return np.lexsort((candidates, -final, -dates, tier, final < NUMBER_TIER))[:want]
             return finals.leading(want)
 
         top = order(offset + limit)[offset:offset + limit]
+        late_top = inexact[candidates[top]]
+        late_top[np.isin(top, best)] = False
         ascending = np.argsort(top)  # (Finals.at takes the indices in order)
         top_scores = np.empty(len(top))
         top_scores[ascending] = finals.at(top[ascending])
@@ -408,11 +417,11 @@ class Ranker(TermPostings):
             docnums=[int(d) for d in candidates[top]],
             scores=[float(x) for x in top_scores],
             total=len(candidates),
-            with_all=int(np.count_nonzero(found[candidates] == len(content))),
+            with_all=int(np.count_nonzero((found == len(content)) & keep)),
             facets=self.facets.counts_by_run(self.runs, per_run),
-            candidates=candidates, finals=finals, order=order, late=late,
-            exact=[not bool(x) for x in late[top]],
-            exact_total=int(np.count_nonzero(~late)),
+            candidates=candidates, finals=finals, order=order, late=lateness,
+            exact=[not bool(x) for x in late_top],
+            exact_total=int(np.count_nonzero(keep & ~inexact)) + int(np.count_nonzero(inexact[candidates[best]])),
             documents=self.runs.documents(per_run, self.documents),
             exact_documents=exact_documents,
         )
