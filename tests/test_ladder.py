@@ -1,5 +1,5 @@
 """The ladder's rungs summed through a table of their combinations
-(query/ladder.py ``ladder``): the same floats as multiplying and adding
+(query/ladder.py ``Ladder``): the same floats as multiplying and adding
 each rung over the candidates, the way it was done before; and a query with
 more words than a byte counts."""
 
@@ -8,7 +8,7 @@ import pytest
 
 from search.query import ladder as ladder_module
 from search.query.parse import parse_query
-from search.query.ladder import ladder
+from search.query.ladder import Ladder
 from search.query.ranking import COVER, DOC_COVER, EXACT_TIER, FUZZY_WEIGHT, TEXT_COVER
 
 
@@ -29,7 +29,7 @@ def test_table_gives_the_sums_bit_for_bit(words):
              (counts[1], COVER * FUZZY_WEIGHT, words), (counts[2], TEXT_COVER, words),
              (counts[3], DOC_COVER, words)]
     candidates = np.flatnonzero(rng.random(n) < 0.6)
-    got = ladder(rungs, candidates)
+    got = Ladder(rungs).values(candidates)
     assert got.dtype == np.float64
     assert np.array_equal(got, _summed(rungs, candidates))
     # and with the BM25 added, the one rounding, the same final scores
@@ -43,13 +43,13 @@ def test_too_many_combinations_are_summed_one_by_one():
     rungs = [(c, b, 19) for c, b in zip(counts, (COVER, TEXT_COVER, DOC_COVER, EXACT_TIER))]
     candidates = np.arange(1000)
     assert 20 ** 4 > ladder_module.LADDER_TABLE  # the other path
-    assert np.array_equal(ladder(rungs, candidates), _summed(rungs, candidates))
+    assert np.array_equal(Ladder(rungs).values(candidates), _summed(rungs, candidates))
     # and the table agrees up to its largest (40 ** 3 combinations: keys past
     # 65,535 would not fit the uint16 keys)
     counts = [rng.integers(0, 40, 1000).astype(np.uint8) for _ in range(3)]
     rungs = [(c, b, 39) for c, b in zip(counts, (COVER, TEXT_COVER, DOC_COVER))]
     assert 40 ** 3 <= ladder_module.LADDER_TABLE < 2 ** 16 + 1
-    assert np.array_equal(ladder(rungs, candidates), _summed(rungs, candidates))
+    assert np.array_equal(Ladder(rungs).values(candidates), _summed(rungs, candidates))
 
 
 def test_counts_past_a_byte(seed_engine):

@@ -4,7 +4,7 @@ additions that make it (``Sums``), and the best ``want`` in order.
 
     >>> import numpy as np
     >>> cover = np.array([2, 1, 2], dtype=np.uint8)
-    >>> ladder([(cover, 10.0, 2)], np.array([0, 1, 2])).tolist()
+    >>> Ladder([(cover, 10.0, 2)]).values(np.array([0, 1, 2])).tolist()
     [20.0, 10.0, 20.0]
     >>> leading(np.array([20.5, 10.0, 20.5]), np.array([0, 1, 2]), 2).tolist()
     [0, 2]
@@ -90,11 +90,6 @@ class Ladder:
                 table = (table[None, :] + (np.arange(most + 1) * bonus)[:, None]).reshape(-1)
             self._tables[tuple(bonuses)] = table
         return table
-
-
-def ladder(rungs: list, candidates: np.ndarray) -> np.ndarray:
-    """``Ladder(rungs).values(candidates)``."""
-    return Ladder(rungs).values(candidates)
 
 
 class Sums:
